@@ -1,0 +1,3 @@
+"""CyberDrill: a cyber crisis exercise simulator for hospitals."""
+
+__version__ = "0.1.0"
