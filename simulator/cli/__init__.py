@@ -1,0 +1,53 @@
+"""The `cyberdrill` command line: parses, calls the layers below, prints. No logic of its own.
+
+Each command group lives in its own module and registers on `cli`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from simulator import __version__
+
+# Modules that add commands to `cli`; each one owns its group.
+COMMAND_MODULES = [
+    "simulator.cli.files",
+    "simulator.cli.network",
+]
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="cyberdrill")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """CyberDrill: cyber crisis exercises for hospitals.
+
+    With no command, opens the crisis-room terminal UI on the shipped scenarios.
+    """
+    if ctx.invoked_subcommand is None:
+        home = cli.get_command(ctx, "play")
+        if home is None:
+            click.echo(ctx.get_help())
+            return
+        ctx.invoke(home)
+
+
+def _load_commands() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
+def main(argv: list[str] | None = None) -> None:
+    _load_commands()
+    try:
+        cli.main(args=argv, prog_name="cyberdrill", standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
