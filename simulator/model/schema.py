@@ -59,3 +59,22 @@ def json_schema(kind: str) -> dict:
 
 def schema_text(kind: str) -> str:
     return json.dumps(json_schema(kind), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def write_all(folder: str = "schemas") -> list[str]:
+    """Regenerate every committed schema file: `python -m simulator.model.schema`."""
+    from pathlib import Path
+
+    out = []
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    for kind in schema_kinds():
+        path = target / f"{kind}.schema.json"
+        path.write_text(schema_text(kind), encoding="utf-8")
+        out.append(str(path))
+    return out
+
+
+if __name__ == "__main__":
+    for written in write_all():
+        print(f"wrote {written}")

@@ -120,6 +120,8 @@ def _describe_input(value: Any) -> str:
 def errors_to_diagnostics(exc: ValidationError, doc: Document, root: type[BaseModel]) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     seen: set[tuple] = set()
+    explained: set[tuple] = set()  # (parent path, key) a typo already accounts for
+    pending_missing: list[tuple[tuple, Diagnostic]] = []
     for err in exc.errors(include_url=False):
         loc = tuple(err.get("loc", ()))
         path = _data_path(doc, loc)
@@ -138,6 +140,8 @@ def errors_to_diagnostics(exc: ValidationError, doc: Document, root: type[BaseMo
             if model is not None:
                 s = suggest(str(key), allowed_keys(model))
                 hint = f" (did you mean '{s}'?)" if s else f" (allowed keys: {', '.join(allowed_keys(model))})"
+                if s:
+                    explained.add((parent, s))
             where = dotted(parent) or "the top level"
             text = f"unknown key '{key}' in {where}{hint}"
         elif kind == "missing":
@@ -145,6 +149,8 @@ def errors_to_diagnostics(exc: ValidationError, doc: Document, root: type[BaseMo
             parent = path[:-1]
             pos = doc.position(parent)
             text = f"missing required key '{key}' in {dotted(parent) or 'the top level'}"
+            pending_missing.append(((parent, key), Diagnostic.at(pos, one_line(text))))
+            continue
         else:
             pos = doc.position(path)
             where = dotted(path) or "top level"
@@ -178,4 +184,5 @@ def errors_to_diagnostics(exc: ValidationError, doc: Document, root: type[BaseMo
             continue
         seen.add(key)
         out.append(Diagnostic.at(pos, one_line(text)))
+    out.extend(d for where, d in pending_missing if where not in explained and d not in out)
     return out

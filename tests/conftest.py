@@ -1,0 +1,46 @@
+"""Shared test fixtures: paths of the repository and a CLI runner on the real command group."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+REFERENCE_NETWORK = SCENARIOS / "networks" / "ch-reference.yaml"
+
+
+@pytest.fixture(scope="session")
+def cli_app():
+    from simulator.cli import _load_commands, cli
+
+    _load_commands()
+    return cli
+
+
+@pytest.fixture
+def run_cli(cli_app, monkeypatch):
+    """Run `cyberdrill ARGS...` in-process; returns (exit_code, stdout, stderr)."""
+
+    def run(*args: str, cwd: Path | None = None):
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        runner = CliRunner()
+        result = runner.invoke(cli_app, [str(a) for a in args], catch_exceptions=True)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result.exit_code, result.stdout, result.stderr
+
+    return run
+
+
+@pytest.fixture
+def tmp_cwd(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+os.environ.setdefault("CYBERDRILL_TEST", "1")
