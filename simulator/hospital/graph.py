@@ -29,6 +29,7 @@ LEVEL_NAMES: tuple[Availability, Availability, Availability] = ("up", "degraded"
 BACKED_UP_KINDS = frozenset({AssetKind.server, AssetKind.database, AssetKind.storage, AssetKind.hypervisor})
 
 _CACHE_SIZE = 512
+_ASSET_CACHE_SIZE = 64  # entries hold whole asset sets: keep few
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class BackupInfo:
     age_hours: float
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class HospitalModel:
     """Immutable graph view of one network; build with `HospitalModel.build(net)`."""
 
@@ -234,8 +235,13 @@ class HospitalModel:
     def __post_init__(self) -> None:
         # Memoised pure queries; per instance so a dropped model frees its caches.
         self._caches["zones"] = functools.lru_cache(maxsize=_CACHE_SIZE)(self._reachable_zones)
+        self._caches["assets"] = functools.lru_cache(maxsize=_ASSET_CACHE_SIZE)(self._assets_of_zones)
         self._caches["blast"] = {}
         self._caches["hard_assets"] = {}
+
+    def __repr__(self) -> str:
+        c = self.counts()
+        return f"HospitalModel({self.network.id!r}, zones={c.zones}, assets={c.assets}, services={c.services}, functions={c.clinical_functions})"
 
     # ---------------------------------------------------------------- lookups
 
@@ -314,6 +320,9 @@ class HospitalModel:
         else:
             dead = frozenset()
         zones = self._caches["zones"](frozenset(start), dead, isolated_zones, bool(internet_cut))
+        return self._caches["assets"](zones, isolated_assets)
+
+    def _assets_of_zones(self, zones: frozenset[str], isolated_assets: frozenset[str]) -> frozenset[str]:
         reached: set[str] = set()
         for z in zones:
             reached |= self._zone_asset_sets[z]

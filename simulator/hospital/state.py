@@ -121,6 +121,7 @@ class HospitalState:
             raise ValueError("group_down_fraction must be in (0, 1]")
         self.model = model
         self.group_down_fraction = group_down_fraction
+        self._defaults = MappingProxyType({a.id: AssetStatus(count=a.count) for a in model.network.assets})
         self._status: dict[str, AssetStatus] = {}
         self._forced: dict[str, int] = {}
         self._base: dict[str, int] = {}
@@ -133,12 +134,11 @@ class HospitalState:
 
     def status(self, asset_id: str) -> AssetStatus:
         found = self._status.get(asset_id)
-        if found is not None:
-            return found
-        asset = self.model.assets.get(asset_id)
-        if asset is None:
-            raise KeyError(f"unknown asset '{asset_id}'")
-        return AssetStatus(count=asset.count)
+        if found is None:
+            found = self._defaults.get(asset_id)
+            if found is None:
+                raise KeyError(f"unknown asset '{asset_id}'")
+        return found
 
     def display_state(self, asset_id: str) -> AssetState:
         return self.status(asset_id).display
@@ -193,7 +193,7 @@ class HospitalState:
             raise ValueError(f"machine counts of '{asset_id}' must be between 0 and {new.count}")
         if new.encrypted > new.compromised:
             new = replace(new, compromised=new.encrypted)
-        if new == AssetStatus(count=new.count):
+        if new == self._defaults[asset_id]:
             self._status.pop(asset_id, None)
         else:
             self._status[asset_id] = new
@@ -259,6 +259,7 @@ class HospitalState:
         other = HospitalState.__new__(HospitalState)
         other.model = self.model
         other.group_down_fraction = self.group_down_fraction
+        other._defaults = self._defaults
         other._status = dict(self._status)
         other._forced = dict(self._forced)
         other._base = dict(self._base)
@@ -269,7 +270,8 @@ class HospitalState:
         return other
 
     def snapshot(self) -> HospitalSnapshot:
-        statuses = {a: self.status(a) for a in self.model.assets}
+        statuses = dict(self._defaults)
+        statuses.update(self._status)
         return HospitalSnapshot(
             assets=MappingProxyType(statuses),
             levels=MappingProxyType(self.unavailable()),
