@@ -9,6 +9,8 @@ from types import MappingProxyType
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st_
 
 from simulator.hospital import AssetState, HospitalModel, HospitalState, Impact
 from simulator.hospital import export
@@ -121,6 +123,8 @@ def test_static_lookups(model):
     assert (counts.services, counts.clinical_functions, counts.sites) == (4, 3, 0)
     assert model.assets_by_zone()["servers"] == ("dc1", "hv1", "san", "ehr-db", "ehr-app", "lis-srv")
     assert model.assets_by_zone()["transit"] == ()
+    assert model.kind_assets["server"] == ("web", "ehr-app", "lis-srv")
+    assert model.site_assets == {None: tuple(model.assets)}
 
 
 def test_broken_references_raise_input_error():
@@ -227,6 +231,24 @@ def test_zone_level_reachability_matches_asset_level_reference():
             assert m.reachable_assets(footholds, iso_a, iso_z, cut) == naive_reachable(m, footholds, iso_a, iso_z, cut)
 
 
+@settings(derandomize=True, max_examples=60, deadline=None)
+@given(seed=st_.integers(0, 2**32), cut_seed=st_.integers(0, 2**32))
+def test_more_isolation_never_reaches_more(seed, cut_seed):
+    m = HospitalModel.build(NetworkBody.model_validate(random_network(random.Random(seed))))
+    assets = list(m.assets)
+    if not assets:
+        return
+    rng = random.Random(cut_seed)
+    footholds = rng.sample(assets, rng.randint(1, len(assets)))
+    iso = frozenset(rng.sample(assets, rng.randint(0, len(assets))))
+    more = iso | frozenset(rng.sample(assets, rng.randint(0, len(assets))))
+    zones = frozenset(rng.sample(list(m.zones), rng.randint(0, len(m.zones))))
+    open_reach = m.reachable_assets(footholds)
+    assert m.reachable_assets(footholds, iso) <= open_reach
+    assert m.reachable_assets(footholds, more, zones, True) <= m.reachable_assets(footholds, iso, zones)
+    assert m.reachable_assets(footholds, iso).isdisjoint(iso)
+
+
 # --------------------------------------------------------------------------- impact
 
 
@@ -289,6 +311,7 @@ def test_sites_select_by_zone_site_unless_asset_overrides():
     m = HospitalModel.build(NetworkBody.model_validate(data))
     assert m.targets(sites=["south"]) == ["web"]
     assert len(m.targets(sites="north")) == 12
+    assert m.site_assets["south"] == ("web",)
 
 
 # --------------------------------------------------------------------------- state

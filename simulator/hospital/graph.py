@@ -89,6 +89,8 @@ class HospitalModel:
     asset_zone: Mapping[str, str]
     asset_site: Mapping[str, str | None]
     zone_assets: Mapping[str, tuple[str, ...]]
+    kind_assets: Mapping[str, tuple[str, ...]]
+    site_assets: Mapping[str | None, tuple[str, ...]]
     zone_successors: Mapping[str, tuple[str, ...]]
     zone_closure: Mapping[str, frozenset[str]]
     external_zones: frozenset[str]
@@ -215,6 +217,8 @@ class HospitalModel:
             asset_zone=freeze({a.id: a.zone for a in net.assets}),
             asset_site=freeze(asset_site),
             zone_assets=freeze({z: tuple(m) for z, m in zone_assets.items()}),
+            kind_assets=freeze(_group(net.assets, lambda a: a.kind.value)),
+            site_assets=freeze(_group(net.assets, lambda a: asset_site[a.id])),
             zone_successors=freeze(zone_succ),
             zone_closure=freeze(closure),
             external_zones=frozenset(z.id for z in net.zones if z.kind == ZoneKind.external),
@@ -394,12 +398,6 @@ class HospitalModel:
             found = cache[asset_id] = self.impact([asset_id])
         return found
 
-    def levels(self, base: Mapping[str, int]) -> dict[str, int]:
-        """Effective levels (0 up, 1 degraded, 2 down) of every node off 'up', from own levels `base`."""
-        for n in base:
-            self._require_dep_node(n)
-        return self._propagate_from({n: lv for n, lv in base.items() if lv})
-
     def _require_dep_node(self, n: str) -> None:
         if n not in self.topo_index:
             raise KeyError(f"unknown asset, service or clinical function '{n}'")
@@ -549,6 +547,14 @@ def _zone_bfs(start, succ, steps, edge_open) -> set[str]:
                 seen.add(v)
                 queue.append(v)
     return seen
+
+
+def _group(assets: Iterable[Asset], key) -> dict:
+    """Asset ids grouped by `key`, each group in file order."""
+    out: dict = {}
+    for a in assets:
+        out.setdefault(key(a), []).append(a.id)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _as_kinds(kind) -> frozenset[AssetKind] | None:
