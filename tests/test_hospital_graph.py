@@ -625,3 +625,48 @@ def test_five_thousand_assets_stay_cheap_per_event():
     assert_matches_full_recomputation(st)
     assert m.reachable_assets(["vm0-1"], internet_cut=True) <= set(m.zone_assets["z0"])
     assert m.blast_radius("hv10").assets_down >= {f"vm10-{j}" for j in range(49)}
+
+
+# --------------------------------------------------------------------------- reference network
+
+REFERENCE = os.path.join(os.path.dirname(__file__), "..", "scenarios", "networks", "ch-reference.yaml")
+
+
+@pytest.fixture(scope="module")
+def reference() -> HospitalModel:
+    if not os.path.exists(REFERENCE):
+        pytest.skip("scenarios/networks/ch-reference.yaml is not there")
+    from simulator.model.documents import load_document
+
+    loaded = load_document(REFERENCE)
+    return HospitalModel.build(loaded.body, source=str(loaded.path))
+
+
+def test_reference_network_builds_and_is_consistent(reference, tmp_path):
+    m = reference
+    net = m.network
+    counts = m.counts()
+    assert (counts.assets, counts.services, counts.clinical_functions) == (
+        len(net.assets), len(net.services), len(net.clinical_functions))
+    assert set(m.topo_order) == set(m.assets) | set(m.services) | set(m.functions)
+    assert m.internet_facing, "a hospital always has an internet-facing entry point"
+    crit = m.critical_dependencies()
+    assert set(crit) == set(m.functions)
+    for func, assets in crit.items():
+        for a in assets:
+            assert func in m.blast_radius(a).functions_down
+    for entry in sorted(m.internet_facing):
+        open_reach = m.reachable_assets([entry])
+        assert entry in open_reach
+        assert m.reachable_assets([entry], internet_cut=True) <= open_reach
+        assert m.reachable_assets([entry], isolated_zones=frozenset(m.zones)) <= set(m.zone_assets[m.asset_zone[entry]])
+    g = nx.read_graphml(export.to_graphml(m, tmp_path / "ref.graphml"))
+    assert g.number_of_nodes() == len(m.zones) + len(m.topo_order)
+
+
+def test_reference_network_incremental_state(reference):
+    rng = random.Random(600)
+    st = HospitalState(reference)
+    for _ in range(400):
+        random_operation(rng, st)
+        assert_matches_full_recomputation(st)
