@@ -356,7 +356,10 @@ def _site(b: _Builder, rng: random.Random, site: dict) -> None:
     b.asset(f"{sid}-hv", _t(f"Hyperviseurs locaux {up}", f"{up} local hypervisors"), "hypervisor", z("servers"),
             count=hosts, os="esxi", tier=0, runs_on=[f"{sid}-nas"])
     host = [f"{sid}-hv", f"{sid}-nas"]
-    v = lambda suffix, **kw: _vm(b, f"{sid}-{suffix}", f"{up}-{suffix.upper()}", z("servers"), host, **kw)  # noqa: E731
+
+    def v(suffix: str, **kw: Any) -> str:
+        return _vm(b, f"{sid}-{suffix}", f"{up}-{suffix.upper()}", z("servers"), host, **kw)
+
     v("file-srv", records=beds * 4)
     v("print-srv")
     v("sccm-dp")
@@ -556,11 +559,11 @@ def _site(b: _Builder, rng: random.Random, site: dict) -> None:
                   "clinical", [(A, f"{sid}-ctg-central", "hard"), (S, f"{sid}-lan", "hard")],
                   restore_priority=2, rebuild_hours=8, site=sid)
 
-    _site_flows(b, sid, z, support)
+    _site_flows(b, z, support)
     _site_functions(b, rng, site, has_surgery, has_icu, has_maternity)
 
 
-def _site_flows(b: _Builder, sid: str, z: Any, support: bool) -> None:
+def _site_flows(b: _Builder, z: Any, support: bool) -> None:
     """Segmentation of one site and its WAN link to the GHT datacenter."""
     why_core = _t("Accès au SI convergent du GHT par le réseau GHT.", "Access to the GHT convergent IS over the GHT network.")
     b.flow(z("clinical"), CORE_ZONE, ["https", "ica", "ldap", "kerberos", "smb", "hl7"], why=why_core)
@@ -602,8 +605,7 @@ def _site_flows(b: _Builder, sid: str, z: Any, support: bool) -> None:
 
 def _site_functions(b: _Builder, rng: random.Random, site: dict, surgery: bool, icu: bool, maternity: bool) -> None:
     """Care activities with arrivals scaled by beds, capacity ~1.5x demand, paper fallbacks of a real CH."""
-    sid, beds, up = site["id"], site["beds"], site["id"].upper()
-    town = site["town"]
+    sid, beds, town = site["id"], site["beds"], site["town"]
 
     def jitter(x: float) -> float:
         return round(x * rng.uniform(0.85, 1.15), 1)
@@ -624,7 +626,7 @@ def _site_functions(b: _Builder, rng: random.Random, site: dict, surgery: bool, 
         item["site"] = sid
         b.function(f"{sid}-{suffix}", _t(f"{fr} — {town}", f"{en} — {town}"), **item)
 
-    ws, wan = f"{sid}-workstations", f"{sid}-wan"
+    ws = f"{sid}-workstations"
     fn("emergency", "Urgences", "Emergency department", "patients", 0.22, "emergency",
        [("ehr", "hard"), ("adt", "hard"), (ws, "hard"), ("lis", "soft"), ("pacs", "soft"), (f"{sid}-telephony", "soft"),
         (f"{sid}-printing", "soft")], (0.6, "30m", 1.5), 240, minimum=10, diversion_possible=True, soft_loss_factor=0.85)
