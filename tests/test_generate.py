@@ -77,7 +77,7 @@ def test_nine_sites_validate_with_thousands_of_assets(nine_sites):
     assert len(net.assets) > 2000
     assert seconds < 20, f"loading the 9-site GHT took {seconds:.1f}s"
     kinds = {z.id: z.kind.value for z in net.zones}
-    assert kinds["ght-core"] == "datacenter" and kinds["ext-internet"] == "external"
+    assert kinds["ght-core"] == "datacenter" and kinds["internet-zone"] == "external"
 
 
 def test_beds_split_unevenly_support_biggest(nine_sites):

@@ -33,7 +33,7 @@ CORE_ZONE = "ght-core"
 DMZ_ZONE = "ght-dmz"
 BACKUP_ZONE = "ght-backup"
 DSI_ZONE = "ght-dsi"
-INTERNET_ZONE = "ext-internet"
+INTERNET_ZONE = "internet-zone"
 PARAMS_RE = re.compile(r"sites=(\d+), beds=(\d+), seed=(-?\d+)")
 
 _TOWNS = (
@@ -271,11 +271,11 @@ def _shared(b: _Builder, beds: int) -> None:
     b.service("ris", _t("RIS (radiologie)", "RIS (radiology)"), "clinical",
               [(A, "ris-app", "hard"), (S, "virtualization", "hard"), (S, "ad", "soft"), (S, "eai", "soft")],
               restore_priority=3, rebuild_hours=24)
-    b.service("pharmacy", _t("Pharmacie (circuit du médicament)", "Pharmacy (medication management)"), "clinical",
+    b.service("pharmacy-system", _t("Pharmacie (circuit du médicament)", "Pharmacy (medication management)"), "clinical",
               [(A, "pharma-app", "hard"), (S, "virtualization", "hard"), (S, "ad", "hard"), (S, "ehr", "soft")],
               restore_priority=3, rebuild_hours=24)
     b.service("chemo", _t("Chimiothérapie (calcul des doses)", "Chemotherapy (dose computation)"), "clinical",
-              [(A, "chemo-app", "hard"), (S, "virtualization", "hard"), (S, "pharmacy", "soft"), (S, "ehr", "soft")],
+              [(A, "chemo-app", "hard"), (S, "virtualization", "hard"), (S, "pharmacy-system", "soft"), (S, "ehr", "soft")],
               restore_priority=3, rebuild_hours=24)
     b.service("email", _t("Messagerie", "Email"), "communication",
               [(A, "mail-1", "hard"), (A, "mail-2", "soft"), (A, "mail-relay", "soft"), (S, "ad", "hard"),
@@ -508,10 +508,13 @@ def _site(b: _Builder, rng: random.Random, site: dict) -> None:
               [(A, f"{sid}-wan-rtr", "hard"), (S, f"{sid}-lan", "hard"), (S, "network-core", "hard")],
               restore_priority=1, rebuild_hours=4, site=sid)
     unit_ws = [(A, f"{sid}-{w[2]}-ws", "soft") for w in wards]
-    b.service(f"{sid}-workstations", _t(f"Postes de travail {up}", f"{up} workstations"), "infrastructure",
-              [(A, f"{sid}-ws-clinical", "hard"), (A, f"{sid}-ws-admin", "soft"), (S, "ad", "hard"),
-               (S, f"{sid}-wan", "hard"), (S, "vdi", "soft")] + unit_ws, restore_priority=2, rebuild_hours=24, site=sid)
-    b.service(f"{sid}-file", _t(f"Partages de fichiers {up}", f"{up} file shares"), "administrative",
+    b.service(f"{sid}-clinical-desktop", _t(f"Postes cliniques {up}", f"{up} clinical desktops"), "infrastructure",
+              [(A, f"{sid}-ws-clinical", "hard"), (S, "ad", "hard"), (S, f"{sid}-wan", "hard"), (S, "vdi", "soft")] + unit_ws,
+              restore_priority=2, rebuild_hours=24, site=sid)
+    b.service(f"{sid}-office-desktop", _t(f"Postes administratifs {up}", f"{up} office desktops"), "administrative",
+              [(A, f"{sid}-ws-admin", "hard"), (S, "ad", "hard"), (S, f"{sid}-wan", "hard"), (S, "vdi", "soft")],
+              restore_priority=5, rebuild_hours=24, site=sid)
+    b.service(f"{sid}-file-shares", _t(f"Partages de fichiers {up}", f"{up} file shares"), "administrative",
               [(A, f"{sid}-file-srv", "hard"), (S, "ad", "hard"), (S, f"{sid}-lan", "hard")],
               restore_priority=6, site=sid)
     b.service(f"{sid}-printing", _t(f"Impression {up}", f"{up} printing"), "communication",
@@ -536,7 +539,7 @@ def _site(b: _Builder, rng: random.Random, site: dict) -> None:
               "clinical", [(A, f"{sid}-lab-middleware", "hard")] + [(A, a, "soft") for a in analyzers]
               + [(S, "lis", "hard"), (S, f"{sid}-lan", "hard")], restore_priority=2, rebuild_hours=16, site=sid)
     b.service(f"{sid}-dispensing", _t(f"Armoires à pharmacie {up}", f"{up} dispensing cabinets"), "clinical",
-              [(A, f"{sid}-dispensing-srv", "hard"), (S, "pharmacy", "soft"), (S, f"{sid}-lan", "hard")]
+              [(A, f"{sid}-dispensing-srv", "hard"), (S, "pharmacy-system", "soft"), (S, f"{sid}-lan", "hard")]
               + [(A, f"{sid}-{w[2]}-cabinet", "soft") for w in wards], restore_priority=4, rebuild_hours=8, site=sid)
     b.service(f"{sid}-bms", _t(f"Gestion technique du bâtiment {up}", f"{up} building management"), "infrastructure",
               [(A, f"{sid}-bms-srv", "hard"), (S, f"{sid}-lan", "soft")], restore_priority=5, rebuild_hours=12, site=sid)
@@ -551,7 +554,7 @@ def _site(b: _Builder, rng: random.Random, site: dict) -> None:
         b.service(f"{sid}-anaesthesia", _t(f"Dossier d'anesthésie {up}", f"{up} anaesthesia records"), "clinical",
                   [(A, f"{sid}-anaesthesia-srv", "hard")] + [(A, o, "soft") for o in anaesthesia]
                   + [(S, "ehr", "soft"), (S, f"{sid}-lan", "hard")], restore_priority=3, rebuild_hours=12, site=sid)
-        b.service(f"{sid}-or-planning", _t(f"Programmation du bloc {up}", f"{up} theatre scheduling"), "clinical",
+        b.service(f"{sid}-or-management", _t(f"Programmation du bloc {up}", f"{up} theatre scheduling"), "clinical",
                   [(A, f"{sid}-or-planning-srv", "hard"), (S, "ehr", "soft"), (S, "ad", "hard")],
                   restore_priority=4, rebuild_hours=12, site=sid)
     if has_maternity:
@@ -626,14 +629,14 @@ def _site_functions(b: _Builder, rng: random.Random, site: dict, surgery: bool, 
         item["site"] = sid
         b.function(f"{sid}-{suffix}", _t(f"{fr} — {town}", f"{en} — {town}"), **item)
 
-    ws = f"{sid}-workstations"
+    ws = f"{sid}-clinical-desktop"
     fn("emergency", "Urgences", "Emergency department", "patients", 0.22, "emergency",
        [("ehr", "hard"), ("adt", "hard"), (ws, "hard"), ("lis", "soft"), ("pacs", "soft"), (f"{sid}-telephony", "soft"),
         (f"{sid}-printing", "soft")], (0.6, "30m", 1.5), 240, minimum=10, diversion_possible=True, soft_loss_factor=0.85)
     if surgery:
         steri = [(f"{sid}-sterilisation-tracking", "hard")]
         fn("surgery", "Bloc opératoire", "Surgery", "procedures", 0.06, "business-hours",
-           [("ehr", "hard"), (ws, "hard"), (f"{sid}-anaesthesia", "soft"), (f"{sid}-or-planning", "soft"), ("lis", "soft"),
+           [("ehr", "hard"), (ws, "hard"), (f"{sid}-anaesthesia", "soft"), (f"{sid}-or-management", "soft"), ("lis", "soft"),
             ("pacs", "soft")] + steri, (0.4, "2h", 1.3), 120, minimum=4, elective=True)
         fn("sterilisation", "Stérilisation", "Sterilisation", "sets", 0.25, "business-hours",
            [(f"{sid}-sterilisation-tracking", "hard")], (0.3, "4h", 1.5), 360, minimum=10)
@@ -651,16 +654,17 @@ def _site_functions(b: _Builder, rng: random.Random, site: dict, surgery: bool, 
        [(f"{sid}-modalities", "hard"), ("pacs", "soft"), (f"{sid}-pacs-cache", "soft"), ("ris", "soft"), ("ehr", "soft")],
        (0.5, "1h", 1.5), 90, minimum=5, elective=True)
     fn("inpatient-wards", "Services d'hospitalisation", "Inpatient wards", "patients", 0.17, "flat",
-       [("ehr", "hard"), (ws, "hard"), ("pharmacy", "soft"), (f"{sid}-infusion", "soft"), ("lis", "soft"),
+       [("ehr", "hard"), (ws, "hard"), ("pharmacy-system", "soft"), (f"{sid}-infusion", "soft"), ("lis", "soft"),
         (f"{sid}-printing", "soft"), (f"{sid}-nurse-call", "soft")], (0.75, "1h", 1.3), 1440, minimum=3)
     fn("outpatients", "Consultations externes", "Outpatient clinics", "patients", 0.9, "business-hours",
-       [("ehr", "hard"), ("adt", "hard"), (ws, "hard"), (f"{sid}-telephony", "soft")], (0.3, "2h", 1.5), 45,
+       [("ehr", "hard"), ("adt", "hard"), (ws, "hard"), (f"{sid}-office-desktop", "soft"), (f"{sid}-telephony", "soft")],
+       (0.3, "2h", 1.5), 45,
        minimum=10, elective=True)
     fn("pharmacy", "Pharmacie à usage intérieur", "Hospital pharmacy", "doses", 2.0, "business-hours",
-       [("pharmacy", "hard"), ("ehr", "soft"), (f"{sid}-dispensing", "soft")], (0.5, "1h", 1.5), 120, minimum=20)
+       [("pharmacy-system", "hard"), ("ehr", "soft"), (f"{sid}-dispensing", "soft")], (0.5, "1h", 1.5), 120, minimum=20)
     if site["role"] == "support":
         fn("oncology", "Oncologie (chimiothérapie)", "Oncology (chemotherapy)", "sessions", 0.04, "business-hours",
-           [("chemo", "hard"), ("ehr", "hard"), ("pharmacy", "soft")], (0.3, "4h", 1.5), 240, minimum=5, elective=True)
+           [("chemo", "hard"), ("ehr", "hard"), ("pharmacy-system", "soft")], (0.3, "4h", 1.5), 240, minimum=5, elective=True)
         fn("dialysis", "Hémodialyse", "Haemodialysis", "sessions", 0.03, "business-hours",
            [("ehr", "soft"), (ws, "soft")], (0.8, "30m", 1.2), 240, minimum=4, elective=True)
 
