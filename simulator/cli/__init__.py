@@ -16,6 +16,7 @@ from simulator import __version__
 COMMAND_MODULES = [
     "simulator.cli.files",
     "simulator.cli.network",
+    "simulator.cli.log",
 ]
 
 

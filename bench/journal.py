@@ -1,0 +1,137 @@
+"""Journal benchmark: write a 1,000,000-record journal, then time its verification.
+
+    python bench/journal.py [--records N] [--keep DIR]
+
+Prints the write rate, the verification rate of `verify_journal` (signature checked) and of
+the stand-alone docs/verify_journal.py, each against the 200,000 records/s target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from simulator.journal import JournalWriter, generate_keypair, load_private_key, verify_journal  # noqa: E402
+
+TARGET = 200_000
+STANDALONE = ROOT / "docs" / "verify_journal.py"
+
+ASSETS = ["srv-dpi-01", "srv-ad-02", "hyperv-03", "nas-backup-01", "pacs-01", "lis-02", "wks-urgences", "wks-bloc"]
+SERVICES = ["urgences", "bloc", "reanimation", "laboratoire", "imagerie", "pharmacie", "maternite"]
+TECHNIQUES = ["T1566.001", "T1078", "T1021.002", "T1486", "T1490", "T1003.001", "T1041"]
+MESSAGES = [
+    "Chiffrement détecté sur le serveur",
+    "Alerte EDR : exécution suspecte",
+    "Service dégradé : passage en procédure papier",
+    "Patient réorienté vers un autre établissement",
+    "Délai de rendu des résultats allongé",
+]
+
+
+def event_payload(rng: random.Random, i: int) -> dict:
+    """A realistic engine event: ~150-250 bytes of payload once serialised."""
+    kind = rng.choice(["asset_state", "alert", "service_capacity", "patient_flow", "attacker_step"])
+    payload: dict = {"kind": kind, "id": f"ev-{i}", "message": rng.choice(MESSAGES)}
+    if kind in ("asset_state", "alert", "attacker_step"):
+        payload.update(asset=rng.choice(ASSETS), technique=rng.choice(TECHNIQUES), state=rng.choice(["compromised", "encrypted", "isolated"]))
+    else:
+        payload.update(service=rng.choice(SERVICES), capacity=round(rng.random(), 3), queue=rng.randrange(0, 40))
+    return payload
+
+
+def command_payload(rng: random.Random, i: int) -> dict:
+    return {"kind": "action", "id": f"cmd-{i}", "action": "isolate", "target": rng.choice(ASSETS), "by": "dsi"}
+
+
+def build_journal(path: Path, records: int, key_path: Path | None = None, seed: int = 7) -> float:
+    """Write `records` records (header and seal included); return the seconds it took."""
+    rng = random.Random(seed)
+    start = datetime(2026, 3, 14, 1, 0, tzinfo=timezone.utc)
+    ticks = iter(range(records + 1))
+
+    def clock() -> datetime:
+        return start + timedelta(milliseconds=next(ticks))
+
+    header = {
+        "scenario": {"file": "ransomware-nuit.yaml", "sha256": "1" * 64},
+        "network": {"file": "chu-reference.yaml", "sha256": "2" * 64},
+        "seed": seed,
+        "language": "fr",
+        "participants": [{"name": "Cellule de crise", "role": "player"}, {"name": "Animation", "role": "facilitator"}],
+        "start": "2026-03-14T02:00:00+01:00",
+        "config": {"bench": True},
+    }
+    began = time.perf_counter()
+    writer = JournalWriter.create(path, header, clock=clock)
+    t = 0.0
+    for i in range(1, records - 1):
+        t += rng.random() * 0.2
+        if i % 500 == 0:
+            writer.command(round(t, 3), command_payload(rng, i))
+        else:
+            writer.event(round(t, 3), event_payload(rng, i))
+    writer.seal(load_private_key(key_path) if key_path else None)
+    return time.perf_counter() - began
+
+
+def bench_verify(path: Path, pubkey: Path | None) -> tuple[float, int]:
+    began = time.perf_counter()
+    result = verify_journal(path, pubkey=pubkey)
+    elapsed = time.perf_counter() - began
+    if not result.ok:
+        raise SystemExit(f"verification failed: {result.reason}")
+    return elapsed, result.records
+
+
+def bench_standalone(path: Path) -> float:
+    began = time.perf_counter()
+    done = subprocess.run([sys.executable, str(STANDALONE), str(path)], capture_output=True, text=True)
+    elapsed = time.perf_counter() - began
+    if done.returncode != 0:
+        raise SystemExit(f"stand-alone verification failed: {done.stderr.strip()}")
+    return elapsed
+
+
+def report(label: str, records: int, seconds: float) -> None:
+    rate = records / seconds
+    print(f"{label:<34} {seconds:8.2f} s  {rate:>12,.0f} records/s  {rate / TARGET:5.2f}x target")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--keep", type=Path, help="write the journal into this folder and keep it")
+    args = parser.parse_args()
+    if args.records < 2:
+        parser.error("--records must be at least 2 (header and seal)")
+
+    with tempfile.TemporaryDirectory(prefix="cyberdrill-bench-") as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        private, public = generate_keypair(Path(tmp) / "keys")
+        path = folder / f"bench-{args.records}.jsonl"
+        if path.exists():
+            path.unlink()
+        write_s = build_journal(path, args.records, private)
+        size = os.path.getsize(path)
+        print(f"journal: {args.records:,} records, {size / 1e6:.1f} MB ({size / args.records:.0f} bytes/record)")
+        print(f"target: {TARGET:,} records/s")
+        report("write (JournalWriter)", args.records, write_s)
+        verify_s, records = bench_verify(path, public)
+        report("verify_journal (signature checked)", records, verify_s)
+        report("docs/verify_journal.py (stdlib)", records, bench_standalone(path))
+
+
+if __name__ == "__main__":
+    main()
