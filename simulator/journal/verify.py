@@ -126,11 +126,13 @@ def _looks_like_record(raw: bytes, seq: int) -> bool:
 
 def _read_header(fh: IO[bytes], st: _State) -> bytes:
     """Check line 1 is a header this version understands; return its bytes (newline excluded)."""
-    raw = fh.readline(MAX_HEADER_BYTES)
-    if not raw:
+    probe = fh.read(8192)
+    if not probe:
         raise _Failure(1, "not_journal", "empty file: not a journal")
-    if b"\0" in raw:
+    if b"\0" in probe:
         raise _Failure(1, "not_journal", "binary file: not a journal")
+    fh.seek(0)
+    raw = fh.readline(MAX_HEADER_BYTES)
     if not raw.endswith(b"\n"):
         if len(raw) >= MAX_HEADER_BYTES:
             raise _Failure(1, "not_journal", "first line is longer than 16 MiB: not a journal")
