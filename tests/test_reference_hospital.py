@@ -318,3 +318,26 @@ def test_grouped_nodes_stand_for_many_machines(net):
     servers = machines[AssetKind.server] + machines[AssetKind.database] + machines[AssetKind.domain_controller]
     assert 300 <= servers <= 400
     assert machines[AssetKind.printers] >= 300
+
+
+def test_reachability_under_the_initial_segmentation(net):
+    """The VPN portal opens the whole internal network; guests stay on their own."""
+    from simulator.hospital.graph import HospitalModel
+
+    model = HospitalModel.build(net)
+    from_vpn = model.reachable_zones(["vpn-portal"])
+    assert {"servers", "infra", "backup-net", "clinical-workstations", "medical-devices"} <= from_vpn
+    assert "guest-wlan" not in from_vpn
+    assert model.reachable_zones(["guest-portal"]) == frozenset({"guest-wlan"})
+    # Cutting the internet does not cut an attacker already inside.
+    assert "servers" in model.reachable_zones(["ws-wards"], internet_cut=True)
+
+
+def test_key_single_points_of_failure(net):
+    from simulator.hospital.graph import HospitalModel
+
+    model = HospitalModel.build(net)
+    assert "icu" in model.blast_radius("icu-central").functions_down
+    assert "surgery" in model.blast_radius("steri-app").functions_down
+    assert "emergency" in model.blast_radius("dc01").functions_down
+    assert "maternity" not in model.blast_radius("esx-cluster").functions_down
