@@ -1,0 +1,293 @@
+"""Cross-reference checks of a scenario, each error at its YAML position.
+
+Loads the referenced network (reporting its own errors as they are), applies
+the overrides, then checks every reference: techniques, stages, personas,
+roles, objectives, injects, decisions, options, actions and their targets,
+services and assets named in conditions, times against the exercise window.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from simulator.model.actions import ActionCatalogue, default_catalogue
+from simulator.model.attack import techniques
+from simulator.model.clocks import CLOCK_IDS
+from simulator.model.conditions import (
+    ActionDone,
+    AssetIs,
+    ClinicalThreshold,
+    ClockIs,
+    DecisionTaken,
+    Detected,
+    FlagIs,
+    FunctionIs,
+    InjectFired,
+    ServiceIs,
+    StageIs,
+    TimeAfter,
+    walk,
+)
+from simulator.model.diagnostics import Diagnostic, InputError
+from simulator.model.duration import format_offset
+from simulator.model.network import NetworkBody
+from simulator.model.overrides import apply_overrides, override_problem
+from simulator.model.scenario import OptionEffect, ScenarioBody
+from simulator.model.targets import NetworkIndex, resolve_target
+from simulator.model.validation import suggest
+from simulator.model.yaml_loader import Document
+
+ROOT = ("scenario",)
+INITIAL = "initial_access"
+
+
+def _unknown(kind: str, ref: str, known: Iterable[str]) -> str:
+    hint = suggest(ref, sorted(known))
+    return f"unknown {kind} '{ref}'" + (f" (did you mean '{hint}'?)" if hint else "")
+
+
+def load_network_for(sc: ScenarioBody, doc: Document) -> tuple[NetworkBody | None, list[Diagnostic]]:
+    """The scenario's network with overrides applied, or the diagnostics that prevent it."""
+    from simulator.model.documents import load_document, resolve_reference
+
+    try:
+        path = resolve_reference(doc, ROOT + ("network",), sc.network)
+        loaded = load_document(path, expect="network")
+    except InputError as exc:
+        return None, list(exc.diagnostics)
+    return loaded.model.network, []
+
+
+def check_scenario(sc: ScenarioBody, doc: Document, net: NetworkBody | None = None, catalogue: ActionCatalogue | None = None) -> list[Diagnostic]:
+    diags: list[Diagnostic] = []
+
+    def err(path: tuple, message: str, key: bool = False, severity: str = "error") -> None:
+        diags.append(Diagnostic.at(doc.position(ROOT + path, key=key), message, severity))  # type: ignore[arg-type]
+
+    if net is None:
+        net, problems = load_network_for(sc, doc)
+        diags.extend(problems)
+        if net is None:
+            return diags
+    for i, ov in enumerate(sc.overrides):
+        problem = override_problem(net, ov)
+        if problem is not None:
+            err(("overrides", i, problem[0]), problem[1])
+    net = apply_overrides(net, sc.overrides)
+    index = NetworkIndex(net)
+    catalogue = catalogue or default_catalogue()
+    actions = catalogue.actions
+    end = sc.duration
+
+    def dup_check(section: str, items: list, extra: tuple = ()) -> set[str]:
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            if item.id in seen or item.id in extra:
+                first = seen.get(item.id)
+                where = ""
+                if first is not None:
+                    p = doc.position(ROOT + (section, first, "id"))
+                    where = f" (first at {p.file}:{p.line}:{p.col})"
+                err((section, i, "id"), f"duplicate {section[:-1].replace('_', ' ')} id '{item.id}'{where}")
+            else:
+                seen[item.id] = i
+        return set(seen)
+
+    roles = dup_check("roles", sc.roles)
+    personas = dup_check("personas", sc.personas)
+    injects = dup_check("injects", sc.injects)
+    decisions = dup_check("decisions", sc.decisions)
+    objectives = dup_check("objectives", sc.objectives)
+    tasks: set[str] = set()
+
+    # threat
+    known_tech = techniques()
+    ia = sc.threat.initial_access
+    if ia.technique not in known_tech:
+        err(("threat", "initial_access", "technique"), _unknown("ATT&CK technique", ia.technique, known_tech))
+    if index.kinds.get(ia.target) != "asset":
+        err(("threat", "initial_access", "target"), f"initial access names {_unknown('asset', ia.target, index.ids('asset'))}")
+    if ia.at > end:
+        err(("threat", "initial_access", "at"), f"initial access at {format_offset(ia.at)} is after the end of the exercise ({format_offset(end)})")
+    seen_stages: dict[str, int] = {}
+    for i, st in enumerate(sc.threat.stages):
+        base = ("threat", "stages", i)
+        if st.id == INITIAL or st.id in seen_stages:
+            err(base + ("id",), f"duplicate stage id '{st.id}'" + (" ('initial_access' is reserved)" if st.id == INITIAL else ""))
+        if st.technique not in known_tech:
+            err(base + ("technique",), _unknown("ATT&CK technique", st.technique, known_tech))
+        if st.after is not None and st.after.stage != INITIAL and st.after.stage not in seen_stages:
+            later = any(s.id == st.after.stage for s in sc.threat.stages[i + 1:])
+            msg = (
+                f"stage '{st.id}' follows '{st.after.stage}', which comes later: list stages in order"
+                if later
+                else f"stage '{st.id}' follows {_unknown('stage', st.after.stage, [INITIAL, *seen_stages])}"
+            )
+            err(base + ("after", "stage"), msg)
+        if st.at is not None and st.at > end:
+            err(base + ("at",), f"stage at {format_offset(st.at)} is after the end of the exercise ({format_offset(end)})")
+        if st.targets is not None:
+            sel = st.targets
+            for j, a in enumerate(sel.assets):
+                if index.kinds.get(a) != "asset":
+                    err(base + ("targets", "assets", j), _unknown("asset", a, index.ids("asset")))
+            for j, z in enumerate(sel.zones):
+                if index.kinds.get(z) != "zone":
+                    err(base + ("targets", "zones", j), _unknown("zone", z, index.ids("zone")))
+            for j, s in enumerate(sel.services):
+                if index.kinds.get(s) != "service":
+                    err(base + ("targets", "services", j), _unknown("service", s, index.ids("service")))
+            sites = {s.id for s in net.sites}
+            for j, s in enumerate(sel.sites):
+                if s not in sites:
+                    err(base + ("targets", "sites", j), _unknown("site", s, sites))
+        seen_stages.setdefault(st.id, i)
+    stages = {INITIAL, *seen_stages}
+
+    # objectives and tasks
+    for i, obj in enumerate(sc.objectives):
+        seen_t: set[str] = set()
+        for j, t in enumerate(obj.critical_tasks):
+            if t.id in seen_t:
+                err(("objectives", i, "critical_tasks", j, "id"), f"duplicate critical task id '{t.id}' in objective '{obj.id}'")
+            seen_t.add(t.id)
+            tasks.add(t.id)
+
+    option_ids = {d.id: {o.id for o in d.options} for d in sc.decisions}
+    flags_set: set[str] = set()
+    for inj in sc.injects:
+        flags_set.update(e.flag for e in inj.effects if e.flag)
+    for d in sc.decisions:
+        for o in d.options:
+            flags_set.update(e.flag for e in o.effects if e.flag)
+
+    def check_condition(path: tuple, cond: Any) -> None:
+        for rel, c in walk(cond):
+            p = path + rel
+            if isinstance(c, ServiceIs) and index.kinds.get(c.service) != "service":
+                err(p + ("service",), f"condition on {_unknown('service', c.service, index.ids('service'))}")
+            elif isinstance(c, FunctionIs) and index.kinds.get(c.function) != "function":
+                err(p + ("function",), f"condition on {_unknown('clinical function', c.function, index.ids('function'))}")
+            elif isinstance(c, ClinicalThreshold) and index.kinds.get(c.clinical) != "function":
+                err(p + ("clinical",), f"condition on {_unknown('clinical function', c.clinical, index.ids('function'))}")
+            elif isinstance(c, AssetIs) and index.kinds.get(c.asset) != "asset":
+                err(p + ("asset",), f"condition on {_unknown('asset', c.asset, index.ids('asset'))}")
+            elif isinstance(c, DecisionTaken):
+                if c.decision not in option_ids:
+                    err(p + ("decision",), f"condition on {_unknown('decision', c.decision, option_ids)}")
+                elif c.option is not None and c.option not in option_ids[c.decision]:
+                    err(p + ("option",), f"decision '{c.decision}' has no option '{c.option}' (options: {', '.join(sorted(option_ids[c.decision]))})")
+            elif isinstance(c, InjectFired) and c.inject not in injects:
+                err(p + ("inject",), f"condition on {_unknown('inject', c.inject, injects)}")
+            elif isinstance(c, ClockIs) and c.clock not in CLOCK_IDS:
+                err(p + ("clock",), f"condition on {_unknown('clock', c.clock, CLOCK_IDS)}")
+            elif isinstance(c, StageIs) and c.stage not in stages:
+                err(p + ("stage",), f"condition on {_unknown('stage', c.stage, stages)}")
+            elif isinstance(c, Detected) and c.detected != "any" and c.detected not in stages and c.detected not in known_tech:
+                err(p + ("detected",), f"'detected' names neither 'any', a stage nor an ATT&CK technique: '{c.detected}'")
+            elif isinstance(c, FlagIs) and c.flag not in flags_set:
+                err(p + ("flag",), f"flag '{c.flag}' is never set by an inject or a decision option", severity="warning")
+            elif isinstance(c, TimeAfter) and c.time > end:
+                err(p + ("time",), f"time {format_offset(c.time)} is after the end of the exercise ({format_offset(end)}): the condition can never hold in the window", severity="warning")
+            elif isinstance(c, ActionDone):
+                if c.action not in actions:
+                    err(p + ("action",), f"condition on {_unknown('action', c.action, actions)}")
+                elif c.target is not None:
+                    try:
+                        resolve_target(c.action, actions[c.action], c.target, index)
+                    except ValueError as exc:
+                        err(p + ("target",), str(exc))
+                if c.before_clock is not None and c.before_clock not in CLOCK_IDS:
+                    err(p + ("before_clock",), _unknown("clock", c.before_clock, CLOCK_IDS))
+
+    def check_effects(path: tuple, effects: list[OptionEffect]) -> None:
+        for k, eff in enumerate(effects):
+            p = path + (k,)
+            if eff.action is not None:
+                if eff.action not in actions:
+                    err(p + ("action",), _unknown("action", eff.action, actions))
+                else:
+                    try:
+                        resolve_target(eff.action, actions[eff.action], eff.target, index)
+                    except ValueError as exc:
+                        err(p + ("target",) if eff.target is not None else p + ("action",), str(exc))
+            if eff.inject is not None and eff.inject not in injects:
+                err(p + ("inject",), _unknown("inject", eff.inject, injects))
+
+    def check_refs(path: tuple, refs: list[str], known: set[str], what: str) -> None:
+        for j, r in enumerate(refs):
+            if r not in known:
+                err(path + (j,), _unknown(what, r, known) if known else f"unknown {what} '{r}': the scenario declares none")
+
+    for i, st in enumerate(sc.threat.stages):
+        if st.when is not None:
+            check_condition(("threat", "stages", i, "when"), st.when)
+
+    for i, inj in enumerate(sc.injects):
+        base = ("injects", i)
+        if inj.at is not None and inj.at > end:
+            err(base + ("at",), f"inject '{inj.id}' at {format_offset(inj.at)} is after the end of the exercise ({format_offset(end)})")
+        if inj.at is not None and inj.at < 0:
+            err(base + ("at",), f"inject '{inj.id}' at {format_offset(inj.at)} is before T+0: the cell is not yet in the room")
+        if inj.from_ is not None and inj.from_ not in personas:
+            err(base + ("from",), _unknown("persona", inj.from_, personas) if personas else f"unknown persona '{inj.from_}': the scenario declares no personas")
+        check_refs(base + ("to",), inj.to, roles, "role")
+        check_refs(base + ("objectives",), inj.objectives, objectives, "objective")
+        if inj.when is not None:
+            check_condition(base + ("when",), inj.when)
+        check_effects(base + ("effects",), inj.effects)
+        for k, eff in enumerate(inj.effects):
+            if eff.inject == inj.id:
+                err(base + ("effects", k, "inject"), f"inject '{inj.id}' cannot fire itself")
+
+    for i, d in enumerate(sc.decisions):
+        base = ("decisions", i)
+        seen_o: set[str] = set()
+        for j, o in enumerate(d.options):
+            if o.id in seen_o:
+                err(base + ("options", j, "id"), f"duplicate option id '{o.id}' in decision '{d.id}'")
+            seen_o.add(o.id)
+            check_effects(base + ("options", j, "effects"), o.effects)
+        if d.default not in seen_o:
+            err(base + ("default",), f"default option '{d.default}' is not among the options of '{d.id}'" + (lambda h: f" (did you mean '{h}'?)" if h else "")(suggest(d.default, sorted(seen_o))))
+        check_refs(base + ("to",), d.to, roles, "role")
+        check_refs(base + ("objectives",), d.objectives, objectives, "objective")
+        if d.at is not None:
+            if d.at > end:
+                err(base + ("at",), f"decision '{d.id}' at {format_offset(d.at)} is after the end of the exercise ({format_offset(end)})")
+            elif d.at + d.deadline > end:
+                err(base + ("deadline",), f"decision '{d.id}' deadline {format_offset(d.at + d.deadline)} is beyond the end of the exercise ({format_offset(end)}): unreachable")
+            if d.at < 0:
+                err(base + ("at",), f"decision '{d.id}' at {format_offset(d.at)} is before T+0")
+        if d.deadline > end:
+            err(base + ("deadline",), f"decision '{d.id}' deadline of {format_offset(d.deadline)[2:]} is longer than the exercise ({format_offset(end)[2:]}): unreachable")
+        if d.when is not None:
+            check_condition(base + ("when",), d.when)
+
+    for i, obj in enumerate(sc.objectives):
+        for j, t in enumerate(obj.critical_tasks):
+            if t.check is not None:
+                check_condition(("objectives", i, "critical_tasks", j, "check"), t.check)
+
+    if sc.end.when is not None:
+        check_condition(("end", "when"), sc.end.when)
+    for j, s in enumerate(sc.end.recovery_services):
+        if index.kinds.get(s) != "service":
+            err(("end", "recovery_services", j), _unknown("service", s, index.ids("service")))
+    for aid in sc.actions:
+        if aid not in actions:
+            err(("actions", aid), _unknown("action", aid, actions), key=True)
+    for key in sc.engine:
+        if key not in catalogue.engine:
+            err(("engine", key), _unknown("engine parameter", key, catalogue.engine), key=True)
+    for aid, ov in sc.actions.items():
+        if aid in actions:
+            for pkey in ov.params:
+                if pkey not in actions[aid].params:
+                    err(("actions", aid, "params", pkey), _unknown(f"parameter of '{aid}'", pkey, actions[aid].params) if actions[aid].params else f"action '{aid}' has no parameters", key=True)
+
+    for i, inj in enumerate(sc.injects):
+        for lang in sc.languages:
+            if lang in inj.text.missing():
+                err(("injects", i, "text"), f"inject '{inj.id}' has no {lang} text (scenario languages: {', '.join(sc.languages)})", severity="warning")
+    return diags

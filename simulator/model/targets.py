@@ -1,0 +1,102 @@
+"""Command targets as written in scenarios, policies and the command line: `zone:servers`, `dc1`, `cert-sante`.
+
+One resolver serves the scenario checker, the policy checker and the engine,
+so a target accepted in a file is a target the engine accepts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from simulator.model.actions import ActionSpec
+from simulator.model.network import NetworkBody
+from simulator.model.validation import suggest
+
+PREFIXES = ("asset", "zone", "service", "function")
+_ALLOWED = {
+    "asset": ("asset",),
+    "zone": ("zone",),
+    "asset-or-zone": ("asset", "zone"),
+    "asset-or-service": ("asset", "service"),
+    "function": ("function",),
+    "function-or-all": ("function",),
+    "function-count": ("function",),
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str  # asset | zone | service | function | choice | all | none | token
+    id: str
+
+    def text(self) -> str:
+        if self.kind in ("choice", "all", "token"):
+            return self.id
+        if self.kind == "none":
+            return ""
+        return f"{self.kind}:{self.id}"
+
+
+class NetworkIndex:
+    """Every id of a network by kind (the network checks keep ids unique across kinds)."""
+
+    def __init__(self, net: NetworkBody):
+        self.kinds: dict[str, str] = {}
+        for kind, items in (("zone", net.zones), ("asset", net.assets), ("service", net.services), ("function", net.clinical_functions)):
+            for item in items:
+                self.kinds.setdefault(item.id, kind)
+
+    def ids(self, kind: str) -> list[str]:
+        return sorted(i for i, k in self.kinds.items() if k == kind)
+
+
+def resolve_target(action_id: str, spec: ActionSpec, raw: str | None, index: NetworkIndex | None) -> Target:
+    """The target of a command, or ValueError with a message naming what is allowed.
+
+    Tokens starting with '@' (policy placeholders) are accepted as they are.
+    `index` None skips the network lookup (a policy checked without a network).
+    """
+    t = spec.target
+    if raw is not None:
+        raw = raw.strip()
+    if raw is not None and raw.startswith("@"):
+        return Target("token", raw)
+    if t == "none":
+        if raw:
+            raise ValueError(f"'{action_id}' takes no target (got '{raw}')")
+        return Target("none", "")
+    if t == "choice":
+        value = raw or spec.default_choice
+        if not value:
+            raise ValueError(f"'{action_id}' needs a target: one of {', '.join(spec.choices)}")
+        if value not in spec.choices:
+            hint = suggest(value, spec.choices)
+            raise ValueError(f"'{action_id}' target '{value}' is not one of {', '.join(spec.choices)}" + (f" (did you mean '{hint}'?)" if hint else ""))
+        return Target("choice", value)
+    if not raw:
+        raise ValueError(f"'{action_id}' needs a target ({t})")
+    allowed = _ALLOWED[t]
+    if t == "function-or-all" and raw == "all":
+        return Target("all", "all")
+    if ":" in raw:
+        prefix, ident = raw.split(":", 1)
+        if prefix not in PREFIXES:
+            raise ValueError(f"unknown target prefix '{prefix}:' (use {', '.join(p + ':' for p in allowed)})")
+        if prefix not in allowed:
+            raise ValueError(f"'{action_id}' acts on {' or '.join(allowed)}, not on a {prefix}")
+        if index is not None:
+            known = index.kinds.get(ident)
+            if known != prefix:
+                hint = suggest(ident, index.ids(prefix))
+                raise ValueError(f"unknown {prefix} '{ident}'" + (f" (did you mean '{hint}'?)" if hint else ""))
+        return Target(prefix, ident)
+    if index is None:
+        return Target(allowed[0], raw)
+    known = index.kinds.get(raw)
+    if known is None:
+        pool = [i for k in allowed for i in index.ids(k)]
+        hint = suggest(raw, pool)
+        raise ValueError(f"unknown {' or '.join(allowed)} '{raw}'" + (f" (did you mean '{hint}'?)" if hint else ""))
+    if known not in allowed:
+        raise ValueError(f"'{action_id}' acts on {' or '.join(allowed)}; '{raw}' is a {known}")
+    return Target(known, raw)
