@@ -280,3 +280,17 @@ def test_no_traceback_in_a_real_process(tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert DIAG_RE.match(proc.stderr.strip().splitlines()[0])
+
+
+@pytest.mark.parametrize(
+    "old,new,needle",
+    [
+        ("domain_joined: true, tier: 0", "domain_joined: yes, tier: 0", "true or false"),
+        ("count: 50", 'count: "50"', "whole number"),
+        ("capacity_per_hour: 4", 'capacity_per_hour: "4"', "a number"),
+    ],
+)
+def test_no_lenient_conversions(tmp_path, old, new, needle):
+    """YAML 1.2 keeps `yes` a string; the models must not turn it back into a boolean."""
+    msgs = [m.group("msg") for m in diagnostics_of(write(tmp_path, VALID.replace(old, new)))]
+    assert any(needle in m for m in msgs), msgs

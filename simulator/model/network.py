@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictBool, StrictFloat, StrictInt, model_validator
 
 from simulator.model.base import Duration, Id, LocalizedText, StrictModel
 
@@ -58,7 +58,7 @@ class Strength(str, Enum):
 class Site(StrictModel):
     id: Id = Field(description="Site identifier, referenced by zones, assets and clinical functions.")
     name: LocalizedText = Field(description="Site name as staff say it.")
-    beds: int = Field(ge=0, description="Beds on this site (count).")
+    beds: StrictInt = Field(ge=0, description="Beds on this site (count).")
     role: Literal["support", "member"] = Field(
         default="member",
         description="'support' for the GHT support establishment (établissement support), else 'member'.",
@@ -70,7 +70,7 @@ class Zone(StrictModel):
     name: LocalizedText = Field(description="Zone name.")
     kind: ZoneKind = Field(description="What the zone is for; guides default target selectors and display.")
     site: Id | None = Field(default=None, description="Site the zone belongs to (multi-site networks); none means shared.")
-    internet_exposed: bool = Field(
+    internet_exposed: StrictBool = Field(
         default=False, description="Reachable from the internet (DMZ, remote-access portals)."
     )
     description: LocalizedText | None = Field(default=None, description="Free text for the facilitator.")
@@ -85,32 +85,32 @@ class Flow(StrictModel):
         min_length=1,
         description="Protocols allowed (rdp, smb, https, ldap, kerberos, hl7, dicom, sql, ssh, sip...). Informational, shown in exports.",
     )
-    bidirectional: bool = Field(default=False, description="Also allow the reverse direction.")
+    bidirectional: StrictBool = Field(default=False, description="Also allow the reverse direction.")
     description: LocalizedText | None = Field(default=None, description="Why this flow exists.")
 
 
 class AssetControls(StrictModel):
     """Security controls on one asset; unset values take the network-wide default."""
 
-    edr: bool | None = Field(default=None, description="An EDR agent runs here. Default: network controls.edr_coverage decides.")
-    mfa: bool | None = Field(default=None, description="Logins here require multi-factor authentication (remote access portals, admin consoles).")
-    patched: bool | None = Field(default=None, description="Known exploitable vulnerabilities are patched. Default: true.")
+    edr: StrictBool | None = Field(default=None, description="An EDR agent runs here. Default: network controls.edr_coverage decides.")
+    mfa: StrictBool | None = Field(default=None, description="Logins here require multi-factor authentication (remote access portals, admin consoles).")
+    patched: StrictBool | None = Field(default=None, description="Known exploitable vulnerabilities are patched. Default: true.")
 
 
 class BackupSpec(StrictModel):
     """What a backup asset protects and how it resists an attacker."""
 
-    offline: bool = Field(description="Offline or immutable copy (tape, air-gapped, WORM): an attacker with domain rights cannot destroy it.")
+    offline: StrictBool = Field(description="Offline or immutable copy (tape, air-gapped, WORM): an attacker with domain rights cannot destroy it.")
     protects: list[Id] = Field(
         default_factory=list,
         description="Assets whose data this backup can restore. Empty means every server, database and storage asset.",
     )
-    restore_hours_per_asset: float = Field(
+    restore_hours_per_asset: StrictFloat = Field(
         default=6.0,
         gt=0,
         description="Hours of technician work to restore one asset from this backup (hours). Default 6 h.",
     )
-    age_hours: float = Field(
+    age_hours: StrictFloat = Field(
         default=24.0, ge=0, description="Age of the newest copy at T+0 (hours): data entered since is lost on restore."
     )
 
@@ -120,14 +120,14 @@ class Asset(StrictModel):
     name: LocalizedText = Field(description="Name staff use for it.")
     kind: AssetKind = Field(description="What the asset is; attack stages select targets by kind.")
     zone: Id = Field(description="Zone the asset sits in.")
-    count: int = Field(
+    count: StrictInt = Field(
         default=1,
         ge=1,
         description="Number of identical machines this node stands for (a group such as 1,500 workstations). Default 1.",
     )
     os: str | None = Field(default=None, description="Operating system family (windows-server-2019, windows-10, linux, embedded...).")
-    domain_joined: bool = Field(default=False, description="Joined to the Active Directory domain: falls with domain admin rights.")
-    internet_facing: bool = Field(default=False, description="Exposed to the internet: an initial access point.")
+    domain_joined: StrictBool = Field(default=False, description="Joined to the Active Directory domain: falls with domain admin rights.")
+    internet_facing: StrictBool = Field(default=False, description="Exposed to the internet: an initial access point.")
     tier: Literal[0, 1, 2] = Field(
         default=2,
         description="Administration tier (ANSSI AD tiering): 0 identity/infrastructure, 1 servers/applications, 2 workstations/devices.",
@@ -138,7 +138,7 @@ class Asset(StrictModel):
     )
     controls: AssetControls = Field(default_factory=AssetControls, description="Security controls on this asset.")
     backup: BackupSpec | None = Field(default=None, description="For kind 'backup' only: what it protects and how.")
-    records: int = Field(
+    records: StrictInt = Field(
         default=0, ge=0, description="Patient or staff records held here (count); drives exfiltration and GDPR impact."
     )
     site: Id | None = Field(default=None, description="Site (multi-site networks); default: the zone's site.")
@@ -187,13 +187,13 @@ class Service(StrictModel):
     name: LocalizedText = Field(description="Name of the application or service.")
     category: ServiceCategory = Field(description="Family of the service, used for boards and reports.")
     needs: list[Need] = Field(min_length=1, description="Assets and services it needs, hard or soft.")
-    restore_priority: int = Field(
+    restore_priority: StrictInt = Field(
         default=5,
         ge=1,
         le=9,
         description="Order in the recovery plan (PCRI): 1 first. Grounded in real restore orders (ICU, ED, biology, imaging first).",
     )
-    rebuild_hours: float = Field(
+    rebuild_hours: StrictFloat = Field(
         default=16.0,
         gt=0,
         description="Technician hours to rebuild the service from scratch when no backup can be used (hours).",
@@ -213,11 +213,11 @@ class ServiceNeed(StrictModel):
 class DegradedMode(StrictModel):
     """Paper procedures (mode dégradé): part of the capacity comes back after an activation delay."""
 
-    capacity_factor: float = Field(
+    capacity_factor: StrictFloat = Field(
         ge=0, le=1, description="Share of normal capacity kept on paper procedures (0..1)."
     )
     activation_delay: Duration = Field(description="Time from the decision to activate until paper procedures run.")
-    turnaround_factor: float = Field(
+    turnaround_factor: StrictFloat = Field(
         default=1.0,
         ge=1.0,
         description="Multiplier on turnaround time in degraded mode (1.62 = +62 %, the lab figure from US downtime studies).",
@@ -236,24 +236,24 @@ class ClinicalFunction(StrictModel):
     unit: Literal["patients", "procedures", "tests", "exams", "doses", "sessions", "births", "sets"] = Field(
         default="patients", description="What is counted in arrivals and capacity."
     )
-    arrivals_per_day: float = Field(ge=0, description="Mean demand per day (count of units) in normal weeks.")
+    arrivals_per_day: StrictFloat = Field(ge=0, description="Mean demand per day (count of units) in normal weeks.")
     pattern: ArrivalPattern = Field(
         default=ArrivalPattern.flat,
         description="Shape of arrivals over the day and week: 'emergency' (evening peak, every day), 'business-hours' (weekdays 8-18 h), 'flat'.",
     )
-    capacity_per_hour: float = Field(gt=0, description="Units treated per hour with all IT available.")
-    elective: bool = Field(
+    capacity_per_hour: StrictFloat = Field(gt=0, description="Units treated per hour with all IT available.")
+    elective: StrictBool = Field(
         default=False, description="Scheduled activity that the cell can cancel (deprogrammation)."
     )
-    diversion_possible: bool = Field(
+    diversion_possible: StrictBool = Field(
         default=False, description="Arrivals can be diverted by SAMU-Centre 15 to neighbouring hospitals."
     )
     needs: list[ServiceNeed] = Field(default_factory=list, description="IT services the function relies on.")
-    soft_loss_factor: float = Field(
+    soft_loss_factor: StrictFloat = Field(
         default=0.8, ge=0, le=1, description="Capacity factor while a soft dependency is down (0..1)."
     )
     degraded_mode: DegradedMode = Field(description="Paper procedures available for this function.")
-    turnaround_minutes: float = Field(
+    turnaround_minutes: StrictFloat = Field(
         default=60, gt=0, description="Normal turnaround from arrival to result or discharge (minutes); drives lab turnaround KPI."
     )
     site: Id | None = Field(default=None, description="Site (multi-site networks).")
@@ -262,17 +262,17 @@ class ClinicalFunction(StrictModel):
 class ItStaff(StrictModel):
     """IT technicians available to the cell by shift (the on-call reality of a night or a weekend)."""
 
-    weekday_day: int = Field(ge=0, description="Technicians on weekdays during the day shift (count).")
-    weekday_night: int = Field(ge=0, description="Technicians on call on weekday nights (count).")
-    weekend_day: int = Field(ge=0, description="Technicians on weekend days (count).")
-    weekend_night: int = Field(ge=0, description="Technicians on call on weekend nights (count).")
-    day_start_hour: int = Field(default=8, ge=0, le=23, description="Hour the day shift starts (0-23).")
-    day_end_hour: int = Field(default=18, ge=1, le=24, description="Hour the day shift ends (1-24).")
+    weekday_day: StrictInt = Field(ge=0, description="Technicians on weekdays during the day shift (count).")
+    weekday_night: StrictInt = Field(ge=0, description="Technicians on call on weekday nights (count).")
+    weekend_day: StrictInt = Field(ge=0, description="Technicians on weekend days (count).")
+    weekend_night: StrictInt = Field(ge=0, description="Technicians on call on weekend nights (count).")
+    day_start_hour: StrictInt = Field(default=8, ge=0, le=23, description="Hour the day shift starts (0-23).")
+    day_end_hour: StrictInt = Field(default=18, ge=1, le=24, description="Hour the day shift ends (1-24).")
     recall_delay: Duration = Field(
         default=120,
         description="Time to recall off-duty technicians once the crisis is declared.",
     )
-    recall_total: int = Field(
+    recall_total: StrictInt = Field(
         default=0, ge=0, description="Technicians available once everyone is recalled (count); 0 means weekday_day."
     )
 
@@ -287,29 +287,29 @@ class SiemHours(str, Enum):
 class Controls(StrictModel):
     """Network-wide security controls: what detection and attacker progress depend on."""
 
-    edr_coverage: float = Field(
+    edr_coverage: StrictFloat = Field(
         default=0.0, ge=0, le=1, description="Share of servers and workstations with an EDR agent (0..1)."
     )
-    av_blocking: bool = Field(
+    av_blocking: StrictBool = Field(
         default=True,
         description="Antivirus blocks what it detects; false models 'monitor mode' (HSE Ireland 2021: detections without blocking).",
     )
-    mfa_remote_access: bool = Field(default=False, description="MFA on VPN and remote access portals.")
-    mfa_privileged: bool = Field(default=False, description="MFA for privileged (admin) accounts.")
+    mfa_remote_access: StrictBool = Field(default=False, description="MFA on VPN and remote access portals.")
+    mfa_privileged: StrictBool = Field(default=False, description="MFA for privileged (admin) accounts.")
     siem_hours: SiemHours = Field(
         default=SiemHours.business_hours, description="When someone watches security alerts."
     )
-    tiered_admin: bool = Field(
+    tiered_admin: StrictBool = Field(
         default=False, description="AD tiering enforced: tier-0 credentials never touch lower tiers."
     )
-    email_filtering: bool = Field(default=True, description="Attachment sandboxing and link rewriting on email.")
+    email_filtering: StrictBool = Field(default=True, description="Attachment sandboxing and link rewriting on email.")
 
 
 class NetworkBody(StrictModel):
     id: Id = Field(description="Network identifier.")
     name: LocalizedText = Field(description="Establishment or GHT name.")
     description: LocalizedText | None = Field(default=None, description="What this network models.")
-    beds: int = Field(ge=0, description="Total beds (count).")
+    beds: StrictInt = Field(ge=0, description="Total beds (count).")
     sites: list[Site] = Field(default_factory=list, description="Sites of a multi-site establishment or GHT. Empty for a single site.")
     include: list[str] = Field(
         default_factory=list,
