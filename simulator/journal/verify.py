@@ -330,67 +330,77 @@ def _stop(st: _State, failure: _Failure, line_no: int, head: str, last_t: float,
 
 
 def _scan_body(fh: IO[bytes], st: _State, pubkey: Ed25519PublicKey | None) -> int:
-    """Lines 2.. up to the seal. The loop body is the hot path: locals only, no pydantic."""
+    """Lines 2.. up to the seal. The loop body is the hot path: locals only, no pydantic.
+
+    A dict of exactly six entries whose six keys can all be read has exactly the six keys, so a
+    KeyError (free until raised) replaces a set comparison per record.
+    """
     prev_hash, last_t, pos = st.head, st.last_t, st.valid_size
     sha256 = hashlib.sha256
     scan_once = scan_json
-    keys = RECORD_KEYS
+    n_keys = len(RECORD_KEYS)
     body_types = BODY_TYPES
     inf = _INF
     line_no = 1
     expected_seq = 1
-
-    for raw in fh:
-        line_no += 1
-        if raw[-1:] != b"\n":
-            st.partial_tail = True
-            failure = _Failure(
-                line_no, "truncated", f"line {line_no} is incomplete (no newline at its end): journal cut while writing"
-            )
-            raise _stop(st, failure, line_no, prev_hash, last_t, pos)
-        body = raw[:-1]
-        try:
-            text = body.decode("utf-8")
-            rec, end = scan_once(text, 0)
-            if end != len(text):
-                raise ValueError(f"extra data after the JSON value at column {end + 1}")
-        except (ValueError, StopIteration) as exc:
-            raise _stop(st, _Failure(line_no, "invalid", f"line is {json_error_text(exc)}: edited or damaged"), line_no, prev_hash, last_t, pos) from None
-        if type(rec) is not dict or rec.keys() != keys:
-            raise _stop(st, _Failure(line_no, "invalid", _record_problem(rec, last_t)), line_no, prev_hash, last_t, pos)
-        if rec["prev"] != prev_hash:
-            raise _stop(st, _diagnose_chain(line_no, rec, body, expected_seq, fh), line_no, prev_hash, last_t, pos)
-        seq = rec["seq"]
-        if seq != expected_seq or type(seq) is not int:
-            raise _stop(st, _Failure(line_no, "invalid", f"seq is {json.dumps(seq)}, expected {expected_seq}"), line_no, prev_hash, last_t, pos)
-        t = rec["t"]
-        if rec["type"] not in body_types:
-            if rec["type"] == "seal" and (type(t) is float or type(t) is int):
-                try:
-                    _check_seal(rec, body, line_no, last_t, fh, pubkey, st)
-                except _Failure as failure:
-                    if not st.sealed:
-                        raise _stop(st, failure, line_no, prev_hash, last_t, pos) from None
-                    raise
-                finally:
-                    if st.sealed:
-                        st.records, st.head, st.last_t = line_no, sha256(body).hexdigest(), t
-                        st.valid_size = pos + len(raw)
-                return line_no
-            raise _stop(st, _Failure(line_no, "invalid", _record_problem(rec, last_t)), line_no, prev_hash, last_t, pos)
-        tt = type(t)
-        if (
-            (tt is not float and tt is not int)
-            or not (last_t <= t < inf)
-            or type(rec["wall"]) is not str
-            or type(rec["data"]) is not dict
-        ):
-            raise _stop(st, _Failure(line_no, "invalid", _record_problem(rec, last_t)), line_no, prev_hash, last_t, pos)
-        prev_hash = sha256(body).hexdigest()
-        last_t = t
-        expected_seq += 1
-        pos += len(raw)
-    st.records, st.head, st.last_t, st.valid_size = line_no, prev_hash, last_t, pos
+    rec: Any = None
+    try:
+        for raw in fh:
+            line_no += 1
+            if raw[-1:] != b"\n":
+                st.partial_tail = True
+                raise _Failure(
+                    line_no, "truncated", f"line {line_no} is incomplete (no newline at its end): journal cut while writing"
+                )
+            body = raw[:-1]
+            try:
+                text = body.decode("utf-8")
+                rec, end = scan_once(text, 0)
+                if end != len(text):
+                    raise ValueError(f"extra data after the JSON value at column {end + 1}")
+            except (ValueError, StopIteration) as exc:
+                raise _Failure(line_no, "invalid", f"line is {json_error_text(exc)}: edited or damaged") from None
+            if type(rec) is not dict or len(rec) != n_keys:
+                raise _Failure(line_no, "invalid", _record_problem(rec, last_t))
+            if rec["prev"] != prev_hash:
+                raise _diagnose_chain(line_no, rec, body, expected_seq, fh)
+            seq = rec["seq"]
+            if seq != expected_seq or type(seq) is not int:
+                raise _Failure(line_no, "invalid", f"seq is {json.dumps(seq)}, expected {expected_seq}")
+            t = rec["t"]
+            tt = type(t)
+            if (
+                rec["type"] not in body_types
+                or (tt is not float and tt is not int)
+                or not (last_t <= t < inf)
+                or type(rec["wall"]) is not str
+                or type(rec["data"]) is not dict
+            ):
+                if rec["type"] == "seal":
+                    break
+                raise _Failure(line_no, "invalid", _record_problem(rec, last_t))
+            prev_hash = sha256(body).hexdigest()
+            last_t = t
+            expected_seq += 1
+            pos += len(raw)
+        else:
+            st.records, st.head, st.last_t, st.valid_size = line_no, prev_hash, last_t, pos
+            return line_no
+    except KeyError:
+        raise _stop(st, _Failure(line_no, "invalid", _record_problem(rec, last_t)), line_no, prev_hash, last_t, pos)
+    except _Failure as failure:
+        raise _stop(st, failure, line_no, prev_hash, last_t, pos) from None
+    # The seal: checked once, with pydantic; on success the journal ends here.
+    try:
+        _check_seal(rec, body, line_no, last_t, fh, pubkey, st)
+    except _Failure as failure:
+        if not st.sealed:
+            raise _stop(st, failure, line_no, prev_hash, last_t, pos) from None
+        raise
+    finally:
+        if st.sealed:
+            st.records, st.head, st.last_t = line_no, sha256(body).hexdigest(), rec["t"]
+            st.valid_size = pos + len(raw)
     return line_no
 
 
