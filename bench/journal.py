@@ -44,7 +44,8 @@ def event_payload(rng: random.Random, i: int) -> dict:
     kind = rng.choice(["asset_state", "alert", "service_capacity", "patient_flow", "attacker_step"])
     payload: dict = {"kind": kind, "id": f"ev-{i}", "message": rng.choice(MESSAGES)}
     if kind in ("asset_state", "alert", "attacker_step"):
-        payload.update(asset=rng.choice(ASSETS), technique=rng.choice(TECHNIQUES), state=rng.choice(["compromised", "encrypted", "isolated"]))
+        state = rng.choice(["compromised", "encrypted", "isolated"])
+        payload.update(asset=rng.choice(ASSETS), technique=rng.choice(TECHNIQUES), state=state)
     else:
         payload.update(service=rng.choice(SERVICES), capacity=round(rng.random(), 3), queue=rng.randrange(0, 40))
     return payload

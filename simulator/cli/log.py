@@ -20,9 +20,18 @@ def log() -> None:
 
 @log.command("verify")
 @click.argument("journal", metavar="LOG")
-@click.option("--pubkey", "pubkey_path", metavar="FILE", help="Check the seal's Ed25519 signature with this public key (PEM).")
-@click.option("--scenario", "scenario_path", metavar="FILE", help="Check this scenario file is the one the exercise ran (SHA-256 in the header).")
-@click.option("--json", "as_json", is_flag=True, help="Print {file, ok, sealed, records, head, signature, error} as JSON.")
+@click.option(
+    "--pubkey", "pubkey_path", metavar="FILE", help="Check the seal's Ed25519 signature with this public key (PEM)."
+)
+@click.option(
+    "--scenario",
+    "scenario_path",
+    metavar="FILE",
+    help="Check this scenario file is the one the exercise ran (its SHA-256 is in the header).",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print {file, ok, sealed, records, head, signature, error} as JSON."
+)
 def verify(journal: str, pubkey_path: str | None, scenario_path: str | None, as_json: bool) -> None:
     """Check a journal's hash chain, seal and (with --pubkey) signature.
 

@@ -32,7 +32,9 @@ FINGERPRINT_PATTERN = r"^sha256:[0-9a-f]{64}$"
 
 Hex64 = Annotated[str, Field(pattern=HEX64_PATTERN, description="SHA-256, 64 lower-case hex digits.")]
 Wall = Annotated[str, Field(pattern=WALL_PATTERN, description="UTC wall-clock time, ISO 8601 with 'Z'.")]
-Fingerprint = Annotated[str, Field(pattern=FINGERPRINT_PATTERN, description="sha256: + hex SHA-256 of the raw 32-byte Ed25519 public key.")]
+Fingerprint = Annotated[
+    str, Field(pattern=FINGERPRINT_PATTERN, description="sha256: + hex SHA-256 of the raw 32-byte Ed25519 public key.")
+]
 
 
 def canonical_json(obj: Any) -> str:

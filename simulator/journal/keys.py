@@ -76,6 +76,10 @@ def _write_new(path: Path, data: bytes, mode: int) -> None:
     os.chmod(path, mode)
 
 
+def _kind(key: object) -> str:
+    return type(key).__name__.removeprefix("_")
+
+
 def _read(path: str | os.PathLike) -> bytes:
     try:
         return Path(path).read_bytes()
@@ -98,7 +102,7 @@ def load_private_key(path: str | os.PathLike) -> Ed25519PrivateKey:
     except (ValueError, UnsupportedAlgorithm) as exc:
         raise _error(path, "corrupt or unreadable PEM private key") from exc
     if not isinstance(key, Ed25519PrivateKey):
-        raise _error(path, f"not an Ed25519 key ({type(key).__name__.removeprefix('_')}): journals are signed with Ed25519")
+        raise _error(path, f"not an Ed25519 key ({_kind(key)}): journals are signed with Ed25519")
     return key
 
 
@@ -113,5 +117,5 @@ def load_public_key(path: str | os.PathLike) -> Ed25519PublicKey:
     except (ValueError, UnsupportedAlgorithm) as exc:
         raise _error(path, "corrupt or unreadable PEM public key") from exc
     if not isinstance(key, Ed25519PublicKey):
-        raise _error(path, f"not an Ed25519 key ({type(key).__name__.removeprefix('_')}): journals are signed with Ed25519")
+        raise _error(path, f"not an Ed25519 key ({_kind(key)}): journals are signed with Ed25519")
     return key

@@ -126,12 +126,16 @@ def _looks_like_record(raw: bytes, seq: int) -> bool:
 
 def _read_header(fh: IO[bytes], st: _State) -> bytes:
     """Check line 1 is a header this version understands; return its bytes (newline excluded)."""
-    probe = fh.read(8192)
+    peek = getattr(fh, "peek", None)
+    if peek is not None:  # buffered files and pipes: look without consuming
+        probe = peek(8192)[:8192]
+    else:
+        probe = fh.read(8192)
+        fh.seek(0)
     if not probe:
         raise _Failure(1, "not_journal", "empty file: not a journal")
     if b"\0" in probe:
         raise _Failure(1, "not_journal", "binary file: not a journal")
-    fh.seek(0)
     raw = fh.readline(MAX_HEADER_BYTES)
     if not raw.endswith(b"\n"):
         if len(raw) >= MAX_HEADER_BYTES:
@@ -349,9 +353,8 @@ def _scan_body(fh: IO[bytes], st: _State, pubkey: Ed25519PublicKey | None) -> in
             line_no += 1
             if raw[-1:] != b"\n":
                 st.partial_tail = True
-                raise _Failure(
-                    line_no, "truncated", f"line {line_no} is incomplete (no newline at its end): journal cut while writing"
-                )
+                reason = f"line {line_no} is incomplete (no newline at its end): journal cut while writing"
+                raise _Failure(line_no, "truncated", reason)
             body = raw[:-1]
             try:
                 text = body.decode("utf-8")
@@ -485,6 +488,8 @@ def verify_journal(
             return _verify_stream(fh, name, key, scenario_sha256)[0]
         except IsADirectoryError:
             return _result(name, _State(), _Failure(1, "not_journal", "is a folder, not a journal"))
+        except OSError as exc:  # unseekable (a pipe) or a read error mid-file
+            return _result(name, _State(), _Failure(1, "not_journal", f"cannot read: {exc.strerror or exc}"))
 
 
 @dataclass(frozen=True)
@@ -507,11 +512,13 @@ def find_append_point(path: str | os.PathLike) -> AppendPoint:
     except OSError as exc:
         raise InputError([Diagnostic(name, 1, 1, "error", f"cannot read journal: {exc.strerror or exc}")]) from exc
     with fh:
-        result, st = _verify_stream(fh, name, None, None)
+        try:
+            result, st = _verify_stream(fh, name, None, None)
+        except OSError as exc:
+            raise InputError([Diagnostic(name, 1, 1, "error", f"cannot read journal: {exc.strerror or exc}")]) from exc
     if result.sealed:
-        raise InputError(
-            [Diagnostic(name, result.records, 1, "error", "journal is sealed: the exercise is closed, nothing can be appended")]
-        )
+        message = "journal is sealed: the exercise is closed, nothing can be appended"
+        raise InputError([Diagnostic(name, result.records, 1, "error", message)])
     resumable = result.kind == "truncated" and st.header is not None and st.head is not None
     if not resumable:
         diag = result.diagnostic()

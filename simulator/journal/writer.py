@@ -2,9 +2,9 @@
 
 Durability policy (docs/journal-format.md, "Writing and crashes"): the header, every command
 and the seal are flushed and fsynced before the call returns, so nothing a player decided is
-lost. Events are buffered and reach the file at the next command, at least every
-`flush_interval` seconds, and at the seal; after a crash they are re-derived by replaying the
-commands, which is why they may lag.
+lost. Events are buffered and reach the file at the next command, when one is written more
+than `flush_interval` seconds after the last flush, and at the seal; after a crash they are
+re-derived by replaying the commands, which is why they may lag.
 """
 
 from __future__ import annotations
