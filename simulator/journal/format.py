@@ -99,10 +99,6 @@ def file_ref(path: str | Path, id: str | None = None) -> dict:
     return ref
 
 
-def wall_now() -> str:
-    return format_wall(datetime.now(timezone.utc))
-
-
 def format_wall(moment: datetime) -> str:
     """UTC, millisecond precision, 'Z' suffix: 2026-03-14T01:00:00.000Z."""
     if moment.tzinfo is None:
