@@ -201,6 +201,9 @@ def _syntax_error(exc: yaml.MarkedYAMLError, name: str, text: str) -> Diagnostic
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = exc.problem or "invalid YAML"
+    if "nesting depth" in problem:
+        # libyaml's own guard can fire before ours, depending on its version
+        return Diagnostic(name, line, col, "error", f"nesting is deeper than {MAX_DEPTH} levels")
     if mark is not None and "\t" in problem or (mark is not None and _char_at(text, mark.index) == "\t"):
         msg = "tab character in indentation or structure: YAML indentation uses spaces"
     else:
