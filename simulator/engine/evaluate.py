@@ -1,0 +1,176 @@
+"""Evaluation of the condition language against a running exercise (no eval, a dispatch table)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from simulator.model import conditions as c
+from simulator.model.targets import resolve_target
+
+if TYPE_CHECKING:
+    from simulator.engine.exercise import Exercise
+
+_LEVEL = {"up": 0, "degraded": 1, "down": 2}
+
+
+def _state_match(level: int, wanted: str) -> bool:
+    if wanted == "not-up":
+        return level > 0
+    return level == _LEVEL[wanted]
+
+
+class Evaluator:
+    """Evaluates conditions for one exercise; remembers since when `for` predicates hold."""
+
+    def __init__(self, ex: "Exercise"):
+        self.ex = ex
+        self._since: dict[int, float] = {}
+        self._targets: dict[int, str | None] = {}
+        self._table = {
+            c.AllOf: self._all,
+            c.AnyOf: self._any,
+            c.NotOf: self._not,
+            c.ServiceIs: self._node,
+            c.FunctionIs: self._node,
+            c.AssetIs: self._asset,
+            c.ClinicalThreshold: self._clinical,
+            c.TimeAfter: self._time,
+            c.DecisionTaken: self._decision,
+            c.ActionDone: self._action,
+            c.ClockIs: self._clock,
+            c.InjectFired: self._inject,
+            c.FlagIs: self._flag,
+            c.StageIs: self._stage,
+            c.Detected: self._detected,
+            c.FactIs: self._fact,
+        }
+
+    def __call__(self, cond: Any) -> bool:
+        return self._table[type(cond)](cond)
+
+    # -- combinators
+    def _all(self, cond: c.AllOf) -> bool:
+        return all(self(x) for x in cond.all)
+
+    def _any(self, cond: c.AnyOf) -> bool:
+        return any(self(x) for x in cond.any)
+
+    def _not(self, cond: c.NotOf) -> bool:
+        return not self(cond.not_)
+
+    # -- state
+    def _node(self, cond) -> bool:
+        node = cond.service if isinstance(cond, c.ServiceIs) else cond.function
+        ex = self.ex
+        level = ex.state._level.get(node, 0)
+        if not _state_match(level, cond.state):
+            return False
+        if cond.for_:
+            return ex.now - ex.level_since.get(node, ex.t_min) >= cond.for_
+        return True
+
+    def _asset(self, cond: c.AssetIs) -> bool:
+        ex = self.ex
+        names = ex.asset_state_names(cond.asset)
+        if cond.state == "not-up":
+            ok = ex.state._level.get(cond.asset, 0) > 0
+        elif cond.state == "up":
+            ok = ex.state._level.get(cond.asset, 0) == 0
+        elif cond.state == "down":
+            ok = ex.state._level.get(cond.asset, 0) == 2
+        else:
+            ok = cond.state in names
+        return self._hold(cond, ok)
+
+    def _clinical(self, cond: c.ClinicalThreshold) -> bool:
+        fl = self.ex.clinical.flows[cond.clinical]
+        value = fl.capacity_pct() if cond.metric == "capacity_pct" else getattr(fl, cond.metric)
+        ok = (cond.above is None or value > cond.above) and (cond.below is None or value < cond.below)
+        return self._hold(cond, ok)
+
+    def _hold(self, cond, ok: bool) -> bool:
+        """`for` on predicates without exact change times: since when we have seen it hold."""
+        if not cond.for_:
+            return ok
+        key = id(cond)
+        if not ok:
+            self._since.pop(key, None)
+            return False
+        since = self._since.setdefault(key, self.ex.now)
+        return self.ex.now - since >= cond.for_
+
+    def _time(self, cond: c.TimeAfter) -> bool:
+        return self.ex.now >= cond.time
+
+    def _decision(self, cond: c.DecisionTaken) -> bool:
+        made = self.ex.decisions_made.get(cond.decision)
+        return made is not None and (cond.option is None or made[0] == cond.option)
+
+    def _norm_target(self, cond: c.ActionDone) -> str | None:
+        key = id(cond)
+        if key not in self._targets:
+            ex = self.ex
+            norm = None
+            if cond.target is not None:
+                spec = ex.actions.get(cond.action)
+                try:
+                    norm = resolve_target(cond.action, spec, cond.target, ex.index).text() if spec else cond.target
+                except ValueError:
+                    norm = cond.target
+            self._targets[key] = norm
+        return self._targets[key]
+
+    def _action(self, cond: c.ActionDone) -> bool:
+        ex = self.ex
+        records = ex.actions_taken.get(cond.action)
+        if not records:
+            return False
+        target = self._norm_target(cond)
+        limit = float("inf")
+        if cond.within is not None:
+            anchor = 0.0 if cond.from_ == "start" else ex.facts.get({"crisis": "crisis-declared"}.get(cond.from_, cond.from_))
+            if anchor is None:
+                return False
+            limit = anchor + cond.within
+        if cond.before is not None:
+            limit = min(limit, cond.before)
+        if cond.before_clock is not None:
+            clock = ex.clocks.get(cond.before_clock)
+            if clock is not None and clock.deadline is not None:
+                limit = min(limit, clock.deadline)
+        for rec in records:
+            if target is not None and rec.target != target and rec.target != "all":
+                continue
+            when = rec.done_at if cond.done else rec.t
+            if when is None:
+                continue
+            if when <= limit:
+                return True
+        return False
+
+    def _clock(self, cond: c.ClockIs) -> bool:
+        clock = self.ex.clocks.get(cond.clock)
+        return (clock.state() if clock is not None else "not-started") == cond.state
+
+    def _inject(self, cond: c.InjectFired) -> bool:
+        return (cond.inject in self.ex.fired) == cond.fired
+
+    def _flag(self, cond: c.FlagIs) -> bool:
+        return self.ex.flags.get(cond.flag, False) == cond.value
+
+    def _stage(self, cond: c.StageIs) -> bool:
+        return self.ex.attacker.stage_state(cond.stage) == cond.state or (
+            cond.state == "not-done" and self.ex.attacker.stage_state(cond.stage) != "done"
+        )
+
+    def _detected(self, cond: c.Detected) -> bool:
+        det = self.ex.detected
+        if cond.detected == "any":
+            return bool(det)
+        return cond.detected in det
+
+    def _fact(self, cond: c.FactIs) -> bool:
+        t = self.ex.facts.get(cond.fact)
+        if t is None:
+            return False
+        return cond.within is None or t <= cond.within

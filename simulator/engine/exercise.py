@@ -1,0 +1,789 @@
+"""The exercise: a stepped, command-driven, deterministic SimPy simulation of one scenario.
+
+    ex = Exercise(scenario, network, seed=7)
+    ex.subscribe(print)
+    ex.advance(60)                       # every event with time <= T+1h
+    ex.submit(parse_command("notify cert-sante"))
+    snap = ex.snapshot()
+
+Sim time is minutes from T+0 (the attacker may act before, from its initial
+access). The caller advances time; nothing runs on its own. Given the same
+scenario, network, seed and commands at the same times, the run is identical
+event for event.
+"""
+
+from __future__ import annotations
+
+import collections
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import simpy
+
+from simulator.engine import events as ev
+from simulator.engine.attacker import Attacker
+from simulator.engine.calendar import Calendar
+from simulator.engine.clinical import ClinicalFlow
+from simulator.engine.commands import Act, Command, Decide, FireInject, NoteCmd, Rate, parse_command
+from simulator.engine.detection import Detection
+from simulator.engine.evaluate import Evaluator
+from simulator.engine.records import ActionRecord, ClockState, InboxItem, Job, PendingDecision, RuleState
+from simulator.engine.response import Refused, Response, Unit
+from simulator.engine.rng import Streams
+from simulator.hospital.graph import DOWN, HospitalModel
+from simulator.hospital.state import HospitalState
+from simulator.model.actions import ActionCatalogue, default_catalogue, merged
+from simulator.model.clocks import CLOCKS
+from simulator.model.command_text import CommandSyntaxError
+from simulator.model.network import AssetKind, NetworkBody
+from simulator.model.overrides import apply_overrides
+from simulator.model.policy import PolicyBody
+from simulator.model.scenario import ScenarioBody
+from simulator.model.targets import NetworkIndex, Target, resolve_target
+
+RATING_ORDER = {"P": 0, "S": 1, "M": 2, "U": 3}
+
+
+@dataclass(frozen=True)
+class Result:
+    """What `submit` answers: accepted (with a detail) or refused (with the reason)."""
+
+    accepted: bool
+    command: str
+    reason: str = ""
+    detail: str = ""
+
+    def __bool__(self) -> bool:
+        return self.accepted
+
+
+_BUILT: dict[tuple[int, int, bool], tuple[NetworkBody, ScenarioBody, NetworkBody, HospitalModel]] = {}
+
+
+def _built(network: NetworkBody, scenario: ScenarioBody, overrides_applied: bool) -> tuple[NetworkBody, HospitalModel]:
+    """The overridden network and its graph, shared by runs of the same inputs (both are immutable)."""
+    key = (id(network), id(scenario), overrides_applied)
+    hit = _BUILT.get(key)
+    if hit is not None and hit[0] is network and hit[1] is scenario:
+        return hit[2], hit[3]
+    net = network if overrides_applied else apply_overrides(network, scenario.overrides)
+    model = HospitalModel.build(net)
+    if len(_BUILT) >= 8:
+        _BUILT.pop(next(iter(_BUILT)))
+    _BUILT[key] = (network, scenario, net, model)
+    return net, model
+
+
+class Exercise:
+    def __init__(
+        self,
+        scenario: ScenarioBody,
+        network: NetworkBody,
+        seed: int = 0,
+        *,
+        catalogue: ActionCatalogue | None = None,
+        policy: PolicyBody | None = None,
+        overrides_applied: bool = False,
+    ):
+        self.scenario = scenario
+        self.seed = int(seed)
+        net, self.model = _built(network, scenario, overrides_applied)
+        self.network = net
+        self.state = HospitalState(self.model)
+        self.index = NetworkIndex(net)
+        self.asset_order = {a: i for i, a in enumerate(self.model.assets)}
+        base = catalogue or default_catalogue()
+        self.catalogue = merged(base, scenario.actions)
+        self.actions = self.catalogue.actions
+        self.params: dict[str, float] = {**base.engine, **scenario.engine}
+        self.calendar = Calendar(scenario.start)
+        self.streams = Streams(self.seed)
+        self.t_min = float(min(0, scenario.threat.initial_access.at))
+        self.env = simpy.Environment(initial_time=self.t_min)
+        self.duration = float(scenario.duration)
+        self.events_processed = 0
+
+        self._subscribers: list[Callable[[ev.Event], None]] = []
+        self.recent: collections.deque = collections.deque(maxlen=60)
+        self.inbox: list[InboxItem] = []
+        self.level_since: dict[str, float] = {}
+        self._down_since: dict[str, float] = {}
+        self.downtime: dict[str, float] = {}
+        self.asset_since: dict[str, float] = {}
+        self.facts: dict[str, float] = {}
+        self.flags: dict[str, bool] = {}
+        self.fired: dict[str, float] = {}
+        self.pending: dict[str, PendingDecision] = {}
+        self.decisions_made: dict[str, tuple[str, float, str]] = {}
+        self.actions_taken: dict[str, list[ActionRecord]] = {}
+        self.jobs: list[Job] = []
+        self.detected: set[str] = set()
+        self.first_detected_asset: str | None = None
+        self.notifications: dict[str, list[float]] = {}
+        self.ratings: dict[tuple[str, str], str] = {}
+        self.objective_results: list[dict] | None = None
+        self.clocks: dict[str, ClockState] = {
+            c.id: ClockState(c.id, c.authority, c.nth, c.basis) for c in CLOCKS
+        }
+        self.destroyed_backups: dict[str, float] = {}
+        self.encrypted_ever: set[str] = set()
+        self.records_exfiltrated = 0
+        self.eradicated = False
+        self.eradicating = False
+        self.decryptor = False
+        self.ransom_pending = False
+        self.divert_pending = False
+        self.remote_access_disabled = False
+        self.support_requested: set[str] = set()
+        self.support_arrived: set[str] = set()
+        self.isolated_by_zone: dict[str, bool] = {}
+        self.remote_assets = [a for a, spec in self.model.assets.items() if spec.kind == AssetKind.remote_access]
+        self.ended = False
+        self.end_time: float | None = None
+        self.recovered_at: float | None = None
+        self._halt = False
+        self.halt_on_recovery = False
+        self.series: list[tuple] = []
+        self._next_job = 1
+        self._job_seq = 0
+
+        self.injects = {i.id: i for i in scenario.injects}
+        self.decisions = {d.id: d for d in scenario.decisions}
+        self.recovery_services = tuple(
+            scenario.end.recovery_services
+            or [s for s, spec in self.model.services.items() if spec.restore_priority <= self.params["recovery_priority_max"]]
+        )
+
+        self.evaluate = Evaluator(self)
+        self.response = Response(self)
+        self.clinical = ClinicalFlow(net.clinical_functions, self.calendar, self.params)
+        self.attacker = Attacker(self)
+        self.detection = Detection(self)
+        self.policy = policy
+        self.rule_states = {r.id: RuleState() for r in policy.rules} if policy else {}
+        self._rules_pending = list(policy.rules) if policy else []
+        from simulator.engine.staff import Technicians
+
+        staff = net.it_staff
+        if staff is not None:
+            max_support = len(self.actions["request-support"].choices) * int(self.actions["request-support"].params.get("technicians", 0))
+            self.staff: Technicians | None = Technicians(self.env, staff, self.calendar, self.params, max_support)
+        else:
+            self.staff = None
+
+        env = self.env
+        env.process(self.attacker.run())
+        env.process(self.detection.noise())
+        self._tick_minutes = float(self.params["clinical_tick_minutes"])
+        env.process(self._clinical_process())
+        env.process(self._kpi_process())
+        if self.staff is not None:
+            env.process(self._shift_process())
+        for inj in scenario.injects:
+            if inj.at is not None:
+                self.at(float(inj.at), lambda i=inj: self.fire_inject(i.id, "time"))
+        for d in scenario.decisions:
+            if d.at is not None:
+                self.at(float(d.at), lambda d=d: self.present_decision(d.id))
+        self._conditional_injects = [i for i in scenario.injects if i.when is not None]
+        self._conditional_decisions = [d for d in scenario.decisions if d.when is not None]
+        env.process(self._watch_process())
+        self.end_event = env.event()
+        self.at(self.duration, lambda: self.end("duration"))
+
+    # ================================================================ driving
+
+    @property
+    def now(self) -> float:
+        return self.env.now
+
+    def subscribe(self, callback: Callable[[ev.Event], None]) -> None:
+        """Receive every event (subscribers never mutate the engine)."""
+        self._subscribers.append(callback)
+
+    def advance(self, until: float) -> int:
+        """Process every event with time <= until; the clock then reads `until`. Returns events processed."""
+        env = self.env
+        peek, step = env.peek, env.step
+        n = 0
+        until = float(until)
+        while not self._halt and peek() <= until:
+            step()
+            n += 1
+        if not self._halt and env.now < until:
+            env.timeout(until - env.now)
+            step()  # the clock lands on `until`; later events stay queued
+            n += 1
+        self.events_processed += n
+        return n
+
+    def run_to_end(self) -> None:
+        self.advance(self.duration)
+
+    def at(self, t: float, fn: Callable[[], Any]) -> None:
+        """Call fn at sim time t (now if t is past): one cheap timeout with a callback."""
+        delay = t - self.env.now
+        e = self.env.timeout(delay if delay > 0 else 0)
+        e.callbacks.append(lambda _e: fn())
+
+    def emit(self, event: ev.Event) -> None:
+        self.recent.append(event)
+        for cb in self._subscribers:
+            cb(event)
+
+    # ================================================================ commands
+
+    def submit(self, command: Command | str, source: str = "cell") -> Result:
+        """Apply a command at the current sim time: accepted, or refused with a reason (never raises)."""
+        if isinstance(command, str):
+            try:
+                command = parse_command(command, self.index, self.catalogue)
+            except CommandSyntaxError as exc:
+                return self._refuse(command, source, str(exc))
+        text = command.text()
+        if self.now < 0:
+            return self._refuse(text, source, "the exercise starts at T+0")
+        try:
+            if isinstance(command, Act):
+                result = self._act(command, source)
+            elif isinstance(command, Decide):
+                result = self._decide(command.decision, command.option, source)
+            elif isinstance(command, FireInject):
+                if command.inject not in self.injects:
+                    raise Refused(f"unknown inject '{command.inject}'")
+                if command.inject in self.fired:
+                    raise Refused(f"inject '{command.inject}' was already delivered")
+                self.fire_inject(command.inject, source)
+                result = Result(True, text)
+            elif isinstance(command, Rate):
+                result = self._rate(command)
+            elif isinstance(command, NoteCmd):
+                self.emit(ev.Note(self.now, command.text_))
+                result = Result(True, text)
+            else:
+                raise Refused("unknown command")
+        except Refused as exc:
+            return self._refuse(text, source, str(exc))
+        self.emit(ev.CommandAccepted(self.now, text, source, result.detail))
+        self._watch_once()
+        return result
+
+    def _refuse(self, text: str, source: str, reason: str) -> Result:
+        self.emit(ev.CommandRefused(self.now, text, source, reason))
+        return Result(False, text, reason=reason)
+
+    def _act(self, cmd: Act, source: str) -> Result:
+        spec = self.actions.get(cmd.action)
+        if spec is None:
+            raise Refused(f"unknown action '{cmd.action}'")
+        try:
+            target = resolve_target(cmd.action, spec, cmd.target or None, self.index)
+        except ValueError as exc:
+            raise Refused(str(exc)) from None
+        if target.kind == "token":
+            raise Refused("placeholders (@...) are only for policies")
+        if spec.target == "function-count" and cmd.count < 1:
+            raise Refused(f"{cmd.action}: give a number of patients")
+        for j in self.jobs:
+            if j.finished_at is None and j.action == cmd.action and j.target == target.text() and not j.asset:
+                raise Refused(f"'{cmd.text()}' is already in progress")
+        units = self.response.plan(cmd.action, target, cmd.count)
+        if spec.staff and self.staff is not None and spec.staff > self.staff.on_duty and not self._more_staff_coming():
+            raise Refused(
+                f"staff busy: '{cmd.action}' needs {spec.staff} technician(s), {self.staff.on_duty} on duty"
+                + ("" if "crisis-declared" in self.facts else " (declare the crisis to recall staff)")
+            )
+        record = ActionRecord(self.now, cmd.action, target.text(), source)
+        self.actions_taken.setdefault(cmd.action, []).append(record)
+        remaining = [len(units)]
+        for unit in units:
+            self._start_job(cmd, spec.staff if self.staff is not None else 0, target, unit, record, remaining, source)
+        detail = "; ".join(u.detail for u in units if u.detail and cmd.action in ("restore", "rebuild"))
+        return Result(True, cmd.text(), detail=detail)
+
+    def _start_job(self, cmd: Act, staff: int, target: Target, unit: Unit, record: ActionRecord, remaining: list, source: str) -> None:
+        job = Job(self._next_job, cmd.action, target.text(), staff, source, self.now, unit.minutes, asset=unit.asset, record=record)
+        self._next_job += 1
+        self.jobs.append(job)
+
+        def finish() -> None:
+            outcome = self.response.finish(cmd.action, target, unit, cmd.count)
+            job.finished_at = self.now
+            job.outcome = outcome
+            remaining[0] -= 1
+            if remaining[0] == 0:
+                record.done_at = self.now
+            self.emit(ev.JobFinished(self.now, job.id, job.action, unit.asset or job.target, outcome))
+            self._watch_once()
+
+        if staff == 0:
+            job.started_at = self.now
+            self.response.start(cmd.action, target, unit)
+            if unit.minutes <= 0:
+                finish()
+            else:
+                self.emit(ev.JobStarted(self.now, job.id, job.action, unit.asset or job.target, 0, self.now + unit.minutes))
+                self.at(self.now + unit.minutes, finish)
+            return
+        self.env.process(self._staffed_job(job, cmd, target, unit, finish))
+
+    def _staffed_job(self, job: Job, cmd: Act, target: Target, unit: Unit, finish: Callable[[], None]):
+        assert self.staff is not None
+        res = self.staff.resource
+        reqs = [res.request(priority=0) for _ in range(job.staff)]
+        yield self.env.all_of(reqs)
+        job.started_at = self.now
+        self.response.start(cmd.action, target, unit)
+        self.emit(ev.JobStarted(self.now, job.id, job.action, unit.asset or job.target, job.staff, self.now + unit.minutes))
+        if unit.minutes > 0:
+            yield self.env.timeout(unit.minutes)
+        for r in reqs:
+            res.release(r)
+        finish()
+
+    def _more_staff_coming(self) -> bool:
+        """Recall ordered but not yet in, or outside support on its way: jobs may queue for them."""
+        assert self.staff is not None
+        recall_pending = "crisis-declared" in self.facts and not self.staff.recalled
+        return recall_pending or bool(self.support_requested - self.support_arrived)
+
+    def _rate(self, cmd: Rate) -> Result:
+        for obj in self.scenario.objectives:
+            if obj.id == cmd.objective:
+                for t in obj.critical_tasks:
+                    if t.id == cmd.task:
+                        if t.rate != "evaluator":
+                            raise Refused(f"task '{cmd.task}' is checked automatically")
+                        self.ratings[(cmd.objective, cmd.task)] = cmd.rating
+                        self.emit(ev.Rated(self.now, cmd.objective, cmd.task, cmd.rating))
+                        return Result(True, cmd.text())
+                raise Refused(f"objective '{cmd.objective}' has no task '{cmd.task}'")
+        raise Refused(f"unknown objective '{cmd.objective}'")
+
+    # ================================================================ decisions and injects
+
+    def present_decision(self, did: str) -> None:
+        if self.ended or did in self.pending or did in self.decisions_made:
+            return
+        d = self.decisions[did]
+        pd = PendingDecision(did, self.now, self.now + d.deadline, tuple(d.to), d.pause_clock)
+        self.pending[did] = pd
+        self.inbox.append(InboxItem(self.now, "decision", did, "decision", "", tuple(d.to), "", d.prompt.get(self.lang)))
+        self.emit(ev.DecisionPresented(self.now, did, pd.deadline))
+        self.at(pd.deadline, lambda: self._deadline(did))
+        if self.policy is not None and did in self.policy.decisions:
+            option = self.policy.decisions[did]
+            self.at(self.now + self.policy.decision_delay, lambda: self._policy_decide(did, option))
+
+    def _policy_decide(self, did: str, option: str) -> None:
+        if did in self.pending:
+            self.submit(Decide(did, option), source="policy")
+
+    def _deadline(self, did: str) -> None:
+        if did in self.pending:
+            self._settle(did, self.decisions[did].default, "default")
+
+    def _decide(self, did: str, option: str, source: str) -> Result:
+        if did not in self.decisions:
+            raise Refused(f"unknown decision '{did}'")
+        if did in self.decisions_made:
+            raise Refused(f"decision '{did}' was already taken ({self.decisions_made[did][0]})")
+        if did not in self.pending:
+            raise Refused(f"decision '{did}' has not been put to the cell yet")
+        options = [o.id for o in self.decisions[did].options]
+        if option not in options:
+            raise Refused(f"decision '{did}' has no option '{option}' (options: {', '.join(options)})")
+        self._settle(did, option, source)
+        return Result(True, f"decide {did} {option}")
+
+    def _settle(self, did: str, option: str, by: str) -> None:
+        self.pending.pop(did, None)
+        self.decisions_made[did] = (option, self.now, by)
+        self.emit(ev.DecisionMade(self.now, did, option, by))
+        opt = next(o for o in self.decisions[did].options if o.id == option)
+        self._effects(opt.effects, f"decision:{did}")
+
+    def _effects(self, effects, source: str) -> None:
+        for eff in effects:
+            if eff.action is not None:
+                self.submit(Act(eff.action, eff.target or "", eff.count or 0), source=source)
+            elif eff.flag is not None:
+                self.flags[eff.flag] = eff.value
+                self.emit(ev.FlagSet(self.now, eff.flag, eff.value))
+            elif eff.inject is not None and eff.inject not in self.fired:
+                self.fire_inject(eff.inject, source)
+
+    def fire_inject(self, iid: str, trigger: str) -> None:
+        if iid in self.fired or (self.ended and trigger == "time"):
+            return
+        inj = self.injects[iid]
+        self.fired[iid] = self.now
+        sender = ""
+        if inj.from_ is not None:
+            persona = next((p for p in self.scenario.personas if p.id == inj.from_), None)
+            sender = persona.name.get(self.lang) if persona else inj.from_
+        self.inbox.append(
+            InboxItem(
+                self.now, "inject", iid, inj.channel, sender, tuple(inj.to),
+                inj.title.get(self.lang) if inj.title else "", inj.text.get(self.lang), inj.noise, inj.contingency,
+            )
+        )
+        self.emit(ev.InjectFired(self.now, iid, inj.channel, inj.from_ or "", tuple(inj.to), trigger))
+        self._effects(inj.effects, f"inject:{iid}")
+
+    @property
+    def lang(self) -> str:
+        return self.scenario.languages[0]
+
+    # ================================================================ watching conditions
+
+    def _watch_process(self):
+        env = self.env
+        if env.now < 0:
+            yield env.timeout(-env.now)
+        tick = float(self.params["condition_tick_minutes"])
+        while True:
+            self._watch_once()
+            if self.ended and not self._rules_pending:
+                return
+            yield env.timeout(tick if not self.ended else max(tick, 60.0))
+
+    def _watch_once(self) -> None:
+        if self.now < 0:
+            return
+        evaluate = self.evaluate
+        if not self.ended:
+            if self._conditional_injects:
+                for inj in list(self._conditional_injects):
+                    if inj.id in self.fired:
+                        self._conditional_injects.remove(inj)
+                    elif evaluate(inj.when):
+                        self._conditional_injects.remove(inj)
+                        self.fire_inject(inj.id, "condition")
+            if self._conditional_decisions:
+                for d in list(self._conditional_decisions):
+                    if evaluate(d.when):
+                        self._conditional_decisions.remove(d)
+                        self.present_decision(d.id)
+            when = self.scenario.end.when
+            if when is not None and evaluate(when):
+                self.end("condition")
+        if self._rules_pending:
+            now = self.now
+            for rule in list(self._rules_pending):
+                rs = self.rule_states[rule.id]
+                if rs.fired_at and (rule.every is None or now < rs.fired_at[-1] + rule.every):
+                    continue
+                if evaluate(rule.on):
+                    rs.fired_at.append(now)
+                    if rule.every is None:
+                        self._rules_pending.remove(rule)
+                    self.at(now + rule.delay, lambda r=rule: self._run_rule(r))
+
+    def _run_rule(self, rule) -> None:
+        for text in rule.do:
+            for expanded in self._expand(text):
+                self.submit(expanded, source=f"policy:{rule.id}")
+
+    def _expand(self, text: str) -> list[str]:
+        if "@" not in text:
+            return [text]
+        if "@detected-zone" in text or "@detected-asset" in text:
+            a = self.first_detected_asset
+            if a is None:
+                return []
+            text = text.replace("zone:@detected-zone", "@detected-zone").replace("asset:@detected-asset", "@detected-asset")
+            text = text.replace("@detected-zone", "zone:" + self.model.asset_zone[a]).replace("@detected-asset", "asset:" + a)
+            return [text]
+        if "@encrypted" in text:
+            assets = [a for a in self.model.assets if self.state.status(a).encrypted or a in self.destroyed_backups]
+            assets.sort(key=lambda a: (self.model.assets[a].tier, self.asset_order[a]))
+            return [text.replace("asset:@encrypted", "@encrypted").replace("@encrypted", "asset:" + a) for a in assets]
+        if "@down-functions" in text:
+            return [
+                text.replace("function:@down-functions", "@down-functions").replace("@down-functions", "function:" + f)
+                for f in self.model.functions
+                if self.state._level.get(f, 0) == DOWN
+            ]
+        return [text]
+
+    # ================================================================ state changes (called by processes and actions)
+
+    def apply(self, changes) -> None:
+        """Record availability changes: since-times, downtime, events, awareness from symptoms."""
+        if not changes:
+            return
+        now = self.now
+        kinds = self.model.dep_graph.nodes
+        for node, level in changes.items():
+            self.level_since[node] = now
+            if level == "down":
+                self._down_since.setdefault(node, now)
+            elif node in self._down_since:
+                start = self._down_since.pop(node)
+                self.downtime[node] = self.downtime.get(node, 0.0) + max(0.0, now - max(start, 0.0))
+            self.emit(ev.AvailabilityChanged(now, node, kinds[node]["type"], level))
+
+    def asset_changed(self, asset: str, cause: str) -> None:
+        self.asset_since[asset] = self.now
+        self.emit(ev.AssetChanged(self.now, asset, self.state.display_state(asset).value, cause))
+
+    def asset_state_names(self, asset: str) -> set[str]:
+        s = self.state.status(asset)
+        names = {x.value for x in s.states()}
+        if asset in self.destroyed_backups:
+            names.add("destroyed")
+        if any(j.asset == asset and j.finished_at is not None and j.action in ("restore", "rebuild") for j in self.jobs):
+            names.add("restored")
+        return names
+
+    def compromise(self, asset: str) -> None:
+        self.apply(self.state.compromise(asset))
+        self.asset_since[asset] = self.now
+
+    def encrypt(self, asset: str, cause: str) -> None:
+        st = self.state.status(asset)
+        if st.encrypted >= st.count:
+            return
+        self.encrypted_ever.add(asset)
+        self.apply(self.state.encrypt(asset))
+        self.asset_changed(asset, cause)
+        if "encryption" not in self.facts:
+            self.set_fact("encryption")
+            self.at(max(self.now, 0.0) + self.params["symptom_notice_minutes"], lambda: self.aware("symptoms"))
+        if self.model.assets[asset].records:
+            self._maybe_breach()
+
+    def stop_asset(self, asset: str) -> None:
+        self.apply(self.state.set_offline(asset, True))
+        self.asset_changed(asset, "service-stop")
+        self.at(max(self.now, 0.0) + self.params["symptom_notice_minutes"], lambda: self.aware("symptoms"))
+
+    def destroy_backup(self, b: str) -> None:
+        if b in self.destroyed_backups:
+            return
+        self.destroyed_backups[b] = self.now
+        self.encrypted_ever.add(b)
+        self.apply(self.state.encrypt(b))
+        self.asset_changed(b, "backup-destruction")
+
+    def exfiltrate(self, assets: list[str]) -> None:
+        n = sum(self.model.assets[a].records for a in assets)
+        if n <= 0:
+            return
+        self.records_exfiltrated += n
+        self.set_fact("exfiltration", f"{n} records")
+        self._maybe_breach()
+
+    def ransom_note(self) -> None:
+        self.flags["ransom-note"] = True
+        self.at(max(self.now, 0.0), lambda: self.aware("ransom note"))
+
+    def set_fact(self, fact: str, detail: str = "") -> None:
+        if fact not in self.facts:
+            self.facts[fact] = self.now
+            self.emit(ev.Fact(self.now, fact, detail))
+
+    def aware(self, how: str) -> None:
+        if "awareness" in self.facts:
+            return
+        self.set_fact("awareness", how)
+        self.clinical.public = True
+        for c in CLOCKS:
+            if c.starts_on == "awareness":
+                self._start_clock(c.id)
+        self._maybe_breach()
+
+    def _maybe_breach(self) -> None:
+        if "awareness" not in self.facts or "personal-data-breach" in self.facts:
+            return
+        if self.records_exfiltrated or any(self.model.assets[a].records for a in self.encrypted_ever):
+            self.set_fact("personal-data-breach")
+            for c in CLOCKS:
+                if c.starts_on == "personal-data-breach":
+                    self._start_clock(c.id)
+
+    def _start_clock(self, cid: str) -> None:
+        clock = self.clocks[cid]
+        if clock.started is not None:
+            return
+        clock.started = self.now
+        deadline_param = next(c.deadline_param for c in CLOCKS if c.id == cid)
+        clock.deadline = self.now + self.params[deadline_param]
+        self.emit(ev.ClockStarted(self.now, cid, clock.deadline))
+        if clock.met_at is not None:
+            self.emit(ev.ClockMet(self.now, cid))
+            return
+        self.at(clock.deadline, lambda: self._clock_due(cid))
+
+    def _clock_due(self, cid: str) -> None:
+        clock = self.clocks[cid]
+        if clock.met_at is None and clock.missed_at is None:
+            clock.missed_at = self.now
+            self.emit(ev.ClockMissed(self.now, cid))
+
+    def notified(self, authority: str) -> None:
+        times = self.notifications.setdefault(authority, [])
+        times.append(self.now)
+        for clock in self.clocks.values():
+            if clock.authority == authority and clock.met_at is None and len(times) >= clock.nth:
+                clock.met_at = self.now
+                if clock.started is not None:
+                    self.emit(ev.ClockMet(self.now, clock.id))
+
+    def alert_noticed(self, alert: str, stage: str, technique: str, asset: str) -> None:
+        self.detected.update((stage, technique))
+        if self.first_detected_asset is None and asset:
+            self.first_detected_asset = asset
+        if asset:
+            self.apply(self.state.mark_suspicious(asset))
+        if "detection" not in self.facts:
+            self.set_fact("detection", technique)
+        self.inbox.append(InboxItem(self.now, "alert", alert, "siem-alert", "SOC", ("security", "it"), technique, asset))
+        self.emit(ev.AlertNoticed(self.now, alert, technique, asset))
+        self.aware("alert")
+
+    def false_alert(self, alert: str, asset: str) -> None:
+        self.inbox.append(InboxItem(self.now, "alert", alert, "siem-alert", "SOC", ("security", "it"), "suspicious activity", asset))
+        self.emit(ev.AlertNoticed(self.now, alert, "unknown", asset, "false-positive"))
+
+    def declare_crisis(self) -> None:
+        self.set_fact("crisis-declared")
+        self.aware("crisis declared")
+        if self.staff is not None:
+            delay = self.network.it_staff.recall_delay if self.network.it_staff else 0
+            self.at(self.now + delay, self._recall)
+
+    def _recall(self) -> None:
+        if self.staff is None:
+            return
+        self.staff.recalled = True
+        self.emit(ev.StaffChanged(self.now, self.staff.apply(self.now), "recall"))
+
+    def technicians_add(self, n: int, reason: str) -> None:
+        if self.staff is None:
+            return
+        self.staff.support += n
+        self.emit(ev.StaffChanged(self.now, self.staff.apply(self.now), reason))
+
+    def check_recovery(self) -> None:
+        if self.recovered_at is not None or "encryption" not in self.facts:
+            return
+        level = self.state._level
+        if all(level.get(s, 0) == 0 for s in self.recovery_services):
+            self.recovered_at = self.now
+            self.emit(ev.Recovered(self.now, self.recovery_services))
+            if self.halt_on_recovery:
+                self._halt = True
+
+    def end(self, reason: str) -> None:
+        if self.ended:
+            return
+        self.ended = True
+        self.end_time = self.now
+        self.objective_results = self.rate_objectives()
+        self.set_fact("exercise-end", reason)
+        self.emit(ev.ExerciseEnded(self.now, reason))
+        if not self.end_event.triggered:
+            self.end_event.succeed()
+
+    # ================================================================ processes
+
+    def _clinical_process(self):
+        env = self.env
+        if env.now < 0:
+            yield env.timeout(-env.now)
+        dt = self._tick_minutes
+        functions = tuple(self.model.functions)
+        level = self.state._level
+        flow = self.clinical
+        while True:
+            flow.tick(env.now, dt, {f: level.get(f, 0) for f in functions})
+            yield env.timeout(dt)
+
+    def _kpi_process(self):
+        env = self.env
+        if env.now < 0:
+            yield env.timeout(-env.now)
+        step = float(self.params["kpi_sample_minutes"])
+        while True:
+            self.series.append(self.kpi_sample())
+            yield env.timeout(step)
+
+    def kpi_sample(self) -> tuple:
+        level = self.state._level
+        flow = self.clinical
+        return (
+            round(self.now, 3),
+            sum(1 for s in self.model.services if level.get(s, 0) == DOWN),
+            sum(1 for f in self.model.functions if level.get(f, 0) == DOWN),
+            round(flow.total("waiting"), 3),
+            round(flow.total("diverted"), 3),
+            round(flow.total("cancelled"), 3),
+            sum(1 for a in self.encrypted_ever if self.state.status(a).encrypted),
+        )
+
+    def _shift_process(self):
+        env = self.env
+        staff = self.staff
+        assert staff is not None
+        staff.apply(env.now)
+        while True:
+            nxt = staff.next_change(env.now)
+            yield env.timeout(nxt - env.now)
+            before = staff.on_duty
+            after = staff.apply(env.now)
+            if after != before:
+                self.emit(ev.StaffChanged(env.now, after, "shift"))
+
+    # ================================================================ results
+
+    def rate_objectives(self) -> list[dict]:
+        out = []
+        for obj in self.scenario.objectives:
+            tasks = []
+            for t in obj.critical_tasks:
+                if t.check is not None:
+                    rating = "P" if self.evaluate(t.check) else "U"
+                else:
+                    rating = self.ratings.get((obj.id, t.id))
+                tasks.append({"id": t.id, "rating": rating, "auto": t.check is not None})
+            rated = [x["rating"] for x in tasks if x["rating"] is not None]
+            overall = max(rated, key=RATING_ORDER.__getitem__) if rated else None
+            out.append({"id": obj.id, "rating": overall, "tasks": tasks})
+        return out
+
+    def downtime_minutes(self, node: str, upto: float | None = None) -> float:
+        upto = self.now if upto is None else upto
+        total = self.downtime.get(node, 0.0)
+        start = self._down_since.get(node)
+        if start is not None:
+            total += max(0.0, upto - max(start, 0.0))
+        return total
+
+    def kpis(self) -> dict[str, Any]:
+        flow = self.clinical
+        services = {s: round(self.downtime_minutes(s), 1) for s in self.model.services}
+        return {
+            "ehr_downtime_minutes": services.get("ehr", 0.0),
+            "service_downtime_minutes": {k: v for k, v in sorted(services.items()) if v > 0},
+            "patients_diverted": round(flow.total("diverted"), 1),
+            "procedures_cancelled": round(flow.total("cancelled"), 1),
+            "patients_transferred": round(flow.total("transferred"), 1),
+            "patients_avoided": round(flow.total("avoided"), 1),
+            "patients_waiting": round(flow.total("waiting"), 1),
+            "ed_volume_change_week1_pct": round(flow.ed_volume_change_pct(), 2),
+            "lab_turnaround_change_pct": round(flow.lab_turnaround_change_pct(), 2),
+            "assets_encrypted": len(self.encrypted_ever),
+            "machines_encrypted": sum(self.model.assets[a].count for a in self.encrypted_ever),
+            "records_exfiltrated": self.records_exfiltrated,
+            "ransom_paid": "ransom-paid" in self.facts,
+        }
+
+    def pending_decisions(self) -> tuple[PendingDecision, ...]:
+        return tuple(sorted(self.pending.values(), key=lambda p: (p.deadline, p.id)))
+
+    def snapshot(self):
+        from simulator.engine.snapshot import build_snapshot
+
+        return build_snapshot(self)

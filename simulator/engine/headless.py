@@ -1,0 +1,162 @@
+"""Headless runs: load a scenario, play it with a policy, return a byte-stable JSON result.
+
+    result = run_headless("scenarios/ransomware-weekend-night.yaml", seed=3, policy="textbook", until="recovery")
+    json.dumps(result.to_json(), sort_keys=True)
+
+`until`: "end" (the exercise window), "recovery" (on past the window until the
+recovery services are up, bounded at `recovery_max_days`), or minutes.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from simulator.engine.exercise import Exercise
+from simulator.model.diagnostics import Diagnostic, InputError
+from simulator.model.documents import load_document
+from simulator.model.duration import DurationError, parse_duration
+from simulator.model.policy import BUILTIN_POLICIES, PolicyBody, builtin_policy
+from simulator.model.yaml_loader import display_path
+
+
+@dataclass
+class RunResult:
+    scenario: str
+    seed: int
+    policy: str
+    until: str
+    sim_minutes: float
+    events: int
+    kpis: dict[str, Any]
+    clocks: list[dict[str, Any]]
+    objectives: list[dict[str, Any]]
+    series: list[list[float]] = field(default_factory=list)
+    recovered_at: float | None = None
+    refused: int = 0
+    commands: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-safe, rounded, key-sorted-ready: identical bytes for identical inputs."""
+        return {
+            "scenario": self.scenario,
+            "seed": self.seed,
+            "policy": self.policy,
+            "until": self.until,
+            "sim_minutes": round(self.sim_minutes, 3),
+            "events": self.events,
+            "recovered_at": None if self.recovered_at is None else round(self.recovered_at, 3),
+            "commands_accepted": self.commands,
+            "commands_refused": self.refused,
+            "kpis": _round(self.kpis),
+            "clocks": _round(self.clocks),
+            "objectives": _round(self.objectives),
+            "series": {
+                "columns": ["t", "services_down", "functions_down", "patients_waiting", "patients_diverted", "procedures_cancelled", "assets_encrypted"],
+                "rows": _round(self.series),
+            },
+        }
+
+
+def _round(x: Any) -> Any:
+    if isinstance(x, float):
+        return round(x, 3)
+    if isinstance(x, dict):
+        return {k: _round(v) for k, v in sorted(x.items())}
+    if isinstance(x, (list, tuple)):
+        return [_round(v) for v in x]
+    return x
+
+
+def load_policy(spec: str | PolicyBody) -> PolicyBody:
+    """A built-in policy by name, or a policy file."""
+    if isinstance(spec, PolicyBody):
+        return spec
+    if spec in BUILTIN_POLICIES:
+        return builtin_policy(spec)
+    if os.path.exists(spec):
+        return load_document(spec, expect="policy").model.policy
+    raise InputError([Diagnostic(display_path(spec), 1, 1, "error", f"unknown policy '{spec}': use {', '.join(BUILTIN_POLICIES)} or a policy file")])
+
+
+def load_exercise(scenario_path: str | os.PathLike, seed: int = 0, policy: str | PolicyBody | None = None) -> Exercise:
+    loaded = load_document(scenario_path, expect="scenario")
+    net = loaded.context["network"]
+    pol = load_policy(policy) if policy is not None else None
+    return Exercise(loaded.model.scenario, net, seed, policy=pol)
+
+
+def parse_until(until: str | int | float) -> str | float:
+    if isinstance(until, (int, float)):
+        return float(until)
+    if until in ("end", "recovery"):
+        return until
+    try:
+        return float(parse_duration(until))
+    except DurationError as exc:
+        raise InputError([Diagnostic("--until", 1, 1, "error", f"{exc}; or use 'end' or 'recovery'")]) from None
+
+
+def run_exercise(ex: Exercise, until: str | float = "end") -> float:
+    """Advance an exercise as asked; returns the sim time reached."""
+    until = parse_until(until) if isinstance(until, str) else float(until)
+    if until == "end":
+        ex.advance(ex.duration)
+    elif until == "recovery":
+        ex.halt_on_recovery = True
+        ex.advance(ex.duration)
+        if ex.recovered_at is None:
+            ex.advance(ex.params["recovery_max_days"] * 1440.0)
+    else:
+        ex.advance(max(float(until), 0.0))
+    if not ex.ended and ex.now >= ex.duration:
+        ex.end("duration")
+    return ex.now
+
+
+def run_headless(scenario_path: str | os.PathLike, seed: int = 0, policy: str | PolicyBody = "scenario-defaults", until: str | int | float = "end") -> RunResult:
+    pol = load_policy(policy)
+    ex = load_exercise(scenario_path, seed, pol)
+    counts = {"accepted": 0, "refused": 0}
+
+    def count(e) -> None:
+        if e.kind == "command-accepted":
+            counts["accepted"] += 1
+        elif e.kind == "command-refused":
+            counts["refused"] += 1
+
+    ex.subscribe(count)
+    until_v = parse_until(until)
+    reached = run_exercise(ex, until_v)
+    objectives = ex.objective_results if ex.objective_results is not None else ex.rate_objectives()
+    clocks = [
+        {
+            "id": c.id,
+            "state": c.state(),
+            "started": c.started,
+            "deadline": c.deadline,
+            "met_at": c.met_at if (c.met_at is not None and c.started is not None) else None,
+        }
+        for c in ex.clocks.values()
+    ]
+    return RunResult(
+        scenario=ex.scenario.id,
+        seed=int(seed),
+        policy=pol.id,
+        until=until if isinstance(until, str) else f"{float(until):g}m",
+        sim_minutes=reached,
+        events=ex.events_processed,
+        kpis=ex.kpis(),
+        clocks=clocks,
+        objectives=objectives,
+        series=[list(row) for row in ex.series],
+        recovered_at=ex.recovered_at,
+        refused=counts["refused"],
+        commands=counts["accepted"],
+    )
+
+
+def scenario_label(path: str | os.PathLike) -> str:
+    return Path(path).stem

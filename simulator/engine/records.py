@@ -1,0 +1,90 @@
+"""Small mutable records the engine keeps about what happened (actions, jobs, clocks, decisions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ActionRecord:
+    """An accepted response action: when it was ordered, when its effect landed."""
+
+    t: float
+    action: str
+    target: str
+    source: str
+    done_at: float | None = None
+
+
+@dataclass
+class Job:
+    id: int
+    action: str
+    target: str
+    staff: int
+    source: str
+    queued_at: float
+    duration: float
+    started_at: float | None = None
+    finished_at: float | None = None
+    outcome: str = ""
+    asset: str = ""
+    record: ActionRecord | None = None
+
+    def progress(self, now: float) -> float:
+        if self.finished_at is not None:
+            return 1.0
+        if self.started_at is None:
+            return 0.0
+        if self.duration <= 0:
+            return 1.0
+        return max(0.0, min(1.0, (now - self.started_at) / self.duration))
+
+
+@dataclass
+class ClockState:
+    id: str
+    authority: str
+    nth: int
+    basis: str
+    started: float | None = None
+    deadline: float | None = None
+    met_at: float | None = None
+    missed_at: float | None = None
+
+    def state(self) -> str:
+        if self.started is None:
+            return "not-started"
+        if self.missed_at is not None:
+            return "missed"  # even if notified late
+        if self.met_at is not None:
+            return "met"
+        return "running"
+
+
+@dataclass
+class PendingDecision:
+    id: str
+    presented_at: float
+    deadline: float
+    to: tuple[str, ...] = ()
+    pause_clock: bool = False
+
+
+@dataclass
+class InboxItem:
+    t: float
+    kind: str  # inject | alert | decision
+    ref: str
+    channel: str
+    sender: str
+    to: tuple[str, ...]
+    title: str
+    text: str
+    noise: bool = False
+    contingency: bool = False
+
+
+@dataclass
+class RuleState:
+    fired_at: list[float] = field(default_factory=list)

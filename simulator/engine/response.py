@@ -1,0 +1,425 @@
+"""Response actions: for each, a check (refusal reason or None), a duration and an effect.
+
+Checks never raise on bad input: they return the reason the room reads
+("restore impossible: no intact backup (online backups destroyed at T+...)").
+Numbers come from the action catalogue (simulator/data/actions.yaml).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from simulator.engine import events as ev
+from simulator.engine.rng import sample
+from simulator.model.duration import format_offset
+from simulator.model.network import AssetKind
+from simulator.model.targets import Target
+
+if TYPE_CHECKING:
+    from simulator.engine.exercise import Exercise
+
+CONTAINMENT = frozenset({"isolate", "cut-internet", "disable-remote-access", "reset-credentials", "take-offline"})
+
+
+class Unit:
+    """One piece of work an accepted command becomes (a restore of one asset...)."""
+
+    __slots__ = ("asset", "minutes", "detail")
+
+    def __init__(self, asset: str = "", minutes: float = 0.0, detail: str = ""):
+        self.asset = asset
+        self.minutes = minutes
+        self.detail = detail
+
+
+class Refused(Exception):
+    """Internal: a check failed; the message is the reason shown to the room."""
+
+
+class Response:
+    """Checks and effects of every response action, bound to one exercise."""
+
+    def __init__(self, ex: "Exercise"):
+        self.ex = ex
+
+    # ---------------------------------------------------------------- helpers
+
+    def rng(self, action: str):
+        return self.ex.streams["action:" + action]
+
+    def base_minutes(self, action: str) -> float:
+        return sample(self.ex.actions[action].duration, self.rng(action))
+
+    def param(self, action: str, name: str) -> float:
+        return float(self.ex.actions[action].params[name])
+
+    def assets_of(self, target: Target) -> list[str]:
+        m = self.ex.model
+        if target.kind == "asset":
+            return [target.id]
+        if target.kind == "zone":
+            return list(m.zone_assets[target.id])
+        if target.kind == "service":
+            deps = m.hard_asset_dependencies(target.id)
+            return [a for a in m.assets if a in deps]
+        return []
+
+    def functions_of(self, target: Target) -> list[str]:
+        if target.kind == "all":
+            return list(self.ex.model.functions)
+        return [target.id]
+
+    def _need_eradication(self, action: str) -> None:
+        if self.param(action, "requires_eradication") and not self.ex.eradicated:
+            if self.ex.eradicating:
+                raise Refused(f"{action} refused: eradication still running (restoring on a compromised base invites re-encryption)")
+            raise Refused(f"{action} refused: the attacker has not been eradicated yet (run 'eradicate' first: ANSSI doctrine, restore on a clean base)")
+
+    def _damaged(self, a: str) -> bool:
+        st = self.ex.state.status(a)
+        return st.encrypted > 0 or a in self.ex.destroyed_backups
+
+    # ---------------------------------------------------------------- checks -> units
+
+    def plan(self, action: str, target: Target, count: int) -> list[Unit]:
+        """Units of work for an accepted command, or Refused with the reason."""
+        method = getattr(self, "plan_" + action.replace("-", "_"), None)
+        if method is None:
+            raise Refused(f"'{action}' has no effect in this engine")
+        return method(target, count)
+
+    def plan_isolate(self, target: Target, count: int) -> list[Unit]:
+        st = self.ex.state
+        if target.kind == "zone":
+            if target.id in st.isolated_zones:
+                raise Refused(f"zone '{target.id}' is already isolated")
+        elif st.status(target.id).isolated:
+            raise Refused(f"'{target.id}' is already isolated")
+        return [Unit(minutes=self.base_minutes("isolate"))]
+
+    def plan_reconnect(self, target: Target, count: int) -> list[Unit]:
+        st = self.ex.state
+        if target.kind == "zone":
+            if target.id not in st.isolated_zones:
+                raise Refused(f"zone '{target.id}' is not isolated")
+        elif not st.status(target.id).isolated:
+            raise Refused(f"'{target.id}' is not isolated")
+        return [Unit(minutes=self.base_minutes("reconnect"))]
+
+    def plan_cut_internet(self, target: Target, count: int) -> list[Unit]:
+        if self.ex.state.internet_cut:
+            raise Refused("internet access is already cut")
+        return [Unit(minutes=self.base_minutes("cut-internet"))]
+
+    def plan_restore_internet(self, target: Target, count: int) -> list[Unit]:
+        if not self.ex.state.internet_cut:
+            raise Refused("internet access is not cut")
+        return [Unit(minutes=self.base_minutes("restore-internet"))]
+
+    def plan_disable_remote_access(self, target: Target, count: int) -> list[Unit]:
+        if self.ex.remote_access_disabled:
+            raise Refused("remote access is already disabled")
+        if not self.ex.remote_assets:
+            raise Refused("this network has no remote-access asset")
+        return [Unit(minutes=self.base_minutes("disable-remote-access"))]
+
+    def plan_enable_remote_access(self, target: Target, count: int) -> list[Unit]:
+        if not self.ex.remote_access_disabled:
+            raise Refused("remote access is not disabled")
+        return [Unit(minutes=self.base_minutes("enable-remote-access"))]
+
+    def plan_reset_credentials(self, target: Target, count: int) -> list[Unit]:
+        ex = self.ex
+        if self.param("reset-credentials", "needs_ad_up") and "ad" in ex.model.services and ex.state._level.get("ad", 0) == 2:
+            raise Refused("reset impossible: Active Directory is down (restore or rebuild it first)")
+        return [Unit(minutes=self.base_minutes("reset-credentials"))]
+
+    def plan_take_offline(self, target: Target, count: int) -> list[Unit]:
+        if self.ex.state.status(target.id).offline:
+            raise Refused(f"'{target.id}' is already offline")
+        return [Unit(minutes=self.base_minutes("take-offline"))]
+
+    def plan_bring_online(self, target: Target, count: int) -> list[Unit]:
+        st = self.ex.state.status(target.id)
+        if not st.offline:
+            raise Refused(f"'{target.id}' is not offline")
+        if st.encrypted:
+            raise Refused(f"'{target.id}' is encrypted: restore or rebuild it")
+        return [Unit(minutes=self.base_minutes("bring-online"))]
+
+    def plan_eradicate(self, target: Target, count: int) -> list[Unit]:
+        ex = self.ex
+        if ex.eradicated:
+            raise Refused("eradication is already done")
+        if ex.eradicating:
+            raise Refused("eradication is already running")
+        minutes = self.base_minutes("eradicate")
+        if ex.support_arrived:
+            minutes *= self.param("eradicate", "support_factor")
+        return [Unit(minutes=minutes)]
+
+    def _busy_assets(self) -> set[str]:
+        return {j.asset for j in self.ex.jobs if j.finished_at is None and j.asset}
+
+    def plan_restore(self, target: Target, count: int) -> list[Unit]:
+        ex = self.ex
+        assets = [a for a in self.assets_of(target) if self._damaged(a)]
+        if not assets:
+            raise Refused(f"nothing to restore: {target.text()} is not encrypted")
+        self._need_eradication("restore")
+        busy = self._busy_assets()
+        units, reasons = [], []
+        for a in assets:
+            if a in busy:
+                reasons.append(f"'{a}' is already being worked on")
+                continue
+            backup, why = self._intact_backup(a)
+            if backup is None:
+                reasons.append(f"restore impossible for '{a}': {why}")
+                continue
+            info = ex.model.backups[backup]
+            hours = self._machine_hours(a, info.restore_hours_per_asset) * self.param("restore", "hours_factor")
+            if ex.decryptor:
+                hours *= self.param("restore", "decryptor_factor")
+            units.append(Unit(a, self.base_minutes("restore") + hours * 60.0, f"from {backup}"))
+        if not units:
+            raise Refused("; ".join(reasons))
+        return units
+
+    def _machine_hours(self, a: str, per_asset_hours: float) -> float:
+        asset = self.ex.model.assets[a]
+        if asset.kind == AssetKind.workstations and asset.count > 1:
+            return asset.count / self.ex.params["workstation_machines_per_hour"]
+        return per_asset_hours
+
+    def _intact_backup(self, a: str) -> tuple[str | None, str]:
+        ex = self.ex
+        candidates = ex.model.backups_for(a)
+        if not candidates:
+            return None, "no backup protects it"
+        intact = [b for b in candidates if b not in ex.destroyed_backups and not ex.state.status(b).encrypted]
+        if not intact:
+            destroyed = sorted(ex.destroyed_backups[b] for b in candidates if b in ex.destroyed_backups)
+            when = f" (online backups destroyed at {format_offset(destroyed[0])})" if destroyed else " (backups encrypted)"
+            return None, "no intact backup" + when
+        intact.sort(key=lambda b: (ex.model.backups[b].age_hours, ex.asset_order[b]))
+        return intact[0], ""
+
+    def plan_rebuild(self, target: Target, count: int) -> list[Unit]:
+        ex = self.ex
+        assets = [a for a in self.assets_of(target) if self._damaged(a)]
+        if not assets:
+            raise Refused(f"nothing to rebuild: {target.text()} is not encrypted or destroyed")
+        self._need_eradication("rebuild")
+        busy = self._busy_assets()
+        free = [a for a in assets if a not in busy]
+        if not free:
+            raise Refused(f"{target.text()}: already being restored or rebuilt")
+        if target.kind == "service":
+            hours = ex.model.services[target.id].rebuild_hours / len(free)
+            return [Unit(a, self.base_minutes("rebuild") + self._machine_hours(a, hours) * 60.0, f"rebuild of {target.id}") for a in free]
+        per = self.param("rebuild", "asset_hours")
+        return [Unit(a, self.base_minutes("rebuild") + self._machine_hours(a, per) * 60.0, "rebuild") for a in free]
+
+    def plan_degraded_mode(self, target: Target, count: int) -> list[Unit]:
+        flows = self.ex.clinical.flows
+        todo = [f for f in self.functions_of(target) if flows[f].paper_at is None]
+        if not todo:
+            raise Refused(f"degraded mode is already active for {target.text()}")
+        return [Unit(detail=",".join(todo))]
+
+    def plan_normal_mode(self, target: Target, count: int) -> list[Unit]:
+        flows = self.ex.clinical.flows
+        todo = [f for f in self.functions_of(target) if flows[f].paper_at is not None]
+        if not todo:
+            raise Refused(f"{target.text()} is not in degraded mode")
+        return [Unit(detail=",".join(todo))]
+
+    def plan_divert(self, target: Target, count: int) -> list[Unit]:
+        on = target.id == "on"
+        if self.ex.clinical.diverting == on and not self.ex.divert_pending:
+            raise Refused("ambulances are already diverted" if on else "ambulances are not being diverted")
+        if on and self.ex.clinical.ed_id is None:
+            raise Refused("no clinical function here can divert arrivals")
+        return [Unit(minutes=self.base_minutes("divert"))]
+
+    def plan_cancel_elective(self, target: Target, count: int) -> list[Unit]:
+        flows = self.ex.clinical.flows
+        todo = [f for f in self.functions_of(target) if flows[f].spec.elective and not flows[f].cancel_elective]
+        if not todo:
+            if target.kind == "function" and not flows[target.id].spec.elective:
+                raise Refused(f"'{target.id}' has no elective activity to cancel")
+            raise Refused(f"elective activity is already cancelled for {target.text()}")
+        return [Unit(minutes=self.base_minutes("cancel-elective"), detail=",".join(todo))]
+
+    def plan_resume_elective(self, target: Target, count: int) -> list[Unit]:
+        flows = self.ex.clinical.flows
+        todo = [f for f in self.functions_of(target) if flows[f].cancel_elective]
+        if not todo:
+            raise Refused(f"no cancelled elective activity for {target.text()}")
+        return [Unit(minutes=self.base_minutes("resume-elective"), detail=",".join(todo))]
+
+    def plan_transfer(self, target: Target, count: int) -> list[Unit]:
+        fl = self.ex.clinical.flows[target.id]
+        if fl.waiting < 1:
+            raise Refused(f"no patient waiting in '{target.id}' to transfer")
+        return [Unit(minutes=self.base_minutes("transfer"))]
+
+    def plan_notify(self, target: Target, count: int) -> list[Unit]:
+        return [Unit(minutes=self.base_minutes("notify"))]
+
+    def plan_communicate(self, target: Target, count: int) -> list[Unit]:
+        return [Unit(minutes=self.base_minutes("communicate"))]
+
+    def plan_request_support(self, target: Target, count: int) -> list[Unit]:
+        if target.id in self.ex.support_requested:
+            raise Refused(f"support from '{target.id}' was already requested")
+        return [Unit(minutes=self.base_minutes("request-support"))]
+
+    def plan_pay_ransom(self, target: Target, count: int) -> list[Unit]:
+        if "ransom-paid" in self.ex.facts or self.ex.ransom_pending:
+            raise Refused("the ransom has already been paid")
+        if self.ex.scenario.threat.actor.motivation != "extortion":
+            raise Refused("this attacker asks for no ransom")
+        return [Unit(minutes=self.base_minutes("pay-ransom"))]
+
+    def plan_declare_crisis(self, target: Target, count: int) -> list[Unit]:
+        if "crisis-declared" in self.ex.facts:
+            raise Refused("the crisis is already declared")
+        return [Unit()]
+
+    # ---------------------------------------------------------------- effects
+
+    def start(self, action: str, target: Target, unit: Unit) -> None:
+        """Side effects when the work begins (a restore takes the asset down)."""
+        ex = self.ex
+        if action in ("restore", "rebuild") and unit.asset:
+            ex.apply(ex.state.start_restore(unit.asset))
+            ex.asset_changed(unit.asset, action)
+        elif action == "eradicate":
+            ex.eradicating = True
+        elif action == "pay-ransom":
+            ex.ransom_pending = True
+        elif action == "request-support":
+            ex.support_requested.add(target.id)
+        elif action == "divert":
+            ex.divert_pending = True
+
+    def finish(self, action: str, target: Target, unit: Unit, count: int) -> str:
+        """Apply the effect; returns an outcome word for the record."""
+        ex = self.ex
+        st = ex.state
+        now = ex.env.now
+        if action == "isolate":
+            for a in self.assets_of(target):
+                ex.apply(st.isolate(a, True))
+                ex.asset_changed(a, "isolate")
+            if target.kind == "zone":
+                st.isolate_zone(target.id, True)
+                ex.isolated_by_zone[target.id] = True
+        elif action == "reconnect":
+            if target.kind == "zone":
+                st.isolate_zone(target.id, False)
+                ex.isolated_by_zone.pop(target.id, None)
+            for a in self.assets_of(target):
+                ex.apply(st.isolate(a, False))
+                ex.asset_changed(a, "reconnect")
+        elif action == "cut-internet":
+            st.set_internet_cut(True)
+            if "internet" in ex.model.services:
+                ex.apply(st.set_down("internet", True))
+        elif action == "restore-internet":
+            st.set_internet_cut(False)
+            if "internet" in ex.model.services:
+                ex.apply(st.set_down("internet", False))
+        elif action == "disable-remote-access":
+            ex.remote_access_disabled = True
+            for a in ex.remote_assets:
+                ex.apply(st.set_offline(a, True))
+                ex.asset_changed(a, "disable-remote-access")
+        elif action == "enable-remote-access":
+            ex.remote_access_disabled = False
+            for a in ex.remote_assets:
+                if not st.status(a).encrypted:
+                    ex.apply(st.set_offline(a, False))
+                    ex.asset_changed(a, "enable-remote-access")
+        elif action == "reset-credentials":
+            ex.attacker.reset_credentials(target.id)
+        elif action == "take-offline":
+            ex.apply(st.set_offline(target.id, True))
+            ex.asset_changed(target.id, "take-offline")
+        elif action == "bring-online":
+            ex.apply(st.set_offline(target.id, False))
+            ex.asset_changed(target.id, "bring-online")
+        elif action == "eradicate":
+            ex.eradicating = False
+            ex.eradicated = True
+            ex.attacker.evict("eradication")
+            for a in ex.model.assets:
+                s = st.status(a)
+                if s.compromised > s.encrypted or s.suspicious:
+                    ex.apply(st.update(a, compromised=s.encrypted, suspicious=False))
+            ex.set_fact("eradicated")
+        elif action in ("restore", "rebuild"):
+            a = unit.asset
+            ex.apply(st.finish_restore(a))
+            ex.destroyed_backups.pop(a, None)
+            if a in ex.remote_assets and ex.remote_access_disabled:
+                ex.apply(st.set_offline(a, True))
+            ex.asset_changed(a, action)
+            ex.check_recovery()
+        elif action == "degraded-mode":
+            for f in unit.detail.split(","):
+                fl = ex.clinical.flows[f]
+                fl.paper_requested = now
+                fl.paper_at = now + fl.spec.degraded_mode.activation_delay
+                ex.emit(ev.ClinicalChanged(now, f, "degraded-mode"))
+        elif action == "normal-mode":
+            for f in unit.detail.split(","):
+                ex.clinical.flows[f].paper_at = None
+                ex.emit(ev.ClinicalChanged(now, f, "normal-mode"))
+        elif action == "divert":
+            ex.divert_pending = False
+            on = target.id == "on"
+            ex.clinical.diverting = on
+            ex.clinical.divert_fraction = self.param("divert", "divert_fraction") if on else 0.0
+            if ex.clinical.ed_id:
+                ex.emit(ev.ClinicalChanged(now, ex.clinical.ed_id, "divert-" + target.id))
+        elif action == "cancel-elective":
+            for f in unit.detail.split(","):
+                ex.clinical.flows[f].cancel_elective = True
+                ex.emit(ev.ClinicalChanged(now, f, "elective-cancelled"))
+            ex.clinical.emergency_boost = self.param("cancel-elective", "emergency_boost")
+        elif action == "resume-elective":
+            for f in unit.detail.split(","):
+                ex.clinical.flows[f].cancel_elective = False
+                ex.emit(ev.ClinicalChanged(now, f, "elective-resumed"))
+            if not any(fl.cancel_elective for fl in ex.clinical.flows.values()):
+                ex.clinical.emergency_boost = 0.0
+        elif action == "transfer":
+            moved = ex.clinical.transfer(target.id, count)
+            ex.emit(ev.ClinicalChanged(now, target.id, f"transferred {moved:.0f}"))
+            return f"transferred {moved:.0f}"
+        elif action == "notify":
+            ex.notified(target.id)
+        elif action == "communicate":
+            if target.id == "press":
+                ex.clinical.public = True
+                ex.clinical.avoidance_factor = self.param("communicate", "press_avoidance_factor")
+        elif action == "request-support":
+            n = int(self.param("request-support", "technicians"))
+            ex.support_arrived.add(target.id)
+            ex.technicians_add(n, f"support from {target.id}")
+        elif action == "pay-ransom":
+            ex.ransom_pending = False
+            ex.set_fact("ransom-paid")
+            ex.flags["ransom-paid"] = True
+            if self.rng("pay-ransom").random() < self.param("pay-ransom", "decryptor_probability"):
+                ex.decryptor = True
+                return "decryptor received"
+            return "no working decryptor"
+        elif action == "declare-crisis":
+            ex.declare_crisis()
+        if action in CONTAINMENT:
+            ex.attacker.on_defender_action()
+        return "done"
