@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "simulator.cli.files",
     "simulator.cli.network",
     "simulator.cli.log",
+    "simulator.cli.run",
 ]
 
 
