@@ -1,0 +1,759 @@
+"""The one place the UI touches the engine and the journal.
+
+`Recorded` is the engine + journal glue: every input is journaled (fsynced) before it is applied.
+
+Mirrors the API of the journal layer's `RecordedExercise` (start, resume, submit,
+record_ui, advance, finish, log_path, head_hash) so the bridge can switch to it
+with an import. Journal records: the header pins the scenario and network by
+SHA-256 and names the seed, language and role; commands are the engine's
+`to_record()`; UI-only inputs (pause, resume, speed, acknowledge, end) are
+commands `{"command": "ui", "input": ...}` that replay skips.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from textual.message import Message
+from textual.message_pump import MessagePump
+
+from simulator.engine.commands import Act, Command, Decide, FireInject, NoteCmd, Rate
+from simulator.engine.exercise import Exercise, Result
+from simulator.journal.format import file_ref
+from simulator.journal.reader import read_header, read_records
+from simulator.journal.writer import JournalWriter
+from simulator.model.diagnostics import Diagnostic, InputError
+from simulator.model.documents import load_document, resolve_reference
+from simulator.model.network import NetworkBody
+from simulator.model.scenario import ScenarioBody
+from simulator.i18n import has as _i18n_has
+from simulator.i18n import t as tr
+from simulator.model.duration import format_duration, format_offset
+from simulator.tui.situation import (
+    AssetView,
+    ClockView,
+    DecisionView,
+    FeedLine,
+    FunctionView,
+    InboxView,
+    JobView,
+    OptionView,
+    ServiceView,
+    Situation,
+    StaffView,
+    TaskView,
+    TruthView,
+    ZoneView,
+)
+
+HOSPITAL_TZ = "Europe/Paris"
+UI = "ui"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """A scenario and its network, validated, with the files they came from."""
+
+    scenario: ScenarioBody
+    network: NetworkBody
+    scenario_path: Path
+    network_path: Path
+
+
+def load_inputs(path: str | os.PathLike) -> Inputs:
+    """Validate a scenario file and its network; InputError names every problem."""
+    loaded = load_document(path, expect="scenario")
+    body: ScenarioBody = loaded.model.scenario
+    net_path = resolve_reference(loaded.doc, ("scenario", "network"), body.network)
+    network = loaded.context.get("network")
+    if network is None:
+        network = load_document(net_path, expect="network").model.network
+    return Inputs(body, network, Path(path).resolve(), net_path)
+
+
+def _start_iso(start: dt.datetime) -> str:
+    try:
+        from zoneinfo import ZoneInfo
+
+        return start.replace(tzinfo=ZoneInfo(HOSPITAL_TZ)).isoformat()
+    except Exception:  # no tz database: France in winter
+        return start.replace(tzinfo=dt.timezone(dt.timedelta(hours=1))).isoformat()
+
+
+class Recorded:
+    """One exercise being played: its engine and its open journal."""
+
+    def __init__(self, inputs: Inputs, exercise: Exercise, writer: JournalWriter, header: dict):
+        self.inputs = inputs
+        self.exercise = exercise
+        self.writer = writer
+        self.header = header
+        self.ui_records: list[dict] = []
+        self._journal_events = True
+        exercise.subscribe(self._on_event)
+
+    # -- opening --------------------------------------------------------------------------
+
+    @classmethod
+    def start(
+        cls,
+        scenario_path: str | os.PathLike,
+        seed: int,
+        lang: str,
+        log_path: str | os.PathLike,
+        role: str = "players",
+        *,
+        config: dict[str, Any] | None = None,
+        wall_clock: Callable[[], dt.datetime] | None = None,
+        inputs: Inputs | None = None,
+    ) -> "Recorded":
+        inputs = inputs or load_inputs(scenario_path)
+        exercise = Exercise(inputs.scenario, inputs.network, seed)
+        header = {
+            "scenario": file_ref(inputs.scenario_path, inputs.scenario.id),
+            "network": file_ref(inputs.network_path, inputs.network.id),
+            "seed": int(seed),
+            "language": lang,
+            "participants": [{"name": role, "role": role}],
+            "start": _start_iso(inputs.scenario.start),
+            "config": {"role": role, "scenario_path": str(inputs.scenario_path), **(config or {})},
+        }
+        Path(log_path).parent.mkdir(parents=True, exist_ok=True)
+        writer = JournalWriter.create(log_path, header, t=exercise.now, clock=wall_clock)
+        return cls(inputs, exercise, writer, header)
+
+    @classmethod
+    def resume(
+        cls, log_path: str | os.PathLike, *, wall_clock: Callable[[], dt.datetime] | None = None
+    ) -> "Recorded":
+        """Rebuild an interrupted exercise: same inputs and seed, the recorded commands at their times."""
+        header = read_header(log_path)["data"]
+        scenario_path = (header.get("config") or {}).get("scenario_path")
+        if not scenario_path or not Path(scenario_path).is_file():
+            raise InputError(
+                [Diagnostic(str(log_path), 1, 1, "error", f"scenario file of this journal not found: {scenario_path}")]
+            )
+        inputs = load_inputs(scenario_path)
+        if file_ref(inputs.scenario_path)["sha256"] != header["scenario"]["sha256"]:
+            raise InputError(
+                [Diagnostic(str(log_path), 1, 1, "error", f"scenario {scenario_path} changed since this journal was written")]
+            )
+        commands: list[tuple[float, dict]] = []
+        sealed = False
+        for _line, _raw, record in read_records(log_path):
+            if record.get("type") == "command":
+                commands.append((float(record["t"]), record["data"]))
+            sealed = sealed or record.get("type") == "seal"
+        if sealed:
+            raise InputError([Diagnostic(str(log_path), 1, 1, "error", "this exercise is finished (journal sealed)")])
+        exercise = Exercise(inputs.scenario, inputs.network, int(header["seed"]))
+        writer = JournalWriter.open_append(log_path, clock=wall_clock)
+        rec = cls(inputs, exercise, writer, header)
+        rec._journal_events = False
+        for t, data in commands:
+            exercise.advance(t)
+            if data.get("command") == UI:
+                rec.ui_records.append(data)
+                if data.get("input") == "end":
+                    exercise.end("facilitator")
+                continue
+            exercise.submit(Command.from_record(data), source=str(data.get("source", "cell")))
+        if exercise.now < writer.last_t:
+            exercise.advance(writer.last_t)
+        rec._journal_events = True
+        return rec
+
+    # -- playing --------------------------------------------------------------------------
+
+    @property
+    def log_path(self) -> Path:
+        return self.writer.path
+
+    @property
+    def head_hash(self) -> str:
+        return self.writer.head_hash
+
+    @property
+    def sealed(self) -> bool:
+        return self.writer.sealed
+
+    def submit(self, command: Command, source: str = "cell") -> Result:
+        """Journal the command (on disk when this returns), then apply it."""
+        self.writer.command(self.exercise.now, {**command.to_record(), "source": source})
+        return self.exercise.submit(command, source=source)
+
+    def record_ui(self, input_: str, **data: Any) -> None:
+        record = {"command": UI, "input": input_, **data}
+        self.writer.command(self.exercise.now, record)
+        self.ui_records.append(record)
+
+    def advance(self, until: float) -> int:
+        return self.exercise.advance(until)
+
+    def end(self) -> None:
+        """The facilitator ends the exercise now."""
+        self.record_ui("end")
+        self.exercise.end("facilitator")
+
+    def finish(self, sign_key: Any = None) -> dict:
+        """Seal the journal (signed when a key is given)."""
+        if self.writer.sealed:
+            raise RuntimeError("journal already sealed")
+        return self.writer.seal(sign_key, t=max(self.exercise.now, self.writer.last_t))
+
+    def close(self) -> None:
+        """Leave the journal resumable (flushed, fsynced, unsealed)."""
+        self.writer.close()
+
+    def _on_event(self, event) -> None:
+        if self._journal_events and not self.writer.closed and not self.writer.sealed:
+            self.writer.event(event.t, event.to_record())
+
+
+# ====================================================================== the UI controller
+
+SPEEDS = (1.0, 10.0, 30.0, 60.0, 120.0, 600.0)
+"""Sim minutes per real minute. 10x: one real minute is ten simulated minutes (a tabletop pace)."""
+DEFAULT_SPEED = 10.0
+FEED_LINES = 200
+HISTORY_POINTS = 24
+HISTORY_STEP = 60.0  # one sparkline point per simulated hour
+STEP_HORIZON = 24 * 60.0
+SOURCES = {"players": "cell", "facilitator": "facilitator", "evaluator": "evaluator"}
+QUIET_KINDS = frozenset({"clinical"})  # frequent and shown on the clinical board anyway
+
+
+class SituationUpdated(Message):
+    """A new picture of the exercise: at most one per timer tick."""
+
+    def __init__(self, situation: Situation) -> None:
+        super().__init__()
+        self.situation = situation
+
+
+@dataclass(frozen=True)
+class ActionInfo:
+    id: str
+    name: str
+    description: str
+    target: str  # the catalogue's target type
+    staff: int
+    duration: str
+
+
+@dataclass(frozen=True)
+class InjectInfo:
+    id: str
+    title: str
+    at: float | None
+    fired: bool
+    contingency: bool
+    noise: bool
+
+
+@dataclass(frozen=True)
+class Debrief:
+    t: float
+    end_reason: str
+    kpis: tuple[tuple[str, object], ...]
+    objectives: tuple[tuple[str, str, str, tuple[TaskView, ...]], ...]  # (id, text, rating, tasks)
+    clocks: tuple[ClockView, ...]
+    timeline: tuple[FeedLine, ...]
+    log_path: str
+    head_hash: str
+    sealed: bool
+
+
+def _delay_text(delay: Any) -> str:
+    """A short reading of a delay distribution: its typical value."""
+    data = delay.model_dump() if hasattr(delay, "model_dump") else delay
+    if isinstance(data, (int, float)):
+        return format_duration(int(data))
+    if isinstance(data, str):
+        return data
+    if isinstance(data, dict):
+        for key in ("fixed", "mode", "median", "mean", "min"):
+            if key in data and isinstance(data[key], (int, float)):
+                return "~" + format_duration(int(data[key]))
+        for value in data.values():
+            text = _delay_text(value)
+            if text:
+                return text
+    return "?"
+
+
+class ExerciseBridge:
+    """Drives one exercise for the UI: time, commands, acknowledgements, snapshots.
+
+    Called only from the Textual event loop (a `set_interval` timer and key handlers):
+    the engine never runs on another thread. Engine events are collected as they come
+    and turned into one `Situation` per tick.
+    """
+
+    def __init__(
+        self,
+        recorded: Recorded,
+        lang: str,
+        role: str = "players",
+        speed: float = DEFAULT_SPEED,
+        monotonic: Callable[[], float] = time.monotonic,
+    ):
+        self.rec = recorded
+        self.ex = recorded.exercise
+        self.role = role
+        self.source = SOURCES.get(role, "cell")
+        self.speed = float(speed)
+        self.running = False
+        self._monotonic = monotonic
+        self._last_real: float | None = None
+        self._target: MessagePump | None = None
+        self._events: list = []
+        self._feed: deque[FeedLine] = deque(maxlen=FEED_LINES)
+        self._timeline: list = []
+        self._visible = 0
+        self._history: dict[str, deque[float]] = {}
+        self._history_bucket: int | None = None
+        self.acked: set[int] = set()
+        for rec in recorded.ui_records:
+            if rec.get("input") == "ack" and isinstance(rec.get("key"), int):
+                self.acked.add(rec["key"])
+            if rec.get("input") == "speed" and isinstance(rec.get("speed"), (int, float)):
+                self.speed = float(rec["speed"])
+        self.ex.subscribe(self._on_event)
+        self.lang = lang
+        self._names: dict[str, str] = {}
+        self.set_language(lang)
+        if self.ex.now < 0:
+            self.rec.advance(0.0)
+        self.situation = self.build()
+
+    # -- wiring --------------------------------------------------------------------------
+
+    def attach(self, target: MessagePump | None) -> None:
+        """Where `SituationUpdated` messages go (the exercise screen)."""
+        self._target = target
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        model = self.ex.model
+        names: dict[str, str] = {}
+        for table in (model.zones, model.assets, model.services, model.functions):
+            for key, spec in table.items():
+                names[key] = spec.name.get(lang)
+        for persona in self.ex.scenario.personas:
+            names["persona:" + persona.id] = persona.name.get(lang)
+        self._names = names
+        self._feed = deque((self._line(e) for e in self._timeline[-FEED_LINES:]), maxlen=FEED_LINES)
+
+    def name(self, key: str) -> str:
+        return self._names.get(key, key)
+
+    def _on_event(self, event) -> None:
+        self._timeline.append(event)
+        if not event.truth and event.kind not in QUIET_KINDS:
+            self._visible += 1
+        self._feed.append(self._line(event))
+
+    # -- time ------------------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        return self.ex.now
+
+    @property
+    def ended(self) -> bool:
+        return self.ex.ended
+
+    def held_by_decision(self) -> bool:
+        return any(p.pause_clock for p in self.ex.pending_decisions())
+
+    def tick(self) -> Situation | None:
+        """One timer tick: advance by elapsed real time x speed, then publish one snapshot."""
+        real = self._monotonic()
+        last, self._last_real = self._last_real, real
+        if not self.running or self.ended or last is None or self.held_by_decision():
+            return None
+        minutes = (real - last) * self.speed / 60.0
+        if minutes <= 0:
+            return None
+        until = min(self.now + minutes, self._next_pausing_decision(), self.ex.duration)
+        self.rec.advance(until)
+        return self.publish()
+
+    def _next_pausing_decision(self) -> float:
+        ex = self.ex
+        times = [
+            float(d.at)
+            for d in ex.scenario.decisions
+            if d.pause_clock and d.at is not None and d.at > ex.now and d.id not in ex.pending and d.id not in ex.decisions_made
+        ]
+        return min(times, default=float("inf"))
+
+    def pause(self) -> None:
+        if self.running:
+            self.running = False
+            self.rec.record_ui("pause")
+            self.publish()
+
+    def resume(self) -> None:
+        if not self.running and not self.ended:
+            self.running = True
+            self._last_real = self._monotonic()
+            self.rec.record_ui("resume")
+            self.publish()
+
+    def toggle(self) -> None:
+        self.pause() if self.running else self.resume()
+
+    def set_speed(self, speed: float) -> None:
+        if speed != self.speed:
+            self.speed = float(speed)
+            self.rec.record_ui("speed", speed=self.speed)
+            self.publish()
+
+    def faster(self) -> None:
+        bigger = [s for s in SPEEDS if s > self.speed]
+        if bigger:
+            self.set_speed(bigger[0])
+
+    def slower(self) -> None:
+        smaller = [s for s in SPEEDS if s < self.speed]
+        if smaller:
+            self.set_speed(smaller[-1])
+
+    def step(self) -> float:
+        """Advance to the next thing the room would see (at most a day ahead); returns the new time."""
+        ex = self.ex
+        if self.ended or self.held_by_decision():
+            return self.now
+        seen = self._visible
+        horizon = min(ex.duration, self.now + STEP_HORIZON)
+        while not ex.ended and self._visible == seen and not self.held_by_decision():
+            nxt = ex.env.peek()
+            if nxt > horizon:
+                self.rec.advance(horizon)
+                break
+            self.rec.advance(max(nxt, self.now))
+            if self.now >= horizon:
+                break
+        self.publish()
+        return self.now
+
+    # -- commands ------------------------------------------------------------------------
+
+    def _submit(self, command, source: str | None = None) -> Result:
+        result = self.rec.submit(command, source or self.source)
+        self.publish()
+        return result
+
+    def act(self, action: str, target: str = "", count: int = 0) -> Result:
+        return self._submit(Act(action, target, count))
+
+    def decide(self, decision: str, option: str, justification: str = "") -> Result:
+        result = self.rec.submit(Decide(decision, option), self.source)
+        if result.accepted and justification.strip():
+            self.rec.submit(NoteCmd(f"{decision}/{option}: {justification.strip()}"), self.source)
+        self.publish()
+        return result
+
+    def fire(self, inject: str) -> Result:
+        return self._submit(FireInject(inject), "facilitator")
+
+    def rate(self, objective: str, task: str, rating: str, comment: str = "") -> Result:
+        result = self.rec.submit(Rate(objective, task, rating), "evaluator")
+        if result.accepted and comment.strip():
+            self.rec.submit(NoteCmd(f"{objective}/{task} {rating}: {comment.strip()}"), "evaluator")
+        self.publish()
+        return result
+
+    def note(self, text: str) -> Result:
+        return self._submit(NoteCmd(text.strip()))
+
+    def acknowledge(self, key: int) -> bool:
+        if key in self.acked or not 0 <= key < len(self.ex.inbox):
+            return False
+        self.acked.add(key)
+        self.rec.record_ui("ack", key=key, ref=self.ex.inbox[key].ref)
+        self.publish()
+        return True
+
+    def end(self) -> None:
+        if not self.ended:
+            self.running = False
+            self.rec.end()
+            self.publish()
+
+    def finish(self, sign_key: Any = None) -> dict | None:
+        """Seal the journal once (signed when a key is given)."""
+        if self.rec.sealed:
+            return None
+        return self.rec.finish(sign_key)
+
+    def close(self) -> None:
+        if not self.rec.sealed:
+            self.rec.close()
+
+    # -- what can be done ------------------------------------------------------------------
+
+    def actions(self) -> list[ActionInfo]:
+        out = []
+        for aid, spec in sorted(self.ex.actions.items()):
+            out.append(
+                ActionInfo(
+                    aid,
+                    spec.name.get(self.lang),
+                    spec.description.get(self.lang) if spec.description else "",
+                    spec.target,
+                    spec.staff,
+                    _delay_text(spec.duration),
+                )
+            )
+        return out
+
+    def targets(self, action: str) -> list[tuple[str, str]]:
+        """(command target, label) pairs the action accepts."""
+        spec = self.ex.actions[action]
+        kind = spec.target
+        if kind == "none":
+            return [("", tr("tui.action.no-target", self.lang))]
+        if kind == "choice":
+            return [(c, tr("tui.choice." + c, self.lang) if _has("tui.choice." + c) else c) for c in spec.choices]
+        idx = self.ex.index
+        prefixes = {
+            "asset": ("asset",), "zone": ("zone",), "asset-or-zone": ("zone", "asset"), "asset-or-service": ("service", "asset"),
+            "function": ("function",), "function-or-all": ("function",), "function-count": ("function",),
+        }[kind]
+        out = [("all", tr("tui.action.all", self.lang))] if kind == "function-or-all" else []
+        for prefix in prefixes:
+            for ident in idx.ids(prefix):
+                out.append((f"{prefix}:{ident}", f"{self.name(ident)} ({tr('tui.kind.' + prefix, self.lang)})"))
+        return out
+
+    def unavailable(self, action: str) -> str | None:
+        """Why the action cannot be taken now (None when it can): checked before asking the engine."""
+        if self.ended:
+            return tr("tui.why.ended", self.lang)
+        spec = self.ex.actions[action]
+        staff = self.ex.staff
+        if spec.staff and staff is not None and spec.staff > staff.on_duty:
+            return tr("tui.why.staff", self.lang, need=spec.staff, on_duty=staff.on_duty)
+        return None
+
+    def injects(self) -> list[InjectInfo]:
+        out = []
+        for inj in self.ex.scenario.injects:
+            title = inj.title.get(self.lang) if inj.title else inj.text.get(self.lang)
+            out.append(InjectInfo(inj.id, title, float(inj.at) if inj.at is not None else None, inj.id in self.ex.fired, inj.contingency, inj.noise))
+        return out
+
+    def tasks(self) -> tuple[TaskView, ...]:
+        ex = self.ex
+        results = {}
+        if ex.objective_results is not None:
+            for obj in ex.objective_results:
+                for task in obj["tasks"]:
+                    results[(obj["id"], task["id"])] = task["rating"] or ""
+        out = []
+        for obj in ex.scenario.objectives:
+            for task in obj.critical_tasks:
+                rating = ex.ratings.get((obj.id, task.id)) or results.get((obj.id, task.id), "")
+                out.append(
+                    TaskView(obj.id, obj.text.get(self.lang), task.id, task.text.get(self.lang) if task.text else task.id, rating or "", task.check is not None)
+                )
+        return tuple(out)
+
+    # -- snapshots -------------------------------------------------------------------------
+
+    def publish(self) -> Situation:
+        self.situation = self.build()
+        if self._target is not None:
+            self._target.post_message(SituationUpdated(self.situation))
+        return self.situation
+
+    def build(self) -> Situation:
+        ex = self.ex
+        snap = ex.snapshot()
+        now = ex.now
+        lang = self.lang
+        wall = ex.calendar.wall(now)
+        hour = wall.hour
+        zones = tuple(
+            ZoneView(
+                z.id, self.name(z.id), z.isolated,
+                tuple(AssetView(a.id, self.name(a.id), a.kind, a.count, a.display, a.states) for a in z.assets),
+            )
+            for z in snap.zones
+        )
+        since = ex.level_since
+        services = tuple(ServiceView(s, self.name(s), level, since.get(s)) for s, level in snap.services.items())
+        self._sample_history(snap.functions, now)
+        turnaround = ex.clinical.lab_turnaround_change_pct()
+        lab = getattr(ex.clinical, "lab_id", None)
+        functions = tuple(
+            FunctionView(
+                f.id, self.name(f.id), f.status, f.capacity_pct, f.waiting, f.diverted, f.cancelled,
+                turnaround if f.id == lab else None, f.paper_mode, tuple(self._history.get(f.id, ())),
+            )
+            for f in snap.functions
+        )
+        inbox = tuple(self._inbox_view(i, item) for i, item in enumerate(ex.inbox))
+        decisions = tuple(
+            DecisionView(
+                d.id, ex.decisions[d.id].prompt.get(lang),
+                tuple(OptionView(o.id, o.label.get(lang) if o.label else o.id) for o in ex.decisions[d.id].options),
+                d.default, d.presented_at, d.deadline, tuple(ex.decisions[d.id].to), d.pause_clock,
+            )
+            for d in snap.pending_decisions
+        )
+        clocks = tuple(ClockView(c.id, ex.clocks[c.id].authority, c.state, c.started, c.deadline, c.met_at) for c in snap.clocks)
+        st = snap.staff
+        staff = StaffView(st.on_duty, st.busy, st.free, st.queued_jobs) if ex.staff is not None else None
+        jobs = tuple(
+            JobView(j.id, j.action, j.target, j.staff, "running" if j.started_at is not None else "queued", j.progress, j.expected_end)
+            for j in snap.jobs
+        )
+        truth_visible = self.role == "facilitator"
+        feed = tuple(line for line in self._feed if truth_visible or not line.truth)
+        return Situation(
+            t=now,
+            wall=wall,
+            night=hour < 7 or hour >= 21,
+            weekend=wall.weekday() >= 5,
+            running=self.running,
+            speed=self.speed,
+            held_by_decision=bool(snap.paused_by),
+            next_event_in=self._next_event_in(),
+            ended=ex.ended,
+            end_reason=str(ex.facts.get("exercise-end", "")) and self._end_reason(),
+            zones=zones,
+            services=services,
+            functions=functions,
+            inbox=inbox,
+            decisions=decisions,
+            clocks=clocks,
+            staff=staff,
+            jobs=jobs,
+            feed=feed,
+            truth=self._truth(snap) if truth_visible else None,
+            tasks=self.tasks(),
+        )
+
+    def _end_reason(self) -> str:
+        for e in reversed(self._timeline):
+            if e.kind == "exercise-end":
+                return e.reason
+        return ""
+
+    def _sample_history(self, functions, now: float) -> None:
+        bucket = int(now // HISTORY_STEP)
+        if self._history_bucket is not None and bucket <= self._history_bucket:
+            return
+        self._history_bucket = bucket
+        for f in functions:
+            self._history.setdefault(f.id, deque(maxlen=HISTORY_POINTS)).append(f.capacity_pct)
+
+    def _inbox_view(self, key: int, item) -> InboxView:
+        lang = self.lang
+        title, text = item.title, item.text
+        if item.kind == "inject" and item.ref in self.ex.injects:
+            inj = self.ex.injects[item.ref]
+            title = inj.title.get(lang) if inj.title else ""
+            text = inj.text.get(lang)
+        elif item.kind == "decision" and item.ref in self.ex.decisions:
+            text = self.ex.decisions[item.ref].prompt.get(lang)
+            title = tr("tui.inbox.decision", lang)
+        elif item.kind == "alert":
+            title = tr("tui.inbox.alert", lang, technique=item.title)
+            text = self.name(item.text) if item.text else ""
+        return InboxView(key, item.t, item.kind, item.ref, item.channel, item.sender, item.to, title, text, key in self.acked, item.noise)
+
+    def _next_event_in(self) -> float | None:
+        upcoming = self._upcoming()
+        return (upcoming[0][0] - self.now) if upcoming else None
+
+    def _upcoming(self) -> list[tuple[float, str, str]]:
+        ex = self.ex
+        now = ex.now
+        out = [(float(i.at), "inject", i.id) for i in ex.scenario.injects if i.at is not None and i.at > now and i.id not in ex.fired]
+        out += [
+            (float(d.at), "decision", d.id)
+            for d in ex.scenario.decisions
+            if d.at is not None and d.at > now and d.id not in ex.pending and d.id not in ex.decisions_made
+        ]
+        return sorted(out)
+
+    def _truth(self, snap) -> TruthView:
+        ex = self.ex
+        stages = tuple((s.id, s.technique, snap.truth.stages.get(s.id, "not-done")) for s in ex.scenario.threat.stages)
+        flags = tuple(sorted(k for k, v in ex.flags.items() if v))
+        return TruthView(
+            ex.scenario.threat.actor.name,
+            tuple(self.name(a) for a in snap.truth.footholds),
+            stages,
+            tuple(self._upcoming()[:8]),
+            flags + (("domain-admin",) if snap.truth.domain_admin else ()) + (("evicted",) if snap.truth.evicted else ()),
+        )
+
+    # -- the feed ----------------------------------------------------------------------------
+
+    def _line(self, event) -> FeedLine:
+        record = event.to_record()
+        return FeedLine(float(event.t), event.kind, tuple(sorted(record.items())), bool(event.truth), self.describe(record))
+
+    def describe(self, record: dict) -> str:
+        """One feed line for an event record, in the UI language, with names instead of ids."""
+        lang = self.lang
+        fields = {}
+        for key, value in record.items():
+            if isinstance(value, list):
+                fields[key] = ", ".join(self.name(str(v)) for v in value)
+            elif key in ("asset", "node", "function") and isinstance(value, str):
+                fields[key] = self.name(value)
+            elif key in ("state", "level") and isinstance(value, str):
+                fields[key] = tr("tui.state." + value, lang)
+            elif key == "deadline" and isinstance(value, (int, float)):
+                fields[key] = format_offset(value)
+            else:
+                fields[key] = value
+        key = "tui.feed." + str(record.get("kind"))
+        if not _has(key):
+            return str(record.get("kind"))
+        try:
+            return tr(key, lang, **fields)
+        except (KeyError, IndexError, ValueError):
+            return str(record.get("kind"))
+
+    def debrief(self) -> Debrief:
+        ex = self.ex
+        results = ex.objective_results if ex.objective_results is not None else ex.rate_objectives()
+        tasks = self.tasks()
+        objectives = []
+        for obj, res in zip(ex.scenario.objectives, results):
+            obj_tasks = tuple(
+                TaskView(tv.objective, tv.objective_text, tv.task, tv.text,
+                         next((x["rating"] or "" for x in res["tasks"] if x["id"] == tv.task), tv.rating), tv.auto)
+                for tv in tasks if tv.objective == obj.id
+            )
+            objectives.append((obj.id, obj.text.get(self.lang), res["rating"] or "", obj_tasks))
+        timeline = tuple(self._line(e) for e in self._timeline if e.kind not in QUIET_KINDS)
+        return Debrief(
+            t=ex.now,
+            end_reason=self._end_reason(),
+            kpis=tuple(ex.kpis().items()),
+            objectives=tuple(objectives),
+            clocks=self.situation.clocks,
+            timeline=timeline,
+            log_path=str(self.rec.log_path),
+            head_hash=self.rec.head_hash,
+            sealed=self.rec.sealed,
+        )
+
+
+def _has(key: str) -> bool:
+    return _i18n_has(key, "en")
