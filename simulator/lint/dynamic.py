@@ -1,0 +1,93 @@
+"""Lint by rehearsal: play the scenario headless over a few seeds and policies, see what never happens.
+
+Static analysis proves only what can *never* fire; a trigger that can hold in
+principle may still never hold in practice (a service that never goes down
+because the attacker never reaches it). A few seeded runs with a cell that
+does nothing (`passive`), one that follows good practice (`textbook`), and
+`textbook` sweeps that pick the k-th option of every decision (so each branch
+is played at least once) show which non-contingency injects and decisions the
+exercise never reaches, and the real pace of conditional stimuli.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from simulator.engine.exercise import Exercise
+from simulator.engine.headless import run_exercise
+from simulator.lint.feasibility import Feasibility
+from simulator.lint.findings import Finding
+from simulator.lint.rules import LintOptions, overload_message, overloads
+from simulator.model.network import NetworkBody
+from simulator.model.policy import PolicyBody, builtin_policy
+from simulator.model.scenario import ScenarioBody
+
+
+@dataclass
+class Rehearsal:
+    """What the seeded runs saw."""
+
+    runs: int = 0
+    injects_fired: set[str] = field(default_factory=set)
+    decisions_put: set[str] = field(default_factory=set)
+    overloads: dict[str, tuple[list, str]] = field(default_factory=dict)  # role -> (window, "policy, seed")
+
+
+def rehearse(sc: ScenarioBody, net: NetworkBody, options: LintOptions) -> Rehearsal:
+    seen = Rehearsal()
+    inject_path = {inj.id: ("injects", i, "when" if inj.when is not None else "id") for i, inj in enumerate(sc.injects)}
+    decision_path = {d.id: ("decisions", i, "when" if d.when is not None else "at") for i, d in enumerate(sc.decisions)}
+    injects = {inj.id: inj for inj in sc.injects}
+    decisions = {d.id: d for d in sc.decisions}
+    for name, policy, named in policies(sc, options):
+        for seed in range(options.seeds):
+            ex = Exercise(sc, net, seed, policy=policy)
+            presented: dict[str, float] = {}
+            ex.subscribe(lambda e, p=presented: p.setdefault(e.decision, e.t) if e.kind == "decision-presented" else None)
+            run_exercise(ex, "end")
+            seen.runs += 1
+            seen.injects_fired.update(ex.fired)
+            seen.decisions_put.update(presented)
+            stimuli = [(t, inject_path[i], f"inject '{i}'", injects[i].to) for i, t in ex.fired.items() if 0 <= t <= sc.duration]
+            stimuli += [(t, decision_path[d], f"decision '{d}'", decisions[d].to) for d, t in presented.items() if 0 <= t <= sc.duration]
+            if not named:
+                continue  # the sweeps cover branches; their mixes of choices are not a plausible pace
+            for role, window in overloads(sc, stimuli, options):
+                seen.overloads.setdefault(role, (window, f"{name}, seed {seed}"))
+    return seen
+
+
+def policies(sc: ScenarioBody, options: LintOptions) -> list[tuple[str, PolicyBody, bool]]:
+    """The named policies, then one `textbook` variant per option rank (every decision takes its k-th option)."""
+    out = [(f"policy '{name}'", builtin_policy(name), True) for name in options.policies]
+    widest = max((len(d.options) for d in sc.decisions), default=0)
+    if options.branches and widest:
+        base = builtin_policy("textbook")
+        for k in range(widest):
+            choice = {d.id: d.options[min(k, len(d.options) - 1)].id for d in sc.decisions}
+            out.append((f"option {k + 1} of every decision", base.model_copy(update={"decisions": choice}), False))
+    return out
+
+
+def dynamic_findings(sc: ScenarioBody, net: NetworkBody, feas: Feasibility, options: LintOptions, static_overload_roles: set[str]) -> list[Finding]:
+    if options.seeds <= 0:
+        return []
+    seen = rehearse(sc, net, options)
+    names = ", ".join(options.policies) + (", each decision option" if options.branches and sc.decisions else "")
+    runs = f"{seen.runs} seeded runs ({names}; {options.seeds} seeds each)"
+    out: list[Finding] = []
+    for i, inj in enumerate(sc.injects):
+        if inj.contingency or inj.id not in feas.reach.injects or inj.id in seen.injects_fired:
+            continue
+        where = ("injects", i, "when") if inj.when is not None else ("injects", i, "id")
+        out.append(Finding("never-fired-in-runs", where, f"inject '{inj.id}' never fired in {runs}: check its trigger, or mark it 'contingency: true'"))
+    for i, d in enumerate(sc.decisions):
+        if d.id not in feas.reach.decisions or d.id in seen.decisions_put:
+            continue
+        where = ("decisions", i, "when") if d.when is not None else ("decisions", i, "at")
+        out.append(Finding("never-put-in-runs", where, f"decision '{d.id}' was never put to the cell in {runs}: check its trigger"))
+    for role, (window, run) in sorted(seen.overloads.items()):
+        if role in static_overload_roles:
+            continue
+        out.append(Finding("overload", window[-1][1], overload_message(role, window, options, suffix=f", in the run with {run}")))
+    return out
