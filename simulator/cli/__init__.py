@@ -18,6 +18,8 @@ COMMAND_MODULES = [
     "simulator.cli.network",
     "simulator.cli.log",
     "simulator.cli.run",
+    "simulator.cli.lint",
+    "simulator.cli.guide",
 ]
 
 
