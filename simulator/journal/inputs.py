@@ -1,0 +1,151 @@
+"""The input files of a recorded run: load them to start one, find them again to replay one.
+
+A header pins each input by name and SHA-256. Replaying needs the very bytes that were
+played, so files are looked for where the run left them, next to the journal and among
+the shipped scenarios, and accepted only when their digest matches.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from simulator.journal.format import file_sha256
+from simulator.model.diagnostics import Diagnostic, InputError
+from simulator.model.documents import load_document, resolve_reference
+from simulator.model.network import NetworkBody
+from simulator.model.policy import BUILTIN_POLICIES, PolicyBody, builtin_policy, builtin_policy_path
+from simulator.model.scenario import ScenarioBody
+
+HOSPITAL_TZ = ZoneInfo("Europe/Paris")
+"""Scenario start times are local hospital time; the header writes them with their UTC offset."""
+
+SHIPPED_SCENARIOS = Path(__file__).resolve().parent.parent.parent / "scenarios"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """A scenario, its network (overrides not yet applied) and the policy, with the files they came from."""
+
+    scenario_path: Path
+    scenario: ScenarioBody
+    network_path: Path
+    network: NetworkBody
+    policy_path: Path | None = None
+    policy: PolicyBody | None = None
+    policy_spec: str | None = None
+
+
+def _error(path: str | os.PathLike, message: str, line: int = 1) -> InputError:
+    return InputError([Diagnostic(str(path), line, 1, "error", message)])
+
+
+def load_inputs(scenario_path: str | os.PathLike, policy: str | None = None) -> Inputs:
+    """Load a scenario (and its network) and a policy: a built-in name or a policy file."""
+    path = Path(scenario_path)
+    try:
+        loaded = load_document(path, expect="scenario")
+    except IsADirectoryError as exc:
+        raise _error(path, "is a folder, not a scenario file") from exc
+    except OSError as exc:
+        raise _error(path, f"cannot read scenario: {exc.strerror or exc}") from exc
+    body: ScenarioBody = loaded.model.scenario
+    network_path = resolve_reference(loaded.doc, ("scenario", "network"), body.network)
+    network = loaded.context.get("network")
+    if network is None:
+        network = load_document(network_path, expect="network").model.network
+    policy_path, policy_body = None, None
+    if policy is not None:
+        policy_path, policy_body = _load_policy(policy)
+    return Inputs(path.resolve(), body, network_path, network, policy_path, policy_body, policy)
+
+
+def _load_policy(spec: str) -> tuple[Path, PolicyBody]:
+    if spec in BUILTIN_POLICIES:
+        return builtin_policy_path(spec), builtin_policy(spec)
+    path = Path(spec)
+    if not path.is_file():
+        raise _error(spec, f"unknown policy '{spec}': use {', '.join(BUILTIN_POLICIES)} or a policy file")
+    return path.resolve(), load_document(path, expect="policy").model.policy
+
+
+def exercise_start(scenario: ScenarioBody) -> str:
+    """T+0 in the exercise world, ISO 8601 with the hospital's UTC offset."""
+    start: datetime = scenario.start
+    return start.replace(tzinfo=HOSPITAL_TZ).isoformat()
+
+
+def _candidates(name: str, recorded: str | None, journal: Path, extra: list[Path]) -> list[Path]:
+    out: list[Path] = list(extra)
+    if recorded:
+        out.append(Path(recorded))
+    out.append(journal.resolve().parent / name)
+    out.append(Path.cwd() / name)
+    if SHIPPED_SCENARIOS.is_dir():
+        out.extend(sorted(SHIPPED_SCENARIOS.rglob(name)))
+    seen: set[Path] = set()
+    unique = []
+    for p in out:
+        key = p.resolve() if p.exists() else p
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+def _find(kind: str, ref: dict, recorded: str | None, journal: Path, given: Path | None) -> Path:
+    """The file whose bytes the header names: the given one must match, else search the usual places."""
+    name, digest = ref["file"], ref["sha256"]
+    if given is not None:
+        if not given.is_file():
+            raise _error(given, f"cannot read {kind} file")
+        if file_sha256(given) != digest:
+            raise _error(given, f"this {kind} file is not the one the journal recorded (SHA-256 differs from {digest[:12]}…)")
+        return given
+    mismatched: Path | None = None
+    for path in _candidates(name, recorded, journal, []):
+        if path.is_file():
+            if file_sha256(path) == digest:
+                return path
+            mismatched = mismatched or path
+    hint = f"; '{mismatched}' exists but its SHA-256 differs (the file changed since the run)" if mismatched else ""
+    option = f" (pass --{kind} FILE)" if kind in ("scenario", "policy") else ""
+    raise _error(journal, f"{kind} file '{name}' (SHA-256 {digest[:12]}…) not found{option}{hint}")
+
+
+def locate_inputs(
+    header: dict,
+    journal: str | os.PathLike,
+    *,
+    scenario: str | os.PathLike | None = None,
+    policy: str | os.PathLike | None = None,
+) -> Inputs:
+    """Find and load the exact files a journal's header names (InputError when they cannot be found)."""
+    journal = Path(journal)
+    data = header["data"]
+    config = data.get("config") or {}
+    paths = config.get("paths") if isinstance(config.get("paths"), dict) else {}
+    scenario_path = _find("scenario", data["scenario"], paths.get("scenario"), journal, Path(scenario) if scenario else None)
+    loaded = load_document(scenario_path, expect="scenario")
+    body: ScenarioBody = loaded.model.scenario
+    network_path = resolve_reference(loaded.doc, ("scenario", "network"), body.network)
+    if file_sha256(network_path) != data["network"]["sha256"]:
+        raise _error(
+            network_path,
+            f"the network file has changed since the run (SHA-256 differs from {data['network']['sha256'][:12]}…)",
+        )
+    network = loaded.context.get("network") or load_document(network_path, expect="network").model.network
+    policy_ref = data.get("policy")
+    policy_path, policy_body, policy_spec = None, None, None
+    if policy_ref is not None:
+        builtin = policy_ref.get("id")
+        if policy is None and builtin in BUILTIN_POLICIES and file_sha256(builtin_policy_path(builtin)) == policy_ref["sha256"]:
+            policy_path, policy_body, policy_spec = builtin_policy_path(builtin), builtin_policy(builtin), builtin
+        else:
+            policy_path = _find("policy", policy_ref, paths.get("policy"), journal, Path(policy) if policy else None)
+            policy_body = load_document(policy_path, expect="policy").model.policy
+            policy_spec = str(policy_path)
+    return Inputs(scenario_path.resolve(), body, network_path, network, policy_path, policy_body, policy_spec)
