@@ -1,13 +1,9 @@
 """The one place the UI touches the engine and the journal.
 
-`Recorded` is the engine + journal glue: every input is journaled (fsynced) before it is applied.
-
-Mirrors the API of the journal layer's `RecordedExercise` (start, resume, submit,
-record_ui, advance, finish, log_path, head_hash) so the bridge can switch to it
-with an import. Journal records: the header pins the scenario and network by
-SHA-256 and names the seed, language and role; commands are the engine's
-`to_record()`; UI-only inputs (pause, resume, speed, acknowledge, end) are
-commands `{"command": "ui", "input": ...}` that replay skips.
+`Recorded` is the engine + journal glue: every input is journaled (flushed and fsynced)
+before it is applied, every engine event follows it, in the journal layer's record format
+(`simulator.journal.commands`), so `log replay` checks a UI run event for event.
+`ExerciseBridge` is the controller the screens call: time, commands, snapshots.
 """
 
 from __future__ import annotations
@@ -25,15 +21,14 @@ from textual.message_pump import MessagePump
 
 from simulator.engine.commands import Act, Command, Decide, FireInject, NoteCmd, Rate
 from simulator.engine.exercise import Exercise, Result
-from simulator.journal.format import file_ref
-from simulator.journal.reader import read_header, read_records
-from simulator.journal.writer import JournalWriter
-from simulator.model.diagnostics import Diagnostic, InputError
-from simulator.model.documents import load_document, resolve_reference
-from simulator.model.network import NetworkBody
-from simulator.model.scenario import ScenarioBody
 from simulator.i18n import has as _i18n_has
 from simulator.i18n import t as tr
+from simulator.journal.commands import UI_KIND, command_data, ui_data
+from simulator.journal.format import file_ref
+from simulator.journal.inputs import Inputs, exercise_start, load_inputs, locate_inputs
+from simulator.journal.replay import Replayer, build_exercise, load_journal
+from simulator.journal.writer import JournalWriter
+from simulator.model.diagnostics import Diagnostic, InputError
 from simulator.model.duration import format_duration, format_offset
 from simulator.tui.situation import (
     AssetView,
@@ -52,49 +47,20 @@ from simulator.tui.situation import (
     ZoneView,
 )
 
-HOSPITAL_TZ = "Europe/Paris"
-UI = "ui"
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """A scenario and its network, validated, with the files they came from."""
-
-    scenario: ScenarioBody
-    network: NetworkBody
-    scenario_path: Path
-    network_path: Path
-
-
-def load_inputs(path: str | os.PathLike) -> Inputs:
-    """Validate a scenario file and its network; InputError names every problem."""
-    loaded = load_document(path, expect="scenario")
-    body: ScenarioBody = loaded.model.scenario
-    net_path = resolve_reference(loaded.doc, ("scenario", "network"), body.network)
-    network = loaded.context.get("network")
-    if network is None:
-        network = load_document(net_path, expect="network").model.network
-    return Inputs(body, network, Path(path).resolve(), net_path)
-
-
-def _start_iso(start: dt.datetime) -> str:
-    try:
-        from zoneinfo import ZoneInfo
-
-        return start.replace(tzinfo=ZoneInfo(HOSPITAL_TZ)).isoformat()
-    except Exception:  # no tz database: France in winter
-        return start.replace(tzinfo=dt.timezone(dt.timedelta(hours=1))).isoformat()
+WallClock = Callable[[], dt.datetime]
 
 
 class Recorded:
     """One exercise being played: its engine and its open journal."""
 
-    def __init__(self, inputs: Inputs, exercise: Exercise, writer: JournalWriter, header: dict):
+    def __init__(self, inputs: Inputs, exercise: Exercise, writer: JournalWriter, header: dict, role: str):
         self.inputs = inputs
         self.exercise = exercise
         self.writer = writer
         self.header = header
+        self.role = role
         self.ui_records: list[dict] = []
+        self.history: list = []  # every engine event of the run, replayed ones included
         self._journal_events = True
         exercise.subscribe(self._on_event)
 
@@ -110,9 +76,10 @@ class Recorded:
         role: str = "players",
         *,
         config: dict[str, Any] | None = None,
-        wall_clock: Callable[[], dt.datetime] | None = None,
+        wall_clock: WallClock | None = None,
         inputs: Inputs | None = None,
     ) -> "Recorded":
+        """A new exercise and its journal (refuses to overwrite an existing file)."""
         inputs = inputs or load_inputs(scenario_path)
         exercise = Exercise(inputs.scenario, inputs.network, seed)
         header = {
@@ -121,52 +88,34 @@ class Recorded:
             "seed": int(seed),
             "language": lang,
             "participants": [{"name": role, "role": role}],
-            "start": _start_iso(inputs.scenario.start),
-            "config": {"role": role, "scenario_path": str(inputs.scenario_path), **(config or {})},
+            "start": exercise_start(inputs.scenario),
+            "config": {"mode": "interactive", "role": role, "paths": {"scenario": str(inputs.scenario_path)}, **(config or {})},
         }
         Path(log_path).parent.mkdir(parents=True, exist_ok=True)
         writer = JournalWriter.create(log_path, header, t=exercise.now, clock=wall_clock)
-        return cls(inputs, exercise, writer, header)
+        return cls(inputs, exercise, writer, {"data": header}, role)
 
     @classmethod
-    def resume(
-        cls, log_path: str | os.PathLike, *, wall_clock: Callable[[], dt.datetime] | None = None
-    ) -> "Recorded":
-        """Rebuild an interrupted exercise: same inputs and seed, the recorded commands at their times."""
-        header = read_header(log_path)["data"]
-        scenario_path = (header.get("config") or {}).get("scenario_path")
-        if not scenario_path or not Path(scenario_path).is_file():
-            raise InputError(
-                [Diagnostic(str(log_path), 1, 1, "error", f"scenario file of this journal not found: {scenario_path}")]
-            )
-        inputs = load_inputs(scenario_path)
-        if file_ref(inputs.scenario_path)["sha256"] != header["scenario"]["sha256"]:
-            raise InputError(
-                [Diagnostic(str(log_path), 1, 1, "error", f"scenario {scenario_path} changed since this journal was written")]
-            )
-        commands: list[tuple[float, dict]] = []
-        sealed = False
-        for _line, _raw, record in read_records(log_path):
-            if record.get("type") == "command":
-                commands.append((float(record["t"]), record["data"]))
-            sealed = sealed or record.get("type") == "seal"
-        if sealed:
-            raise InputError([Diagnostic(str(log_path), 1, 1, "error", "this exercise is finished (journal sealed)")])
-        exercise = Exercise(inputs.scenario, inputs.network, int(header["seed"]))
+    def resume(cls, log_path: str | os.PathLike, *, wall_clock: WallClock | None = None) -> "Recorded":
+        """Carry on an interrupted exercise: replay its commands (checking every recorded event), then append."""
+        journal = load_journal(log_path)
+        if journal.sealed:
+            raise InputError([Diagnostic(str(log_path), 1, 1, "error", "this exercise is finished (the journal is sealed): use 'log view'")])
+        inputs = locate_inputs(journal.header, log_path)
+        exercise = build_exercise(inputs, journal)
         writer = JournalWriter.open_append(log_path, clock=wall_clock)
-        rec = cls(inputs, exercise, writer, header)
+        role = str(journal.config.get("role", "players"))
+        rec = cls(inputs, exercise, writer, journal.header, role)
         rec._journal_events = False
-        for t, data in commands:
-            exercise.advance(t)
-            if data.get("command") == UI:
-                rec.ui_records.append(data)
-                if data.get("input") == "end":
-                    exercise.end("facilitator")
-                continue
-            exercise.submit(Command.from_record(data), source=str(data.get("source", "cell")))
-        if exercise.now < writer.last_t:
-            exercise.advance(writer.last_t)
-        rec._journal_events = True
+        replayer = Replayer(exercise, journal, live=rec._write_event)
+        try:
+            replayer.run_commands()
+            replayer.run_to_end()
+        except Exception:
+            writer.close()
+            raise
+        rec.ui_records = [r["data"] for _line, r in journal.commands() if r["data"].get("kind") == UI_KIND]
+        rec.record_ui("session-resumed")
         return rec
 
     # -- playing --------------------------------------------------------------------------
@@ -183,28 +132,27 @@ class Recorded:
     def sealed(self) -> bool:
         return self.writer.sealed
 
-    def submit(self, command: Command, source: str = "cell") -> Result:
+    def submit(self, command: Command, by: str = "cell") -> Result:
         """Journal the command (on disk when this returns), then apply it."""
-        self.writer.command(self.exercise.now, {**command.to_record(), "source": source})
-        return self.exercise.submit(command, source=source)
+        ex = self.exercise
+        self.writer.command(ex.now, command_data(command, by))
+        result = ex.submit(command, source=by)
+        # What the command set off at this instant runs now, as it does when the journal is
+        # replayed (the replay advances to each command's time before applying it).
+        ex.advance(ex.now)
+        return result
 
-    def record_ui(self, input_: str, **data: Any) -> None:
-        record = {"command": UI, "input": input_, **data}
+    def record_ui(self, input_: str, **fields: Any) -> None:
+        """An input the engine never sees (pause, speed, acknowledgement...): journaled, fsynced."""
+        record = ui_data(input_, self.role, fields)
         self.writer.command(self.exercise.now, record)
         self.ui_records.append(record)
 
     def advance(self, until: float) -> int:
         return self.exercise.advance(until)
 
-    def end(self) -> None:
-        """The facilitator ends the exercise now."""
-        self.record_ui("end")
-        self.exercise.end("facilitator")
-
     def finish(self, sign_key: Any = None) -> dict:
-        """Seal the journal (signed when a key is given)."""
-        if self.writer.sealed:
-            raise RuntimeError("journal already sealed")
+        """Seal the journal at the current sim time (signed when a key is given)."""
         return self.writer.seal(sign_key, t=max(self.exercise.now, self.writer.last_t))
 
     def close(self) -> None:
@@ -212,7 +160,12 @@ class Recorded:
         self.writer.close()
 
     def _on_event(self, event) -> None:
-        if self._journal_events and not self.writer.closed and not self.writer.sealed:
+        self.history.append(event)
+        if self._journal_events:
+            self._write_event(event)
+
+    def _write_event(self, event) -> None:
+        if not self.writer.closed and not self.writer.sealed:
             self.writer.event(event.t, event.to_record())
 
 
@@ -315,16 +268,19 @@ class ExerciseBridge:
         self._target: MessagePump | None = None
         self._events: list = []
         self._feed: deque[FeedLine] = deque(maxlen=FEED_LINES)
-        self._timeline: list = []
+        self._timeline: list = list(recorded.history)
         self._visible = 0
         self._history: dict[str, deque[float]] = {}
         self._history_bucket: int | None = None
         self.acked: set[int] = set()
+        self.closed = False  # ended by the facilitator (the engine itself runs on to its own end)
         for rec in recorded.ui_records:
-            if rec.get("input") == "ack" and isinstance(rec.get("key"), int):
+            if rec.get("ui") == "ack" and isinstance(rec.get("key"), int):
                 self.acked.add(rec["key"])
-            if rec.get("input") == "speed" and isinstance(rec.get("speed"), (int, float)):
+            if rec.get("ui") == "speed" and isinstance(rec.get("speed"), (int, float)):
                 self.speed = float(rec["speed"])
+            if rec.get("ui") == "end":
+                self.closed = True
         self.ex.subscribe(self._on_event)
         self.lang = lang
         self._names: dict[str, str] = {}
@@ -368,7 +324,7 @@ class ExerciseBridge:
 
     @property
     def ended(self) -> bool:
-        return self.ex.ended
+        return self.ex.ended or self.closed
 
     def held_by_decision(self) -> bool:
         return any(p.pause_clock for p in self.ex.pending_decisions())
@@ -484,9 +440,15 @@ class ExerciseBridge:
         return True
 
     def end(self) -> None:
+        """The facilitator ends the exercise now: the clock stops and the journal is sealed here.
+
+        Not an engine command: the engine is left as it is, so a replay of the journal up to
+        its seal gives the same state.
+        """
         if not self.ended:
             self.running = False
-            self.rec.end()
+            self.closed = True
+            self.rec.record_ui("end")
             self.publish()
 
     def finish(self, sign_key: Any = None) -> dict | None:
@@ -629,8 +591,8 @@ class ExerciseBridge:
             speed=self.speed,
             held_by_decision=bool(snap.paused_by),
             next_event_in=self._next_event_in(),
-            ended=ex.ended,
-            end_reason=str(ex.facts.get("exercise-end", "")) and self._end_reason(),
+            ended=self.ended,
+            end_reason=self._end_reason(),
             zones=zones,
             services=services,
             functions=functions,
@@ -645,6 +607,8 @@ class ExerciseBridge:
         )
 
     def _end_reason(self) -> str:
+        if self.closed:
+            return "facilitator"
         for e in reversed(self._timeline):
             if e.kind == "exercise-end":
                 return e.reason

@@ -1,0 +1,42 @@
+"""Clinical board: capacity (with its sparkline), waiting, diverted, cancelled, lab turnaround."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from simulator.tui.glyphs import SERVICE_LEVELS, glyph, sparkline
+from simulator.tui.situation import Situation
+from simulator.tui.text import tr
+from simulator.tui.widgets.panel import Panel
+
+
+class ClinicalPanel(Panel):
+    TITLE = "panel.clinical"
+
+    def part(self, sit: Situation) -> object:
+        return sit.functions
+
+    def draw(self, sit: Situation, lang: str):
+        table = Table(box=None, padding=(0, 1), expand=True, show_edge=False, header_style="bold")
+        table.add_column("", width=1)
+        table.add_column(tr("clinical.function", lang), ratio=1, no_wrap=True, overflow="ellipsis")
+        table.add_column(tr("clinical.capacity", lang), justify="right", no_wrap=True)
+        table.add_column(tr("clinical.trend", lang), no_wrap=True)
+        table.add_column(tr("clinical.waiting", lang), justify="right", no_wrap=True)
+        table.add_column(tr("clinical.diverted", lang), justify="right", no_wrap=True)
+        table.add_column(tr("clinical.cancelled", lang), justify="right", no_wrap=True)
+        notes = []
+        for f in sit.functions:
+            name = Text(f.name)
+            if f.paper:
+                name.append(" ✎", style="bold")
+            table.add_row(
+                glyph(SERVICE_LEVELS, f.level), name, f"{f.capacity_pct:.0f}%", sparkline(f.history, 12, 100.0),
+                f"{f.waiting:.0f}", f"{f.diverted:.0f}", f"{f.cancelled:.0f}",
+            )
+            if f.turnaround is not None:
+                notes.append(Text(tr("clinical.turnaround", lang, name=f.name, change=f"{f.turnaround:+.0f}"), style="bold"))
+        legend = Text("✎ " + tr("clinical.paper", lang), style="dim")
+        return Group(table, *notes, legend)

@@ -1,0 +1,50 @@
+"""Base of the exercise panels: repaint only when the panel's slice of the situation changed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import RenderableType
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from simulator.tui.situation import Situation
+from simulator.tui.text import tr
+
+
+class Panel(VerticalScroll):
+    """A bordered, scrollable panel. Subclasses give `TITLE`, `part()` and `draw()`."""
+
+    TITLE = ""
+    DEFAULT_CSS = """
+    Panel { border: round $panel-lighten-2; height: 1fr; padding: 0 1; }
+    Panel:focus-within, Panel:focus { border: round $accent; }
+    Panel > Static { width: 1fr; }
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.body = Static("", markup=False)
+        self._last: object = object()
+        self.lang = "fr"
+
+    def compose(self):
+        yield self.body
+
+    def part(self, sit: Situation) -> object:
+        """The slice of the situation this panel shows (compared between ticks)."""
+        return sit
+
+    def draw(self, sit: Situation, lang: str) -> RenderableType:
+        raise NotImplementedError
+
+    def show(self, sit: Situation, lang: str) -> bool:
+        """Repaint when the slice or the language changed; returns whether it repainted."""
+        key = (self.part(sit), lang)
+        if key == self._last:
+            return False
+        self._last = key
+        self.lang = lang
+        self.border_title = tr(self.TITLE, lang)
+        self.body.update(self.draw(sit, lang))
+        return True

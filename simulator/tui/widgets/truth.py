@@ -1,0 +1,37 @@
+"""Ground truth for the facilitator: the attacker's real foothold and progress, the MSEL ahead."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+
+from simulator.tui.glyphs import PURPLE
+from simulator.tui.situation import Situation
+from simulator.tui.text import offset, tr
+from simulator.tui.widgets.panel import Panel
+
+STAGE_GLYPHS = {"done": "✓", "running": "▶", "blocked": "✗", "not-done": "·"}
+
+
+class TruthPanel(Panel):
+    TITLE = "panel.truth"
+
+    def part(self, sit: Situation) -> object:
+        return sit.truth
+
+    def draw(self, sit: Situation, lang: str):
+        truth = sit.truth
+        if truth is None:
+            return Text("")
+        out = [Text("◈ " + tr("truth.actor", lang, actor=truth.actor), style=f"bold {PURPLE}")]
+        out.append(Text(tr("truth.footholds", lang, count=len(truth.footholds)) + " " + ", ".join(truth.footholds)))
+        stages = Text()
+        for sid, technique, state in truth.stages:
+            stages.append(f"{STAGE_GLYPHS.get(state, '?')} {sid} ({technique})  ")
+        out.append(stages)
+        if truth.flags:
+            out.append(Text(tr("truth.flags", lang) + " " + ", ".join(truth.flags), style="dim"))
+        out.append(Text(tr("truth.upcoming", lang), style="bold"))
+        for at, kind, ident in truth.upcoming:
+            out.append(Text(f"  {offset(at):>8} {tr('kind.' + kind, lang)} {ident}"))
+        return Group(*out)

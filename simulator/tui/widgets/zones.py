@@ -1,0 +1,43 @@
+"""The information system by zone: every asset or group with its state, by glyph and colour."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+
+from simulator.tui.glyphs import ASSET_STATES, BLUE, glyph
+from simulator.tui.situation import Situation
+from simulator.tui.text import tr
+from simulator.tui.widgets.panel import Panel
+
+
+def legend(lang: str) -> Text:
+    out = Text()
+    for state in ASSET_STATES:
+        out.append_text(glyph(ASSET_STATES, state))
+        out.append(f"{tr('state.' + state, lang)} ")
+    return out
+
+
+class ZonesPanel(Panel):
+    TITLE = "panel.zones"
+
+    def part(self, sit: Situation) -> object:
+        return sit.zones
+
+    def draw(self, sit: Situation, lang: str):
+        lines: list[Text] = [legend(lang)]
+        for zone in sit.zones:
+            head = Text(zone.name, style="bold")
+            if zone.isolated:
+                head.append(" ▣ " + tr("state.isolated", lang), style=f"bold {BLUE}")
+            lines.append(head)
+            row = Text("  ")
+            for asset in zone.assets:
+                row.append_text(glyph(ASSET_STATES, asset.state))
+                row.append(asset.name)
+                if asset.count > 1:
+                    row.append(f"×{asset.count}", style="dim")
+                row.append("  ")
+            lines.append(row)
+        return Group(*lines)
