@@ -24,8 +24,9 @@ class Evaluator:
 
     def __init__(self, ex: "Exercise"):
         self.ex = ex
-        self._since: dict[int, float] = {}
-        self._targets: dict[int, str | None] = {}
+        # keyed by id(); each entry keeps its condition alive so an id is never reused while cached
+        self._since: dict[int, tuple[Any, float]] = {}
+        self._targets: dict[int, tuple[Any, str | None]] = {}
         self._table = {
             c.AllOf: self._all,
             c.AnyOf: self._any,
@@ -96,8 +97,10 @@ class Evaluator:
         if not ok:
             self._since.pop(key, None)
             return False
-        since = self._since.setdefault(key, self.ex.now)
-        return self.ex.now - since >= cond.for_
+        entry = self._since.get(key)
+        if entry is None or entry[0] is not cond:
+            entry = self._since[key] = (cond, self.ex.now)
+        return self.ex.now - entry[1] >= cond.for_
 
     def _time(self, cond: c.TimeAfter) -> bool:
         return self.ex.now >= cond.time
@@ -108,7 +111,8 @@ class Evaluator:
 
     def _norm_target(self, cond: c.ActionDone) -> str | None:
         key = id(cond)
-        if key not in self._targets:
+        entry = self._targets.get(key)
+        if entry is None or entry[0] is not cond:
             ex = self.ex
             norm = None
             if cond.target is not None:
@@ -117,8 +121,8 @@ class Evaluator:
                     norm = resolve_target(cond.action, spec, cond.target, ex.index).text() if spec else cond.target
                 except ValueError:
                     norm = cond.target
-            self._targets[key] = norm
-        return self._targets[key]
+            entry = self._targets[key] = (cond, norm)
+        return entry[1]
 
     def _action(self, cond: c.ActionDone) -> bool:
         ex = self.ex

@@ -60,7 +60,9 @@ class Response:
         if target.kind == "zone":
             return list(m.zone_assets[target.id])
         if target.kind == "service":
-            deps = m.hard_asset_dependencies(target.id)
+            # what the service needs to be fully up: its hard closure and its own soft assets (a second DC)
+            deps = set(m.hard_asset_dependencies(target.id))
+            deps.update(n.asset for n in m.services[target.id].needs if n.asset is not None)
             return [a for a in m.assets if a in deps]
         return []
 
