@@ -7,6 +7,7 @@ with --strict, a warning), 0 otherwise.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import sys
 
 import click
@@ -40,7 +41,7 @@ def lint(paths: tuple[str, ...], strict: bool, max_per_role: int, window: int, s
     """Check scenarios for injects that never fire, untested objectives, idle or flooded roles...
 
     Validates every file first (as `cyberdrill validate`), then lints the
-    scenarios, statically and over a few seeded headless runs. Rules:
+    scenarios, statically and over a few seeded headless runs.
     """
     options = LintOptions(max_per_role=max_per_role, window=window, dynamic=not static_only and seeds > 0, seeds=seeds)
     report = lint_paths(list(paths), options)
@@ -63,4 +64,4 @@ def _summary(files: int, diags: list[Diagnostic]) -> str:
     return f"{files} file(s) linted: {errors} error(s), {warnings} warning(s)"
 
 
-lint.help = (lint.help or "") + " " + ", ".join(f"{name} ({severity})" for name, severity in RULES.items()) + "."
+lint.help = inspect.cleandoc(lint.help or "") + "\n\nRules: " + ", ".join(f"{name} ({severity})" for name, severity in RULES.items()) + "."

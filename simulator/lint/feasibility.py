@@ -144,42 +144,42 @@ class Feasibility:
         if isinstance(cond, c.NotOf):
             why = self.why_always(cond.not_)
             return Never(path, f"'not' negates a condition that always holds ({why})") if why else None
-        reason = self._leaf_never(cond)
-        return Never(path, reason) if reason else None
+        found = self._leaf_never(cond)
+        return Never(path + (found[0],), found[1]) if found else None
 
-    def _leaf_never(self, cond: Any) -> str | None:
+    def _leaf_never(self, cond: Any) -> tuple[str, str] | None:
+        """(YAML key of the culprit value, reason) when a predicate never holds."""
         r, end = self.reach, self.end
         duration = getattr(cond, "for_", None)
         if duration is not None and duration > self.span and getattr(cond, "state", None) != "up":
-            return f"it must hold for {format_duration(duration)}, longer than the simulated time ({format_duration(self.span)} from the first attack step to the end)"
+            return "for", f"it must hold for {format_duration(duration)}, longer than the simulated time ({format_duration(self.span)} from the first attack step to the end)"
         if isinstance(cond, c.TimeAfter) and cond.time > end:
-            return f"time {format_offset(cond.time)} is after the end of the exercise ({format_offset(end)})"
+            return "time", f"time {format_offset(cond.time)} is after the end of the exercise ({format_offset(end)})"
         if isinstance(cond, c.InjectFired) and cond.fired and cond.inject not in r.injects:
-            return f"inject '{cond.inject}' never fires"
+            return "inject", f"inject '{cond.inject}' never fires"
         if isinstance(cond, c.DecisionTaken) and cond.decision not in r.decisions:
-            return f"decision '{cond.decision}' is never put to the cell"
+            return "decision", f"decision '{cond.decision}' is never put to the cell"
         if isinstance(cond, c.FlagIs) and cond.value and cond.flag not in r.flags:
-            return f"flag '{cond.flag}' is never set to true by an inject or decision option that can happen"
+            return "flag", f"flag '{cond.flag}' is never set to true by an inject or decision option that can happen"
         if isinstance(cond, c.StageIs) and cond.state in ("done", "started") and cond.stage not in r.stages:
-            return f"attack stage '{cond.stage}' can never start"
+            return "stage", f"attack stage '{cond.stage}' can never start"
         if isinstance(cond, c.Detected) and cond.detected != "any":
             known_stage = cond.detected in {INITIAL, *(s.id for s in self.sc.threat.stages)}
             if known_stage and cond.detected not in r.stages:
-                return f"attack stage '{cond.detected}' can never start, so it cannot be detected"
+                return "detected", f"attack stage '{cond.detected}' can never start, so it cannot be detected"
             if not known_stage and cond.detected not in r.techniques:
-                return f"no attack stage uses technique {cond.detected}, so it cannot be detected"
-        if isinstance(cond, c.ActionDone):
-            if cond.before is not None and cond.before <= 0:
-                return f"actions are taken from T+0, so none can come before {format_offset(cond.before)}"
+                return "detected", f"no attack stage uses technique {cond.detected}, so it cannot be detected"
+        if isinstance(cond, c.ActionDone) and cond.before is not None and cond.before <= 0:
+            return "before", f"actions are taken from T+0, so none can come before {format_offset(cond.before)}"
         if isinstance(cond, c.ClinicalThreshold):
             if cond.below is not None and cond.below <= 0:
-                return f"'{cond.metric}' is never below {cond.below:g}"
+                return "below", f"'{cond.metric}' is never below {cond.below:g}"
             if cond.metric == "capacity_pct" and cond.above is not None and cond.above >= 100:
-                return f"capacity is never above {cond.above:g} %"
+                return "above", f"capacity is never above {cond.above:g} %"
         if isinstance(cond, c.ClockIs) and cond.state == "missed":
             deadline = self._clock_deadline(cond.clock)
             if deadline is not None and deadline > self.span:
-                return f"clock '{cond.clock}' runs {format_duration(int(deadline))}, longer than the simulated time ({format_duration(self.span)}): it cannot be missed"
+                return "state", f"clock '{cond.clock}' runs {format_duration(int(deadline))}, longer than the simulated time ({format_duration(self.span)}): it cannot be missed"
         return None
 
     def _clock_deadline(self, clock_id: str) -> float | None:

@@ -62,7 +62,7 @@ def _unreachable(sc: ScenarioBody, feas: Feasibility, _o: LintOptions) -> Iterat
             continue  # outside the window: a validation error already
         sources = feas.fired_by(inj.id)
         if sources:
-            yield Finding("never-fires", base + ("id",), f"inject '{inj.id}' can never fire: only {', '.join(sources)} fire it, and they never happen")
+            yield Finding("never-fires", base + ("id",), f"inject '{inj.id}' can never fire: it is fired only by {' or '.join(sources)}, which can never happen")
         elif not inj.contingency:
             yield Finding(
                 "facilitator-only",
