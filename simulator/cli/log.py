@@ -96,3 +96,139 @@ def generate(out_dir: str) -> None:
     click.echo(f"private key: {private_path} (mode 0600, keep it secret)")
     click.echo(f"public key:  {public_path}")
     click.echo(f"fingerprint: {fingerprint}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Replay, what-if, report, export: the auditor's and the debrief's tools on a journal.
+
+
+def _journal_call(fn, *args, **kwargs):
+    """Run a journal operation: bad input exits 2, a journal that fails its checks exits 1."""
+    from simulator.journal.replay import JournalFailure
+    from simulator.model.diagnostics import Diagnostic
+
+    try:
+        return fn(*args, **kwargs)
+    except InputError as exc:
+        fail(exc)
+    except JournalFailure as exc:
+        fail([exc.diagnostic], code=exc.exit_code)
+    except IsADirectoryError:
+        fail([Diagnostic(str(args[0]) if args else "", 1, 1, "error", "is a folder, not a journal")])
+    except OSError as exc:
+        fail([Diagnostic(str(args[0]) if args else "", 1, 1, "error", f"cannot read: {exc.strerror or exc}")])
+
+
+_scenario_option = click.option(
+    "--scenario", "scenario_path", metavar="FILE", help="The scenario file played (default: found by the name and SHA-256 in the header)."
+)
+_policy_option = click.option(
+    "--policy", "policy_path", metavar="FILE", help="The policy file of a headless run (default: found like the scenario)."
+)
+
+
+@log.command("replay")
+@click.argument("journal", metavar="LOG")
+@_scenario_option
+@_policy_option
+@click.option("--json", "as_json", is_flag=True, help="Print {file, identical, sealed, records, events_checked, commands, end, head, error} as JSON.")
+def replay(journal: str, scenario_path: str | None, policy_path: str | None, as_json: bool) -> None:
+    """Re-run the engine from LOG's header and commands and check every recorded event.
+
+    Exit 0 when the replay is identical, 1 at the first divergent record (its line, what the
+    journal says and what the engine produces) or when LOG fails verification, 2 when LOG is
+    not a journal or its scenario cannot be found.
+    """
+    from simulator.journal.replay import replay_journal
+    from simulator.model.duration import format_offset
+
+    report, _ex = _journal_call(replay_journal, journal, scenario=scenario_path, policy=policy_path)
+    if as_json:
+        print_json(report.to_json())
+    elif report.identical:
+        sealed = "sealed" if report.sealed else "NOT sealed (the intact records were checked)"
+        click.echo(
+            f"{journal}: identical: {report.events_checked} events checked, {report.commands} commands replayed, "
+            f"ends at {format_offset(report.end_t)}, {sealed}"
+        )
+    else:
+        assert report.failure is not None
+        click.echo(report.failure.diagnostic.format(), err=True)
+    sys.exit(0 if report.identical else 1)
+
+
+def _parse_at(text: str) -> float:
+    from simulator.model.diagnostics import Diagnostic
+    from simulator.model.duration import DurationError, parse_offset
+
+    try:
+        return float(parse_offset(text))
+    except DurationError as exc:
+        fail([Diagnostic("--at", 1, 1, "error", str(exc))])
+
+
+@log.command("whatif")
+@click.argument("journal", metavar="LOG")
+@click.option("--at", "at_text", required=True, metavar="TIME", help="When the alternative is given: T+2h, T+1d6h, 45m.")
+@click.option("--do", "commands", multiple=True, required=True, metavar="COMMAND", help="Alternative command, as typed in the crisis room ('isolate zone:servers'); repeatable.")
+@click.option("--keep-later", is_flag=True, help="Also replay the recorded commands after --at (default: dropped).")
+@_scenario_option
+@_policy_option
+@click.option("--json", "as_json", is_flag=True, help="Print both outcomes and their differences as JSON.")
+def whatif(
+    journal: str, at_text: str, commands: tuple[str, ...], keep_later: bool, scenario_path: str | None, policy_path: str | None, as_json: bool
+) -> None:
+    """Replay LOG up to --at, give the --do commands there, run to the end with the same seed,
+    and compare the outcome with the real run.
+
+    The recorded commands after --at are dropped unless --keep-later is given.
+    """
+    from simulator.journal.whatif import what_if
+
+    at = _parse_at(at_text)
+    result = _journal_call(what_if, journal, at, list(commands), keep_later=keep_later, scenario=scenario_path, policy=policy_path)
+    if as_json:
+        print_json(result.to_json())
+        return
+    _print_whatif(result)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _print_whatif(result) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from simulator.model.duration import format_offset
+
+    console = Console()
+    later = "recorded commands after it kept" if result.keep_later else f"{result.dropped} recorded command(s) after it dropped"
+    console.print(f"[bold]What if[/bold] at {format_offset(result.at)}: {'; '.join(result.alternatives)}  ({later})")
+    for r in result.results:
+        if not r["accepted"]:
+            console.print(f"  [yellow]refused[/yellow] {r['command']}: {r['reason']}")
+    table = Table(title=f"Real run (to {format_offset(result.real.end)}) vs what-if (to {format_offset(result.whatif.end)})")
+    table.add_column("indicator")
+    table.add_column("real", justify="right")
+    table.add_column("what-if", justify="right")
+    table.add_column("difference", justify="right")
+    for key, real, alt, delta in result.rows():
+        if key == "recovered_at":
+            real, alt = (format_offset(v) if isinstance(v, (int, float)) else v for v in (real, alt))
+            delta = None if real == alt else "changed"
+        if isinstance(delta, (int, float)) and not isinstance(delta, bool):
+            text = "=" if delta == 0 else (f"+{_cell(delta)}" if delta > 0 else _cell(delta))
+        else:
+            text = "=" if delta is None else str(delta)
+        table.add_row(key, _cell(real), _cell(alt), text)
+    console.print(table)

@@ -18,12 +18,23 @@ from simulator.model.duration import format_duration, format_offset
 @click.option("--policy", default="scenario-defaults", show_default=True, help="passive, scenario-defaults, textbook, or a policy file.")
 @click.option("--until", "until", default="end", show_default=True, help="end (the exercise window), recovery, or a duration (5d).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (byte-identical for the same inputs).")
-def run(scenario: str, seed: int, policy: str, until: str, as_json: bool) -> None:
+# -- journal options (simulator/journal/headless_log.py) --
+@click.option("--log", "log_path", metavar="FILE", help="Write the run's journal (hash-chained, sealed) to FILE.")
+@click.option("--sign-key", "sign_key", metavar="FILE", help="Sign the journal's seal with this Ed25519 private key (with --log).")
+def run(scenario: str, seed: int, policy: str, until: str, as_json: bool, log_path: str | None = None, sign_key: str | None = None) -> None:
     """Play SCENARIO without a crisis cell: the policy takes the decisions."""
     from simulator.engine.headless import run_headless
 
     try:
-        result = run_headless(scenario, seed=seed, policy=policy, until=until)
+        if log_path is not None or sign_key is not None:
+            from simulator.cli.output import usage_error
+            from simulator.journal.headless_log import run_logged
+
+            if log_path is None:
+                usage_error("--sign-key", "--sign-key signs a journal: give --log FILE too")
+            result, _recorded = run_logged(scenario, seed=seed, policy=policy, until=until, log_path=log_path, sign_key=sign_key)
+        else:
+            result = run_headless(scenario, seed=seed, policy=policy, until=until)
     except InputError as exc:
         fail(exc)
     except OSError as exc:
