@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "simulator.cli.run",
     "simulator.cli.lint",
     "simulator.cli.guide",
+    "simulator.cli.resume",
 ]
 
 
