@@ -1,14 +1,12 @@
 """The one place the UI touches the engine and the journal.
 
-`Recorded` is the engine + journal glue: every input is journaled (flushed and fsynced)
-before it is applied, every engine event follows it, in the journal layer's record format
-(`simulator.journal.commands`), so `log replay` checks a UI run event for event.
-`ExerciseBridge` is the controller the screens call: time, commands, snapshots.
+`ExerciseBridge` drives one `RecordedExercise` (the journal layer's engine + journal glue:
+every command fsynced before it applies, every event journaled) for the screens: time,
+commands, acknowledgements, and one immutable `Situation` per timer tick.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import time
 from collections import deque
@@ -19,16 +17,14 @@ from typing import Any, Callable
 from textual.message import Message
 from textual.message_pump import MessagePump
 
-from simulator.engine.commands import Act, Command, Decide, FireInject, NoteCmd, Rate
-from simulator.engine.exercise import Exercise, Result
+from simulator.engine.commands import Act, Decide, FireInject, NoteCmd, Rate
+from simulator.engine.exercise import Result
 from simulator.i18n import has as _i18n_has
 from simulator.i18n import t as tr
-from simulator.journal.commands import UI_KIND, command_data, ui_data
-from simulator.journal.format import file_ref
-from simulator.journal.inputs import Inputs, exercise_start, load_inputs, locate_inputs
-from simulator.journal.replay import Replayer, build_exercise, load_journal
-from simulator.journal.writer import JournalWriter
-from simulator.model.diagnostics import Diagnostic, InputError
+from simulator.journal.commands import UI_KIND
+from simulator.journal.inputs import Inputs, load_inputs
+from simulator.journal.replay import load_journal
+from simulator.journal.session import RecordedExercise
 from simulator.model.duration import format_duration, format_offset
 from simulator.tui.situation import (
     AssetView,
@@ -47,126 +43,19 @@ from simulator.tui.situation import (
     ZoneView,
 )
 
-WallClock = Callable[[], dt.datetime]
+__all__ = ["ExerciseBridge", "SituationUpdated", "start_recorded", "resume_recorded", "load_inputs", "Inputs"]
 
 
-class Recorded:
-    """One exercise being played: its engine and its open journal."""
+def start_recorded(inputs: Inputs, seed: int, lang: str, log_path: str | os.PathLike, role: str) -> RecordedExercise:
+    """A new journaled exercise at its first instant (the header pins inputs, seed, language, role)."""
+    return RecordedExercise.start(
+        inputs.scenario_path, seed, lang, log_path, participants=[{"name": role, "role": role}], role=role, inputs=inputs
+    )
 
-    def __init__(self, inputs: Inputs, exercise: Exercise, writer: JournalWriter, header: dict, role: str):
-        self.inputs = inputs
-        self.exercise = exercise
-        self.writer = writer
-        self.header = header
-        self.role = role
-        self.ui_records: list[dict] = []
-        self.history: list = []  # every engine event of the run, replayed ones included
-        self._journal_events = True
-        exercise.subscribe(self._on_event)
 
-    # -- opening --------------------------------------------------------------------------
-
-    @classmethod
-    def start(
-        cls,
-        scenario_path: str | os.PathLike,
-        seed: int,
-        lang: str,
-        log_path: str | os.PathLike,
-        role: str = "players",
-        *,
-        config: dict[str, Any] | None = None,
-        wall_clock: WallClock | None = None,
-        inputs: Inputs | None = None,
-    ) -> "Recorded":
-        """A new exercise and its journal (refuses to overwrite an existing file)."""
-        inputs = inputs or load_inputs(scenario_path)
-        exercise = Exercise(inputs.scenario, inputs.network, seed)
-        header = {
-            "scenario": file_ref(inputs.scenario_path, inputs.scenario.id),
-            "network": file_ref(inputs.network_path, inputs.network.id),
-            "seed": int(seed),
-            "language": lang,
-            "participants": [{"name": role, "role": role}],
-            "start": exercise_start(inputs.scenario),
-            "config": {"mode": "interactive", "role": role, "paths": {"scenario": str(inputs.scenario_path)}, **(config or {})},
-        }
-        Path(log_path).parent.mkdir(parents=True, exist_ok=True)
-        writer = JournalWriter.create(log_path, header, t=exercise.now, clock=wall_clock)
-        return cls(inputs, exercise, writer, {"data": header}, role)
-
-    @classmethod
-    def resume(cls, log_path: str | os.PathLike, *, wall_clock: WallClock | None = None) -> "Recorded":
-        """Carry on an interrupted exercise: replay its commands (checking every recorded event), then append."""
-        journal = load_journal(log_path)
-        if journal.sealed:
-            raise InputError([Diagnostic(str(log_path), 1, 1, "error", "this exercise is finished (the journal is sealed): use 'log view'")])
-        inputs = locate_inputs(journal.header, log_path)
-        exercise = build_exercise(inputs, journal)
-        writer = JournalWriter.open_append(log_path, clock=wall_clock)
-        role = str(journal.config.get("role", "players"))
-        rec = cls(inputs, exercise, writer, journal.header, role)
-        rec._journal_events = False
-        replayer = Replayer(exercise, journal, live=rec._write_event)
-        try:
-            replayer.run_commands()
-            replayer.run_to_end()
-        except Exception:
-            writer.close()
-            raise
-        rec.ui_records = [r["data"] for _line, r in journal.commands() if r["data"].get("kind") == UI_KIND]
-        rec.record_ui("session-resumed")
-        return rec
-
-    # -- playing --------------------------------------------------------------------------
-
-    @property
-    def log_path(self) -> Path:
-        return self.writer.path
-
-    @property
-    def head_hash(self) -> str:
-        return self.writer.head_hash
-
-    @property
-    def sealed(self) -> bool:
-        return self.writer.sealed
-
-    def submit(self, command: Command, by: str = "cell") -> Result:
-        """Journal the command (on disk when this returns), then apply it."""
-        ex = self.exercise
-        self.writer.command(ex.now, command_data(command, by))
-        result = ex.submit(command, source=by)
-        # What the command set off at this instant runs now, as it does when the journal is
-        # replayed (the replay advances to each command's time before applying it).
-        ex.advance(ex.now)
-        return result
-
-    def record_ui(self, input_: str, **fields: Any) -> None:
-        """An input the engine never sees (pause, speed, acknowledgement...): journaled, fsynced."""
-        record = ui_data(input_, self.role, fields)
-        self.writer.command(self.exercise.now, record)
-        self.ui_records.append(record)
-
-    def advance(self, until: float) -> int:
-        return self.exercise.advance(until)
-
-    def finish(self, sign_key: Any = None) -> dict:
-        """Seal the journal at the current sim time (signed when a key is given)."""
-        return self.writer.seal(sign_key, t=max(self.exercise.now, self.writer.last_t))
-
-    def close(self) -> None:
-        """Leave the journal resumable (flushed, fsynced, unsealed)."""
-        self.writer.close()
-
-    def _on_event(self, event) -> None:
-        self.history.append(event)
-        if self._journal_events:
-            self._write_event(event)
-
-    def _write_event(self, event) -> None:
-        if not self.writer.closed and not self.writer.sealed:
-            self.writer.event(event.t, event.to_record())
+def resume_recorded(log_path: str | os.PathLike) -> RecordedExercise:
+    """An interrupted exercise rebuilt from its journal (every recorded event checked)."""
+    return RecordedExercise.resume(log_path)
 
 
 # ====================================================================== the UI controller
@@ -178,7 +67,6 @@ FEED_LINES = 200
 HISTORY_POINTS = 24
 HISTORY_STEP = 60.0  # one sparkline point per simulated hour
 STEP_HORIZON = 24 * 60.0
-SOURCES = {"players": "cell", "facilitator": "facilitator", "evaluator": "evaluator"}
 QUIET_KINDS = frozenset({"clinical"})  # frequent and shown on the clinical board anyway
 
 
@@ -251,7 +139,7 @@ class ExerciseBridge:
 
     def __init__(
         self,
-        recorded: Recorded,
+        recorded: RecordedExercise,
         lang: str,
         role: str = "players",
         speed: float = DEFAULT_SPEED,
@@ -260,34 +148,42 @@ class ExerciseBridge:
         self.rec = recorded
         self.ex = recorded.exercise
         self.role = role
-        self.source = SOURCES.get(role, "cell")
         self.speed = float(speed)
         self.running = False
+        self.closed = False  # ended by the facilitator (the engine itself would run on to its own end)
         self._monotonic = monotonic
         self._last_real: float | None = None
         self._target: MessagePump | None = None
-        self._events: list = []
-        self._feed: deque[FeedLine] = deque(maxlen=FEED_LINES)
-        self._timeline: list = list(recorded.history)
+        self._timeline: list[dict] = []  # event records, oldest first
         self._visible = 0
         self._history: dict[str, deque[float]] = {}
         self._history_bucket: int | None = None
         self.acked: set[int] = set()
-        self.closed = False  # ended by the facilitator (the engine itself runs on to its own end)
-        for rec in recorded.ui_records:
-            if rec.get("ui") == "ack" and isinstance(rec.get("key"), int):
-                self.acked.add(rec["key"])
-            if rec.get("ui") == "speed" and isinstance(rec.get("speed"), (int, float)):
-                self.speed = float(rec["speed"])
-            if rec.get("ui") == "end":
-                self.closed = True
+        if recorded.resumed_from is not None:
+            self._restore(recorded.log_path)
         self.ex.subscribe(self._on_event)
         self.lang = lang
         self._names: dict[str, str] = {}
+        self._feed: deque[FeedLine] = deque(maxlen=FEED_LINES)
         self.set_language(lang)
         if self.ex.now < 0:
             self.rec.advance(0.0)
         self.situation = self.build()
+
+    def _restore(self, path: Path) -> None:
+        """After a resume: the feed, acknowledgements and speed the journal already holds."""
+        journal = load_journal(path)
+        self._timeline = [rec["data"] for _line, rec in journal.events()]
+        for _line, rec in journal.commands():
+            data = rec["data"]
+            if data.get("kind") != UI_KIND:
+                continue
+            if data.get("ui") == "ack" and isinstance(data.get("key"), int):
+                self.acked.add(data["key"])
+            elif data.get("ui") == "speed" and isinstance(data.get("speed"), (int, float)):
+                self.speed = float(data["speed"])
+            elif data.get("ui") == "end":
+                self.closed = True
 
     # -- wiring --------------------------------------------------------------------------
 
@@ -302,19 +198,18 @@ class ExerciseBridge:
         for table in (model.zones, model.assets, model.services, model.functions):
             for key, spec in table.items():
                 names[key] = spec.name.get(lang)
-        for persona in self.ex.scenario.personas:
-            names["persona:" + persona.id] = persona.name.get(lang)
         self._names = names
-        self._feed = deque((self._line(e) for e in self._timeline[-FEED_LINES:]), maxlen=FEED_LINES)
+        self._feed = deque((self._line(r) for r in self._timeline[-FEED_LINES:]), maxlen=FEED_LINES)
 
     def name(self, key: str) -> str:
         return self._names.get(key, key)
 
     def _on_event(self, event) -> None:
-        self._timeline.append(event)
+        record = event.to_record()
+        self._timeline.append(record)
         if not event.truth and event.kind not in QUIET_KINDS:
             self._visible += 1
-        self._feed.append(self._line(event))
+        self._feed.append(self._line(record))
 
     # -- time ------------------------------------------------------------------------------
 
@@ -404,7 +299,7 @@ class ExerciseBridge:
     # -- commands ------------------------------------------------------------------------
 
     def _submit(self, command, source: str | None = None) -> Result:
-        result = self.rec.submit(command, source or self.source)
+        result = self.rec.submit(command, source or self.role)
         self.publish()
         return result
 
@@ -412,9 +307,9 @@ class ExerciseBridge:
         return self._submit(Act(action, target, count))
 
     def decide(self, decision: str, option: str, justification: str = "") -> Result:
-        result = self.rec.submit(Decide(decision, option), self.source)
+        result = self.rec.submit(Decide(decision, option), self.role)
         if result.accepted and justification.strip():
-            self.rec.submit(NoteCmd(f"{decision}/{option}: {justification.strip()}"), self.source)
+            self.rec.submit(NoteCmd(f"{decision}/{option}: {justification.strip()}"), self.role)
         self.publish()
         return result
 
@@ -609,9 +504,9 @@ class ExerciseBridge:
     def _end_reason(self) -> str:
         if self.closed:
             return "facilitator"
-        for e in reversed(self._timeline):
-            if e.kind == "exercise-end":
-                return e.reason
+        for record in reversed(self._timeline):
+            if record.get("kind") == "exercise-end":
+                return str(record.get("reason", ""))
         return ""
 
     def _sample_history(self, functions, now: float) -> None:
@@ -666,9 +561,11 @@ class ExerciseBridge:
 
     # -- the feed ----------------------------------------------------------------------------
 
-    def _line(self, event) -> FeedLine:
-        record = event.to_record()
-        return FeedLine(float(event.t), event.kind, tuple(sorted(record.items())), bool(event.truth), self.describe(record))
+    def _line(self, record: dict) -> FeedLine:
+        return FeedLine(
+            float(record.get("t", 0.0)), str(record.get("kind")), tuple(sorted((k, _frozen(v)) for k, v in record.items())),
+            bool(record.get("truth")), self.describe(record),
+        )
 
     def describe(self, record: dict) -> str:
         """One feed line for an event record, in the UI language, with names instead of ids."""
@@ -705,7 +602,7 @@ class ExerciseBridge:
                 for tv in tasks if tv.objective == obj.id
             )
             objectives.append((obj.id, obj.text.get(self.lang), res["rating"] or "", obj_tasks))
-        timeline = tuple(self._line(e) for e in self._timeline if e.kind not in QUIET_KINDS)
+        timeline = tuple(self._line(r) for r in self._timeline if r.get("kind") not in QUIET_KINDS)
         return Debrief(
             t=ex.now,
             end_reason=self._end_reason(),
@@ -717,6 +614,14 @@ class ExerciseBridge:
             head_hash=self.rec.head_hash,
             sealed=self.rec.sealed,
         )
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    return value
 
 
 def _has(key: str) -> bool:
