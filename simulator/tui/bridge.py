@@ -21,9 +21,9 @@ from simulator.engine.commands import Act, Decide, FireInject, NoteCmd, Rate
 from simulator.engine.exercise import Result
 from simulator.i18n import has as _i18n_has
 from simulator.i18n import t as tr
-from simulator.journal.commands import UI_KIND
-from simulator.journal.inputs import Inputs, load_inputs
-from simulator.journal.replay import load_journal
+from simulator.journal.commands import UI_KIND, advance_exact
+from simulator.journal.inputs import Inputs, load_inputs, locate_inputs
+from simulator.journal.replay import Replayer, build_exercise, load_journal
 from simulator.journal.session import RecordedExercise
 from simulator.model.duration import format_duration, format_offset
 from simulator.tui.situation import (
@@ -626,3 +626,83 @@ def _frozen(value: Any) -> Any:
 
 def _has(key: str) -> bool:
     return _i18n_has(key, "en")
+
+
+# ====================================================================== replay (read-only)
+
+
+class _Replayed:
+    """What `ExerciseBridge` needs from a recorded exercise, for a journal read back: no writing."""
+
+    resumed_from = None
+
+    def __init__(self, exercise, journal) -> None:
+        self.exercise = exercise
+        self.log_path = journal.path
+        self.head_hash = journal.head or ""
+        self.sealed = journal.sealed
+
+    def advance(self, until: float) -> int:
+        return advance_exact(self.exercise, until)
+
+
+class JournalReplay:
+    """The situation at any moment of a recorded exercise: its commands fed back up to that time.
+
+    Going back rebuilds the run from T-start (the engine only runs forward).
+    """
+
+    def __init__(self, path: str | os.PathLike, lang: str) -> None:
+        self.journal = load_journal(path)
+        self.inputs = locate_inputs(self.journal.header, path)
+        self.lang = lang
+        self.end = float(self.journal.last_t)
+        marks = {0.0, self.end}
+        for _line, rec in self.journal.body:
+            t = float(rec["t"])
+            data = rec["data"]
+            if t >= 0 and (rec["type"] == "command" or (not data.get("truth") and data.get("kind") not in QUIET_KINDS)):
+                marks.add(t)
+        self.marks = sorted(m for m in marks if 0 <= m <= self.end)
+        self.bridge: ExerciseBridge | None = None
+        self._replayer: Replayer | None = None
+        self.t = -1.0
+        self.seek(0.0)
+
+    @property
+    def title(self) -> str:
+        return self.inputs.scenario.title.get(self.lang)
+
+    def _fresh(self) -> None:
+        ex = build_exercise(self.inputs, self.journal)
+        self._replayer = Replayer(ex, self.journal, check=False)
+        self.bridge = ExerciseBridge(_Replayed(ex, self.journal), self.lang, "facilitator")  # type: ignore[arg-type]
+
+    def seek(self, t: float) -> Situation:
+        t = max(0.0, min(self.end, float(t)))
+        if self.bridge is None or t < self.t:
+            self._fresh()
+        assert self.bridge is not None and self._replayer is not None
+        self._replayer.run_commands(before=t + 1e-9)
+        advance_exact(self.bridge.ex, t)
+        self.t = t
+        bridge = self.bridge
+        bridge.acked = {
+            rec["data"]["key"] for _line, rec in self.journal.commands()
+            if rec["data"].get("kind") == UI_KIND and rec["data"].get("ui") == "ack" and float(rec["t"]) <= t
+            and isinstance(rec["data"].get("key"), int)
+        }
+        bridge.closed = t >= self.end and self.journal.sealed and not bridge.ex.ended
+        return bridge.publish()
+
+    def next_mark(self, direction: int) -> Situation:
+        if direction > 0:
+            later = [m for m in self.marks if m > self.t + 1e-9]
+            return self.seek(later[0] if later else self.end)
+        earlier = [m for m in self.marks if m < self.t - 1e-9]
+        return self.seek(earlier[-1] if earlier else 0.0)
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        if self.bridge is not None:
+            self.bridge.set_language(lang)

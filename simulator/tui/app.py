@@ -1,0 +1,193 @@
+"""The CyberDrill crisis-room app: home -> briefing -> exercise -> debrief, and the replay view.
+
+One `ExerciseBridge` per exercise; the app owns it, the exercise screen drives it from its
+timer. Quitting never loses an input: commands are fsynced as they are given, and an
+unsealed journal is offered for resume on the next start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+from typing import Callable
+
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+
+from simulator.i18n import LANGUAGES
+from simulator.model.diagnostics import InputError
+from simulator.tui.bridge import DEFAULT_SPEED, ExerciseBridge, JournalReplay, load_inputs, resume_recorded, start_recorded
+from simulator.tui.catalog import JOURNAL_SUFFIX, default_journal_dir, list_interrupted, list_scenarios
+from simulator.tui.screens.briefing import BriefingScreen
+from simulator.tui.screens.debrief import DebriefScreen
+from simulator.tui.screens.exercise import ExerciseScreen
+from simulator.tui.screens.home import HomeScreen
+from simulator.tui.screens.replay import ReplayScreen
+from simulator.tui.text import localise_bindings, tr
+
+ROLES = ("players", "facilitator", "evaluator")
+
+
+class CyberDrillApp(App[Path | None]):
+    """Returns the journal path of the exercise played (None when none was started)."""
+
+    CSS_PATH = "cyberdrill.tcss"
+    TITLE = "CyberDrill"
+    BINDINGS = [
+        Binding("l", "switch_language", "FR/EN", id="app.language"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+    ]
+
+    lang: reactive[str] = reactive("fr")
+    role: reactive[str] = reactive("players")
+
+    def __init__(
+        self,
+        *,
+        lang: str = "fr",
+        role: str = "players",
+        seed: int = 1,
+        speed: float = DEFAULT_SPEED,
+        scenario: Path | None = None,
+        resume: Path | None = None,
+        replay: Path | None = None,
+        log_path: Path | None = None,
+        journal_dir: Path | None = None,
+        scenarios_dir: Path | None = None,
+        autostart: bool = False,
+        monotonic: Callable[[], float] = time.monotonic,
+        now: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        super().__init__()
+        self.set_reactive(CyberDrillApp.lang, lang if lang in LANGUAGES else "fr")
+        self.set_reactive(CyberDrillApp.role, role if role in ROLES else "players")
+        self.seed = seed
+        self.speed = speed
+        self.scenario_path = scenario
+        self.resume_path = resume
+        self.replay_path = replay
+        self.log_path = log_path
+        self.journal_dir = journal_dir or default_journal_dir()
+        self.scenarios_dir = scenarios_dir
+        self.autostart = autostart
+        self.monotonic = monotonic
+        self.now = now or (lambda: dt.datetime.now(dt.timezone.utc))
+        self.bridge: ExerciseBridge | None = None
+        self.replay: JournalReplay | None = None
+        self.played: Path | None = None
+
+    # -- start --------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        localise_bindings(self, self.lang)
+        try:
+            if self.replay_path is not None:
+                self.replay = JournalReplay(self.replay_path, self.lang)
+                self.push_screen(ReplayScreen(self.lang, self.replay))
+            elif self.resume_path is not None:
+                self._resume(self.resume_path)
+            elif self.scenario_path is not None:
+                self.push_screen(BriefingScreen(self.lang, self.role, load_inputs(self.scenario_path)))
+            else:
+                self.show_home()
+        except InputError as exc:
+            self.exit(message="\n".join(d.format() for d in exc.diagnostics), return_code=2)
+
+    def show_home(self) -> None:
+        self._close_bridge()
+        screen = HomeScreen(self.lang, list_scenarios(self.scenarios_dir), list_interrupted(self.journal_dir), self.journal_dir)
+        self._replace(screen)
+
+    def _replace(self, screen) -> None:
+        """Show `screen` alone above the default screen (no way back into a finished step)."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(screen)
+
+    def open_scenario(self, path: Path) -> None:
+        try:
+            inputs = load_inputs(path)
+        except InputError as exc:
+            self.notify(exc.diagnostics[0].format(), severity="error", timeout=10)
+            return
+        self._replace(BriefingScreen(self.lang, self.role, inputs))
+
+    def _new_log_path(self, scenario_id: str) -> Path:
+        if self.log_path is not None:
+            return self.log_path
+        stamp = self.now().astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        return self.journal_dir / f"{scenario_id}-{stamp}-s{self.seed}{JOURNAL_SUFFIX}"
+
+    def start_exercise(self, inputs) -> None:
+        try:
+            self.journal_dir.mkdir(parents=True, exist_ok=True)
+            rec = start_recorded(inputs, self.seed, self.lang, self._new_log_path(inputs.scenario.id), self.role)
+        except InputError as exc:
+            self.notify(exc.diagnostics[0].format(), severity="error", timeout=10)
+            return
+        self._play(rec)
+
+    def resume_journal(self, path: Path) -> None:
+        try:
+            self._resume(path)
+        except InputError as exc:
+            self.notify(exc.diagnostics[0].format(), severity="error", timeout=10)
+
+    def _resume(self, path: Path) -> None:
+        rec = resume_recorded(path)
+        self.role = rec.role if rec.role in ROLES else self.role
+        self._play(rec)
+
+    def _play(self, rec) -> None:
+        self.bridge = ExerciseBridge(rec, self.lang, self.role, self.speed, self.monotonic)
+        self.played = rec.log_path
+        self._replace(ExerciseScreen(self.bridge, self.lang, self.role, autostart=self.autostart))
+
+    # -- end ----------------------------------------------------------------------------------
+
+    def show_debrief(self) -> None:
+        bridge = self.bridge
+        if bridge is None:
+            return
+        bridge.running = False
+        bridge.finish()
+        title = bridge.ex.scenario.title.get(self.lang)
+        self._replace(DebriefScreen(self.lang, bridge.debrief(), title))
+
+    def export_debrief(self, fmt: str) -> Path | None:
+        from simulator.tui.export import export
+
+        bridge = self.bridge
+        if bridge is None:
+            return None
+        log = Path(bridge.rec.log_path)
+        out = log.with_suffix(".md" if fmt == "md" else ".html")
+        return export(bridge.debrief(), bridge.ex.scenario.title.get(self.lang), self.lang, fmt, out)
+
+    def _close_bridge(self) -> None:
+        if self.bridge is not None:
+            self.bridge.close()
+            self.bridge = None
+
+    def on_unmount(self) -> None:
+        self._close_bridge()
+
+    async def action_quit(self) -> None:
+        self._close_bridge()
+        self.exit(self.played)
+
+    # -- language -----------------------------------------------------------------------------
+
+    def action_switch_language(self) -> None:
+        self.lang = LANGUAGES[(LANGUAGES.index(self.lang) + 1) % len(LANGUAGES)]
+
+    def watch_lang(self, lang: str) -> None:
+        localise_bindings(self, lang)
+        for screen in self.screen_stack:
+            setter = getattr(screen, "set_language", None)
+            if setter is not None:
+                setter(lang)
+        self.refresh_bindings()
+        self.notify(tr("notify.language", lang), timeout=2)

@@ -1,0 +1,91 @@
+"""Debrief: KPIs, objectives and ratings, regulatory clocks, the timeline; export and journal proof."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from simulator.tui.bridge import Debrief
+from simulator.tui.export import _kpi_value
+from simulator.tui.glyphs import CLOCK_STATES, glyph
+from simulator.tui.text import localise_bindings, offset, tr
+from simulator.tui.widgets.tasks import task_lines
+
+
+class DebriefScreen(Screen):
+    BINDINGS = [
+        Binding("m", "export('md')", "Export Markdown", id="debrief.markdown"),
+        Binding("h", "export('html')", "Export HTML", id="debrief.html"),
+        Binding("b", "home", "Home", id="debrief.home"),
+    ]
+
+    def __init__(self, lang: str, debrief: Debrief, title: str) -> None:
+        super().__init__()
+        self.lang = lang
+        self.debrief = debrief
+        self.title_text = title
+        self.exported: list[Path] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="debrief-head", markup=False)
+        with Horizontal(id="debrief-top"):
+            yield VerticalScroll(Static(id="kpis", markup=False), id="kpis-box")
+            yield VerticalScroll(Static(id="objectives", markup=False), id="objectives-box")
+        with Horizontal(id="debrief-bottom"):
+            yield VerticalScroll(Static(id="clocks", markup=False), id="clocks-box")
+            yield VerticalScroll(Static(id="timeline", markup=False), id="timeline-box")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_language(self.lang)
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        localise_bindings(self, lang)
+        self.refresh_bindings()
+        d = self.debrief
+        head = Text(f"{tr('debrief.title', lang)}: {self.title_text}", style="bold")
+        head.append("  " + tr("debrief.ended-at", lang, t=offset(d.t), reason=tr("end." + (d.end_reason or "duration"), lang)))
+        head.append(f"\n{tr('debrief.journal', lang)}: {d.log_path}", style="dim")
+        head.append(f"\n{tr('debrief.head', lang)}: {d.head_hash} " + ("✓ " + tr("debrief.sealed", lang) if d.sealed else ""), style="dim")
+        self.query_one("#debrief-head", Static).update(head)
+        kpis = Table(box=None, show_header=False, expand=True, padding=(0, 1))
+        kpis.add_column(ratio=2)
+        kpis.add_column(justify="right", ratio=1)
+        for key, value in d.kpis:
+            kpis.add_row(tr("kpi." + key, lang), _kpi_value(value))
+        self.query_one("#kpis", Static).update(kpis)
+        self.query_one("#kpis-box").border_title = tr("debrief.kpis", lang)
+        lines = []
+        for _oid, _text, rating, tasks in d.objectives:
+            objective = task_lines(tasks, lang)
+            if objective:
+                objective[0] = Text(f"[{rating or '–'}] ", style="bold") + objective[0]
+            lines += objective
+        self.query_one("#objectives", Static).update(Group(*lines))
+        self.query_one("#objectives-box").border_title = tr("debrief.objectives", lang)
+        clocks = Table.grid(padding=(0, 1), expand=True)
+        for c in d.clocks:
+            clocks.add_row(glyph(CLOCK_STATES, c.state), tr("regclock." + c.id, lang), tr("clockstate." + c.state, lang), offset(c.met_at) if c.met_at is not None else "")
+        self.query_one("#clocks", Static).update(clocks)
+        self.query_one("#clocks-box").border_title = tr("debrief.clocks", lang)
+        timeline = [Text(f"{offset(x.t):>9} " + ("◈ " if x.truth else "") + x.text) for x in d.timeline]
+        self.query_one("#timeline", Static).update(Group(*timeline))
+        self.query_one("#timeline-box").border_title = tr("debrief.timeline", lang)
+
+    def action_export(self, fmt: str) -> None:
+        path = self.app.export_debrief(fmt)
+        if path is not None:
+            self.exported.append(path)
+            self.notify(tr("debrief.exported", self.lang, path=str(path)), timeout=6)
+
+    def action_home(self) -> None:
+        self.app.show_home()

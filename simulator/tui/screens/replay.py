@@ -1,0 +1,97 @@
+"""Replay: scrub through a journal and see the situation at any recorded moment."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from simulator.tui.bridge import JournalReplay
+from simulator.tui.situation import Situation
+from simulator.tui.text import localise_bindings, offset, tr
+from simulator.tui.widgets.clinical import ClinicalPanel
+from simulator.tui.widgets.clockbar import ClockBar
+from simulator.tui.widgets.decisions import DecisionsPanel
+from simulator.tui.widgets.feed import FeedPanel
+from simulator.tui.widgets.inbox import InboxPanel
+from simulator.tui.widgets.panel import Panel
+from simulator.tui.widgets.regclocks import ClocksPanel
+from simulator.tui.widgets.services import ServicesPanel
+from simulator.tui.widgets.staff import StaffPanel
+from simulator.tui.widgets.truth import TruthPanel
+from simulator.tui.widgets.zones import ZonesPanel
+
+HOUR = 60.0
+
+
+class ReplayScreen(Screen):
+    BINDINGS = [
+        Binding("right", "mark(1)", "Next", id="replay.next", key_display="→"),
+        Binding("left", "mark(-1)", "Previous", id="replay.previous", key_display="←"),
+        Binding("bracketright", "jump(1)", "+1h", id="replay.forward", key_display="]"),
+        Binding("bracketleft", "jump(-1)", "-1h", id="replay.back", key_display="["),
+        Binding("home", "edge(0)", "Start", id="replay.start"),
+        Binding("end", "edge(1)", "End", id="replay.end"),
+    ]
+
+    def __init__(self, lang: str, replay: JournalReplay) -> None:
+        super().__init__()
+        self.lang = lang
+        self.replay = replay
+
+    def compose(self) -> ComposeResult:
+        yield ClockBar(id="clockbar")
+        yield Static(id="scrub", markup=False)
+        with Container(id="board"):
+            yield ZonesPanel(id="zones")
+            yield InboxPanel(id="inbox")
+            yield DecisionsPanel(id="decisions")
+            yield TruthPanel(id="side")
+            yield ServicesPanel(id="services")
+            yield ClocksPanel(id="clocks")
+            yield ClinicalPanel(id="clinical")
+            yield StaffPanel(id="staff")
+            yield FeedPanel(id="feed")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.add_class("-with-side")
+        self.set_language(self.lang)
+
+    def on_resize(self, event) -> None:
+        self.set_class(self.size.width < 120, "-narrow")
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        self.replay.set_language(lang)
+        localise_bindings(self, lang)
+        self.refresh_bindings()
+        self.show(self.replay.seek(self.replay.t))
+
+    def show(self, sit: Situation) -> None:
+        lang = self.lang
+        self.query_one(ClockBar).show(sit, lang, "facilitator")
+        self.query_one(InboxPanel).show(sit, lang)
+        for panel in self.query(Panel):
+            panel.show(sit, lang)
+        end = self.replay.end
+        width = 40
+        pos = int(round(width * (sit.t / end))) if end > 0 else width
+        bar = Text(tr("replay.title", lang, title=self.replay.title) + "  ", style="bold")
+        bar.append("━" * pos + "●" + "─" * (width - pos))
+        bar.append(f"  {offset(sit.t)} / {offset(end)}  ")
+        index = sum(1 for m in self.replay.marks if m <= sit.t + 1e-9)
+        bar.append(tr("replay.mark", lang, n=index, total=len(self.replay.marks)), style="dim")
+        self.query_one("#scrub", Static).update(bar)
+
+    def action_mark(self, direction: int) -> None:
+        self.show(self.replay.next_mark(direction))
+
+    def action_jump(self, direction: int) -> None:
+        self.show(self.replay.seek(self.replay.t + direction * HOUR))
+
+    def action_edge(self, which: int) -> None:
+        self.show(self.replay.seek(self.replay.end if which else 0.0))
