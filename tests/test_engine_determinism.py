@@ -102,3 +102,26 @@ def test_advance_in_small_steps_equals_one_big_step():
     b.advance(3000)
     assert ra == rb
     assert a.kpis() == b.kpis()
+
+
+def test_commands_round_trip_through_records_and_text():
+    from simulator.engine.commands import Command
+
+    ex = exercise(SCENARIO, 0)
+    for text in ("isolate zone:servers", "transfer emergency 3", "notify cert-sante", "decide cut-internet cut",
+                 "inject printers", "rate alert crisis-cell S", "note 'the director is here'", "cut-internet"):
+        cmd = parse_command(text, ex.index)
+        assert Command.from_record(json.loads(json.dumps(cmd.to_record()))) == cmd
+        assert parse_command(cmd.text(), ex.index) == cmd
+    import pytest
+
+    with pytest.raises(ValueError):
+        Command.from_record({"command": "explode"})
+    with pytest.raises(ValueError):
+        Command.from_record({"command": "act"})
+
+
+def test_every_event_record_is_json_safe_with_a_stable_kind():
+    _, records = play(2, until=6000)
+    kinds = {json.loads(r)["kind"] for r in records}
+    assert {"stage-done", "availability", "fact", "inject", "decision-made", "command-accepted", "clock-started"} <= kinds

@@ -7,6 +7,7 @@ reads a journal record back.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -18,14 +19,16 @@ __all__ = ["Act", "Command", "CommandSyntaxError", "Decide", "FireInject", "Note
 
 
 @dataclass(frozen=True)
-class Command:
+class Command(ABC):
     kind: ClassVar[str] = "command"
 
+    @abstractmethod
     def to_record(self) -> dict:
-        raise NotImplementedError
+        """JSON-safe record, read back by `Command.from_record`."""
 
+    @abstractmethod
     def text(self) -> str:
-        raise NotImplementedError
+        """The command in the text syntax (`parse_command(cmd.text())` gives it back)."""
 
     @staticmethod
     def from_record(record: dict[str, Any]) -> "Command":

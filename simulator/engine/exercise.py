@@ -35,6 +35,7 @@ from simulator.hospital.state import HospitalState
 from simulator.model.actions import ActionCatalogue, default_catalogue, merged
 from simulator.model.clocks import CLOCKS
 from simulator.model.command_text import CommandSyntaxError
+from simulator.model.conditions import ClinicalThreshold, TimeAfter, walk
 from simulator.model.network import AssetKind, NetworkBody
 from simulator.model.overrides import apply_overrides
 from simulator.model.policy import PolicyBody
@@ -42,6 +43,14 @@ from simulator.model.scenario import ScenarioBody
 from simulator.model.targets import NetworkIndex, Target, resolve_target
 
 RATING_ORDER = {"P": 0, "S": 1, "M": 2, "U": 3}
+
+
+def _time_sensitive(cond) -> bool:
+    """Whether a condition's truth can change with time alone (no engine event)."""
+    for _path, c in walk(cond):
+        if isinstance(c, (TimeAfter, ClinicalThreshold)) or getattr(c, "for_", None):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -104,6 +113,8 @@ class Exercise:
         self.events_processed = 0
 
         self._subscribers: list[Callable[[ev.Event], None]] = []
+        self.version = 0
+        self._checked: dict[int, int] = {}
         self.recent: collections.deque = collections.deque(maxlen=60)
         self.inbox: list[InboxItem] = []
         self.level_since: dict[str, float] = {}
@@ -187,6 +198,11 @@ class Exercise:
                 self.at(float(d.at), lambda d=d: self.present_decision(d.id))
         self._conditional_injects = [i for i in scenario.injects if i.when is not None]
         self._conditional_decisions = [d for d in scenario.decisions if d.when is not None]
+        watched = [i.when for i in self._conditional_injects] + [d.when for d in self._conditional_decisions]
+        watched += [r.on for r in self._rules_pending]
+        if scenario.end.when is not None:
+            watched.append(scenario.end.when)
+        self._timed = {id(c) for c in watched if _time_sensitive(c)}
         env.process(self._watch_process())
         self.end_event = env.event()
         self.at(self.duration, lambda: self.end("duration"))
@@ -227,6 +243,7 @@ class Exercise:
         e.callbacks.append(lambda _e: fn())
 
     def emit(self, event: ev.Event) -> None:
+        self.version += 1  # every change of state goes through an event: conditions re-check only then
         self.recent.append(event)
         for cb in self._subscribers:
             cb(event)
@@ -448,25 +465,36 @@ class Exercise:
                 return
             yield env.timeout(tick if not self.ended else max(tick, 60.0))
 
+    def _holds(self, cond, always: bool = False) -> bool:
+        """Evaluate, skipping conditions that cannot have changed: no event since they were last
+        false and nothing in them depends on the passing of time (time, `for`, clinical thresholds)."""
+        key = id(cond)
+        if not always and key not in self._timed:
+            if self._checked.get(key) == self.version:
+                return False
+        result = self.evaluate(cond)
+        self._checked[key] = self.version
+        return result
+
     def _watch_once(self) -> None:
         if self.now < 0:
             return
-        evaluate = self.evaluate
+        holds = self._holds
         if not self.ended:
             if self._conditional_injects:
                 for inj in list(self._conditional_injects):
                     if inj.id in self.fired:
                         self._conditional_injects.remove(inj)
-                    elif evaluate(inj.when):
+                    elif holds(inj.when):
                         self._conditional_injects.remove(inj)
                         self.fire_inject(inj.id, "condition")
             if self._conditional_decisions:
                 for d in list(self._conditional_decisions):
-                    if evaluate(d.when):
+                    if holds(d.when):
                         self._conditional_decisions.remove(d)
                         self.present_decision(d.id)
             when = self.scenario.end.when
-            if when is not None and evaluate(when):
+            if when is not None and holds(when):
                 self.end("condition")
         if self._rules_pending:
             now = self.now
@@ -474,7 +502,7 @@ class Exercise:
                 rs = self.rule_states[rule.id]
                 if rs.fired_at and (rule.every is None or now < rs.fired_at[-1] + rule.every):
                     continue
-                if evaluate(rule.on):
+                if holds(rule.on, always=rule.every is not None):
                     rs.fired_at.append(now)
                     if rule.every is None:
                         self._rules_pending.remove(rule)
@@ -697,9 +725,11 @@ class Exercise:
         functions = tuple(self.model.functions)
         level = self.state._level
         flow = self.clinical
+        late = float(self.params["clinical_tick_after_end_minutes"])
         while True:
-            flow.tick(env.now, dt, {f: level.get(f, 0) for f in functions})
-            yield env.timeout(dt)
+            step = dt if env.now < self.duration else late  # past the window (`--until recovery`) coarser ticks do
+            flow.tick(env.now, step, {f: level.get(f, 0) for f in functions})
+            yield env.timeout(step)
 
     def _kpi_process(self):
         env = self.env

@@ -42,10 +42,13 @@ class ParsedCommand:
 def parse_command_text(text: str, index: NetworkIndex | None = None, catalogue: ActionCatalogue | None = None) -> ParsedCommand:
     if not isinstance(text, str) or not text.strip():
         raise CommandSyntaxError("empty command")
-    try:
-        words = shlex.split(text.strip())
-    except ValueError as exc:
-        raise CommandSyntaxError(f"cannot read command '{text}': {exc}") from None
+    if '"' in text or "'" in text or "\\" in text:
+        try:
+            words = shlex.split(text.strip())
+        except ValueError as exc:
+            raise CommandSyntaxError(f"cannot read command '{text}': {exc}") from None
+    else:
+        words = text.split()  # the common case, without shlex's cost
     verb = words[0].lower()
     args = words[1:]
     catalogue = catalogue or default_catalogue()
