@@ -122,13 +122,18 @@ def test_contingency_injects_wait_for_what_the_cell_has_not_done(sc):
             assert inj.objectives == [], f"noise '{inj.id}' serves no objective"
 
 
+# The one decision whose default acts: the responders' reconnection plan goes ahead
+# unless the cell objects (reconnection last, authorised by ANSSI, as at Cannes 2024).
+PLAN_GOES_AHEAD = {"reconnect-zones"}
+
+
 def test_decisions_act_and_their_defaults_do_nothing(sc):
     """Every decision has an option with a response action; the default (no answer) takes none,
     so a passive cell gets nothing done for it."""
     for d in sc.decisions:
         assert any(e.action for o in d.options for e in o.effects), d.id
         default = next(o for o in d.options if o.id == d.default)
-        assert not any(e.action for e in default.effects), d.id
+        assert any(e.action for e in default.effects) == (d.id in PLAN_GOES_AHEAD), d.id
 
 
 def test_every_persona_speaks_and_every_role_is_addressed(sc):
@@ -180,6 +185,7 @@ def test_a_passive_cell_sees_the_whole_story_and_every_nudge(passive_run, sc):
     assert ex.fired["ed-ehr-frozen"] < ex.fired["ransom-note-printed"] < ex.fired["attacker-negotiator"]
     # every decision put to a passive cell falls to its default at the deadline
     assert len(ex.decisions_made) >= 8
+    assert "reconnect-zones" not in ex.decisions_made  # nothing was isolated, nothing eradicated
     assert all(by == "default" for _, _, by in ex.decisions_made.values())
     assert ex.clocks["cert-sante"].state() == "missed"
     assert _ratings(ex)["alert/cert-sante"] == "U"
@@ -216,6 +222,16 @@ def test_a_cell_that_keeps_diverting_is_asked_to_reopen_after_a_day():
     assert "samu-ack" in ex.fired
     option, when, by = ex.decisions_made["ed-reopen"]
     assert when >= 24 * 60 and (option, by) == ("extend", "default")
+
+
+@needs_engine
+def test_reconnection_is_put_once_eradication_ends_within_the_window():
+    ex = _play(5, "textbook")
+    assert ex.decisions_made["isolate-servers"][0] == "isolate"
+    assert ex.facts["eradicated"] < ex.duration
+    option, when, by = ex.decisions_made["reconnect-zones"]
+    assert (option, by) == ("reconnect", "default") and when > ex.facts["eradicated"]
+    assert "pris-arrives" in ex.fired
 
 
 @needs_engine
