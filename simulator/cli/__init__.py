@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "simulator.cli.lint",
     "simulator.cli.guide",
     "simulator.cli.resume",
+    "simulator.cli.play",
 ]
 
 

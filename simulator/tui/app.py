@@ -18,7 +18,8 @@ from textual.reactive import reactive
 
 from simulator.i18n import LANGUAGES
 from simulator.model.diagnostics import InputError
-from simulator.tui.bridge import DEFAULT_SPEED, ExerciseBridge, JournalReplay, load_inputs, resume_recorded, start_recorded
+from simulator.journal.session import RecordedExercise
+from simulator.tui.bridge import DEFAULT_SPEED, ExerciseBridge, Inputs, JournalReplay, load_inputs, resume_recorded, start_recorded
 from simulator.tui.catalog import JOURNAL_SUFFIX, default_journal_dir, list_interrupted, list_scenarios
 from simulator.tui.screens.briefing import BriefingScreen
 from simulator.tui.screens.debrief import DebriefScreen
@@ -50,9 +51,10 @@ class CyberDrillApp(App[Path | None]):
         role: str = "players",
         seed: int = 1,
         speed: float = DEFAULT_SPEED,
-        scenario: Path | None = None,
-        resume: Path | None = None,
-        replay: Path | None = None,
+        scenario: Path | Inputs | None = None,
+        resume: Path | RecordedExercise | None = None,
+        replay: Path | JournalReplay | None = None,
+        sign_key: object = None,
         log_path: Path | None = None,
         journal_dir: Path | None = None,
         scenarios_dir: Path | None = None,
@@ -74,6 +76,7 @@ class CyberDrillApp(App[Path | None]):
         self.autostart = autostart
         self.monotonic = monotonic
         self.now = now or (lambda: dt.datetime.now(dt.timezone.utc))
+        self.sign_key = sign_key
         self.bridge: ExerciseBridge | None = None
         self.replay: JournalReplay | None = None
         self.played: Path | None = None
@@ -84,12 +87,18 @@ class CyberDrillApp(App[Path | None]):
         localise_bindings(self, self.lang)
         try:
             if self.replay_path is not None:
-                self.replay = JournalReplay(self.replay_path, self.lang)
+                replay = self.replay_path
+                self.replay = replay if isinstance(replay, JournalReplay) else JournalReplay(replay, self.lang)
                 self.push_screen(ReplayScreen(self.lang, self.replay))
             elif self.resume_path is not None:
-                self._resume(self.resume_path)
+                resume = self.resume_path
+                rec = resume if isinstance(resume, RecordedExercise) else resume_recorded(resume)
+                self.role = rec.role if rec.role in ROLES else self.role
+                self._play(rec)
             elif self.scenario_path is not None:
-                self.push_screen(BriefingScreen(self.lang, self.role, load_inputs(self.scenario_path)))
+                scenario = self.scenario_path
+                inputs = scenario if isinstance(scenario, Inputs) else load_inputs(scenario)
+                self.push_screen(BriefingScreen(self.lang, self.role, inputs))
             else:
                 self.show_home()
         except InputError as exc:
@@ -152,7 +161,7 @@ class CyberDrillApp(App[Path | None]):
         if bridge is None:
             return
         bridge.running = False
-        bridge.finish()
+        bridge.finish(self.sign_key)
         title = bridge.ex.scenario.title.get(self.lang)
         self._replace(DebriefScreen(self.lang, bridge.debrief(), title))
 
@@ -191,3 +200,11 @@ class CyberDrillApp(App[Path | None]):
                 setter(lang)
         self.refresh_bindings()
         self.notify(tr("notify.language", lang), timeout=2)
+
+
+def resume_exercise(log_path: str | Path, sign_key: object = None) -> Path | None:
+    """`cyberdrill resume LOG` for an interactive exercise: rebuilt first (errors before any screen), then played on."""
+    rec = resume_recorded(log_path)
+    lang = str(rec.header.get("language", "fr"))
+    app = CyberDrillApp(lang=lang if lang in LANGUAGES else "fr", role=rec.role, resume=rec, sign_key=sign_key)
+    return app.run()

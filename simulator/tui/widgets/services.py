@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
@@ -23,18 +24,15 @@ class ServicesPanel(Panel):
         table = Table.grid(padding=(0, 1), expand=True)
         table.add_column(width=1)
         table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        table.add_column(no_wrap=True)
         table.add_column(no_wrap=True, justify="right")
         counts = {level: 0 for level in ORDER}
         for s in sit.services:
             counts[s.level] = counts.get(s.level, 0) + 1
         for s in sorted(sit.services, key=lambda s: (ORDER.get(s.level, 3), s.name)):
             since = "" if s.level == "up" or s.since is None else tr("services.since", lang, t=offset(s.since))
-            table.add_row(glyph(SERVICE_LEVELS, s.level), s.name, Text(tr("state." + s.level, lang)), Text(since, style="dim"))
+            table.add_row(glyph(SERVICE_LEVELS, s.level), s.name, Text(since, style="dim"))
         summary = Text()
         for level in ("up", "degraded", "down"):
             summary.append_text(glyph(SERVICE_LEVELS, level))
-            summary.append(f"{counts[level]}  ")
-        from rich.console import Group
-
+            summary.append(f"{counts[level]} {tr('state.' + level, lang)}  ")
         return Group(summary, table)

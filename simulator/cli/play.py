@@ -1,0 +1,85 @@
+"""`cyberdrill play [SCENARIO]` (the crisis-room terminal UI) and `cyberdrill log view LOG` (its replay).
+
+Everything that can be wrong with the input is checked before a screen opens: bad files
+give compiler-style one-line errors and exit 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from simulator.cli import cli
+from simulator.cli.log import _journal_call, log
+from simulator.cli.output import fail, usage_error
+
+ROLES = ("players", "facilitator", "evaluator")
+
+
+def _journal_line(path: Path | None) -> None:
+    if path is not None:
+        click.echo(f"journal: {path}", err=True)
+
+
+@cli.command("play")
+@click.argument("scenario", required=False, metavar="SCENARIO")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of every random stream (same seed + same inputs = same run).")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Language of the screens (switch live with 'l').")
+@click.option("--role", type=click.Choice(ROLES), default="players", show_default=True, help="Who sits at this screen.")
+@click.option("--speed", type=float, default=10.0, show_default=True, help="Simulated minutes per real minute (10: a tabletop pace).")
+@click.option("--log", "log_path", metavar="FILE", help="Journal file to create (default: a new file in the journal folder).")
+@click.option("--journal-dir", "journal_dir", metavar="DIR", help="Folder of journals, where interrupted exercises are looked for.")
+@click.option("--sign-key", "sign_key", metavar="FILE", help="Sign the journal's seal with this Ed25519 private key at the end.")
+def play(scenario: str | None, seed: int, lang: str, role: str, speed: float, log_path: str | None, journal_dir: str | None, sign_key: str | None) -> None:
+    """Open the crisis-room UI: the home screen, or SCENARIO's briefing straight away.
+
+    The journal path is printed on exit; an exercise left before its end is offered for
+    resume on the home screen (or `cyberdrill resume LOG`).
+    """
+    from simulator.journal.keys import load_private_key
+    from simulator.tui.app import CyberDrillApp
+    from simulator.tui.bridge import load_inputs
+    from simulator.tui.catalog import default_journal_dir
+
+    if not speed > 0:
+        usage_error("--speed", f"speed must be a positive number of simulated minutes per real minute, not {speed}")
+    inputs = _journal_call(load_inputs, scenario) if scenario is not None else None
+    if log_path is not None:
+        target = Path(log_path)
+        if target.exists():
+            usage_error(log_path, "journal already exists: refusing to overwrite it (use 'cyberdrill resume' to carry on)")
+        if not target.parent.is_dir() and str(target.parent) not in ("", "."):
+            usage_error(log_path, f"cannot write: folder '{target.parent}' does not exist")
+    key = _journal_call(load_private_key, sign_key) if sign_key else None
+    folder = Path(journal_dir) if journal_dir else default_journal_dir()
+    if folder.exists() and not folder.is_dir():
+        usage_error(str(folder), "is not a folder")
+    app = CyberDrillApp(
+        lang=lang, role=role, seed=seed, speed=speed, scenario=inputs, log_path=Path(log_path) if log_path else None,
+        journal_dir=folder, sign_key=key,
+    )
+    played = app.run()
+    if app.return_code == 2:
+        fail([])
+    _journal_line(played if isinstance(played, Path) else app.played)
+
+
+@log.command("view")
+@click.argument("journal", metavar="LOG")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help="Language of the screens (default: the journal's).")
+def view(journal: str, lang: str | None) -> None:
+    """Replay LOG on screen: scrub through the exercise and see the situation at any moment.
+
+    Exit 1 when LOG fails verification, 2 when it is not a journal or its scenario cannot be found.
+    """
+    from simulator.journal.reader import read_header
+    from simulator.tui.app import CyberDrillApp
+    from simulator.tui.bridge import JournalReplay
+
+    header = _journal_call(read_header, journal)
+    lang = lang or str(header["data"].get("language") or "fr")
+    if lang not in ("fr", "en"):
+        lang = "fr"
+    replay = _journal_call(JournalReplay, journal, lang)
+    CyberDrillApp(lang=lang, role="facilitator", replay=replay).run()
