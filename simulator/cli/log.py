@@ -232,3 +232,60 @@ def _print_whatif(result) -> None:
             text = "=" if delta is None else str(delta)
         table.add_row(key, _cell(real), _cell(alt), text)
     console.print(table)
+
+
+def _write_output(out_path: str, text: str) -> None:
+    from simulator.cli.output import write_atomic
+    from simulator.model.diagnostics import Diagnostic
+
+    try:
+        write_atomic(out_path, text)
+    except InputError as exc:
+        fail(exc)
+    except OSError as exc:
+        fail([Diagnostic(out_path, 1, 1, "error", f"cannot write: {exc.strerror or exc}")])
+
+
+_lang_option = click.option(
+    "--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Language of the report."
+)
+
+
+@log.command("report")
+@click.argument("journal", metavar="LOG")
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True, help="One self-contained HTML file, or Markdown.")
+@_lang_option
+@click.option("-o", "--output", "out_path", required=True, metavar="FILE", help="Where to write the report (written atomically).")
+@_scenario_option
+@_policy_option
+def report(journal: str, fmt: str, lang: str, out_path: str, scenario_path: str | None, policy_path: str | None) -> None:
+    """Write the after-action report (HSEEP AAR/IP, ANSSI RETEX) of the exercise in LOG.
+
+    Computed from the journal alone: verified, then replayed for the state over time.
+    Exit 1 when LOG fails verification or replay, 2 on bad input.
+    """
+    from simulator.report.data import build_report
+    from simulator.report.render import render_html, render_markdown
+
+    data = _journal_call(build_report, journal, lang, scenario=scenario_path, policy=policy_path)
+    text = render_html(data) if fmt == "html" else render_markdown(data)
+    _write_output(out_path, text)
+    note = "" if data.integrity_ok else " (journal NOT sealed: the recorded part only)"
+    click.echo(f"{out_path}: {fmt} report, {len(data.rows)} timeline rows, {len(data.plan)} improvement item(s){note}", err=True)
+
+
+@log.command("export")
+@click.argument("journal", metavar="LOG")
+@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True, help="csv: the timeline for spreadsheets.")
+@_lang_option
+@click.option("-o", "--output", "out_path", required=True, metavar="FILE", help="Where to write (written atomically).")
+@_scenario_option
+@_policy_option
+def export(journal: str, fmt: str, lang: str, out_path: str, scenario_path: str | None, policy_path: str | None) -> None:
+    """Export the exercise timeline of LOG (the report's chronology) as CSV."""
+    from simulator.report.data import build_report
+    from simulator.report.render import timeline_csv
+
+    data = _journal_call(build_report, journal, lang, scenario=scenario_path, policy=policy_path)
+    _write_output(out_path, timeline_csv(data))
+    click.echo(f"{out_path}: {len(data.rows)} timeline rows", err=True)
