@@ -1,0 +1,46 @@
+"""`cyberdrill guide`: the exercise kit of a scenario (facilitator, player, observer, chronogramme)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from simulator.cli import cli
+from simulator.cli.output import EXIT_BAD_INPUT, fail, print_diagnostics
+from simulator.model.diagnostics import Diagnostic, InputError
+
+
+@cli.command("guide")
+@click.argument("scenario", type=click.Path())
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Folder to write (created if missing).")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Language of the kit and of its file names.")
+@click.option("--delimiter", type=click.Choice([";", ","]), default=None, help="CSV delimiter. Default: ';' for fr, ',' for en.")
+@click.option("--all", "all_", is_flag=True, help="SCENARIO is a folder: write OUT/<scenario-id>/{fr,en}/ for every scenario in it, and an index.")
+def guide(scenario: str, out: str, lang: str, delimiter: str | None, all_: bool) -> None:
+    """Write the kit of SCENARIO to --out.
+
+    fr: kit-animateur.md, kit-joueur.md, grille-observation.md, chronogramme.csv.
+    en: facilitator-kit.md, player-kit.md, observation-grid.md, msel.csv.
+    The player kit holds no ground truth. Exit 0 on success, 2 when a scenario
+    does not validate.
+    """
+    from simulator.guide.kit import write_kit
+    from simulator.guide.tree import build_tree, write_tree
+
+    try:
+        if all_:
+            tree = build_tree(scenario)
+            if not tree.scenario_ids and not tree.problems:
+                fail([Diagnostic(scenario, 1, 1, "error", "no scenario file (*.yaml) in this folder")])
+            written = write_tree(tree, out)
+            print_diagnostics(tree.problems)
+            click.echo(f"wrote {len(written)} files for {len(tree.scenario_ids)} scenario(s) in {out}", err=True)
+            sys.exit(EXIT_BAD_INPUT if tree.problems else 0)
+        written = write_kit(scenario, out, lang, delimiter)
+    except InputError as exc:
+        fail(exc)
+    except OSError as exc:
+        fail([Diagnostic(out, 1, 1, "error", f"cannot write: {exc.strerror or exc}")])
+    for path in written:
+        click.echo(f"wrote {path}", err=True)
