@@ -55,6 +55,14 @@ STATE_PREDICATES = (ServiceIs, FunctionIs, AssetIs, ClinicalThreshold, StageIs, 
 CLINICAL_KPIS = ("patients_diverted", "procedures_cancelled", "patients_transferred", "patients_avoided", "patients_waiting")
 
 
+def _engine_importable() -> bool:
+    try:
+        importlib.import_module("simulator.engine.headless")
+    except ImportError:
+        return False
+    return True
+
+
 def _scenario(name: str):
     return load_document(SCENARIOS / name, expect="scenario").model.scenario
 
@@ -94,6 +102,13 @@ def test_validates_without_any_diagnostic(name):
 @pytest.mark.parametrize("name", sorted(LIBRARY))
 def test_validate_command_exits_zero(run_cli, name):
     code, out, err = run_cli("validate", SCENARIOS / name)
+    assert code == 0, out + err
+
+
+@pytest.mark.skipif(not _engine_importable(), reason="lint plays seeded runs: needs simulator.engine.headless")
+@pytest.mark.parametrize("name", sorted(LIBRARY))
+def test_lint_is_clean_even_strict(run_cli, name):
+    code, out, err = run_cli("lint", "--strict", SCENARIOS / name)
     assert code == 0, out + err
 
 
@@ -255,14 +270,6 @@ def test_ddos_is_expressed_as_network_denial_of_service():
 
 
 # ------------------------------------------------------------------ played by the engine
-
-def _engine_importable() -> bool:
-    try:
-        importlib.import_module("simulator.engine.headless")
-    except ImportError:
-        return False
-    return True
-
 
 HAS_ENGINE = _engine_importable()
 
