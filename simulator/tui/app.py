@@ -48,7 +48,7 @@ class CyberDrillApp(App[Path | None]):
         self,
         *,
         lang: str = "fr",
-        role: str = "players",
+        role: str | None = None,
         seed: int = 1,
         speed: float = DEFAULT_SPEED,
         scenario: Path | Inputs | None = None,
@@ -65,6 +65,7 @@ class CyberDrillApp(App[Path | None]):
         super().__init__()
         self.set_reactive(CyberDrillApp.lang, lang if lang in LANGUAGES else "fr")
         self.set_reactive(CyberDrillApp.role, role if role in ROLES else "players")
+        self.role_given = role in ROLES  # else a resumed exercise keeps the role its journal names
         self.seed = seed
         self.speed = speed
         self.scenario_path = scenario
@@ -92,9 +93,7 @@ class CyberDrillApp(App[Path | None]):
                 self.push_screen(ReplayScreen(self.lang, self.replay))
             elif self.resume_path is not None:
                 resume = self.resume_path
-                rec = resume if isinstance(resume, RecordedExercise) else resume_recorded(resume)
-                self.role = rec.role if rec.role in ROLES else self.role
-                self._play(rec)
+                self._play(resume if isinstance(resume, RecordedExercise) else resume_recorded(resume))
             elif self.scenario_path is not None:
                 scenario = self.scenario_path
                 inputs = scenario if isinstance(scenario, Inputs) else load_inputs(scenario)
@@ -145,11 +144,11 @@ class CyberDrillApp(App[Path | None]):
             self.notify(exc.diagnostics[0].format(), severity="error", timeout=10)
 
     def _resume(self, path: Path) -> None:
-        rec = resume_recorded(path)
-        self.role = rec.role if rec.role in ROLES else self.role
-        self._play(rec)
+        self._play(resume_recorded(path))
 
     def _play(self, rec) -> None:
+        if rec.resumed_from is not None and not self.role_given and rec.role in ROLES:
+            self.role = rec.role
         self.bridge = ExerciseBridge(rec, self.lang, self.role, self.speed, self.monotonic)
         self.played = rec.log_path
         self._replace(ExerciseScreen(self.bridge, self.lang, self.role, autostart=self.autostart))

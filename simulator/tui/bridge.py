@@ -249,14 +249,14 @@ class ExerciseBridge:
     def pause(self) -> None:
         if self.running:
             self.running = False
-            self.rec.record_ui("pause")
+            self.rec.record_ui("pause", self.role)
             self.publish()
 
     def resume(self) -> None:
         if not self.running and not self.ended:
             self.running = True
             self._last_real = self._monotonic()
-            self.rec.record_ui("resume")
+            self.rec.record_ui("resume", self.role)
             self.publish()
 
     def toggle(self) -> None:
@@ -265,7 +265,7 @@ class ExerciseBridge:
     def set_speed(self, speed: float) -> None:
         if speed != self.speed:
             self.speed = float(speed)
-            self.rec.record_ui("speed", speed=self.speed)
+            self.rec.record_ui("speed", self.role, speed=self.speed)
             self.publish()
 
     def faster(self) -> None:
@@ -330,7 +330,7 @@ class ExerciseBridge:
         if key in self.acked or not 0 <= key < len(self.ex.inbox):
             return False
         self.acked.add(key)
-        self.rec.record_ui("ack", key=key, ref=self.ex.inbox[key].ref)
+        self.rec.record_ui("ack", self.role, key=key, ref=self.ex.inbox[key].ref)
         self.publish()
         return True
 
@@ -343,7 +343,7 @@ class ExerciseBridge:
         if not self.ended:
             self.running = False
             self.closed = True
-            self.rec.record_ui("end")
+            self.rec.record_ui("end", self.role)
             self.publish()
 
     def finish(self, sign_key: Any = None) -> dict | None:

@@ -225,11 +225,11 @@ class RateDialog(Dialog):
 
     def __init__(self, lang: str, task: TaskView) -> None:
         super().__init__(lang)
-        self.task = task
+        self.critical = task
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(Text(f"{self.task.objective_text} — {self.task.text}", style="bold"), id="title")
+            yield Static(Text(f"{self.critical.objective_text} — {self.critical.text}", style="bold"), id="title")
             options = []
             for level in self.LEVELS:
                 line = glyph(RATINGS, level)
@@ -242,7 +242,7 @@ class RateDialog(Dialog):
     def on_mount(self) -> None:
         super().on_mount()
         levels = self.query_one("#levels", OptionList)
-        levels.highlighted = self.LEVELS.index(self.task.rating) if self.task.rating in self.LEVELS else 0
+        levels.highlighted = self.LEVELS.index(self.critical.rating) if self.critical.rating in self.LEVELS else 0
         self.query_one("#comment", Input).focus()
 
     def action_move(self, delta: int) -> None:

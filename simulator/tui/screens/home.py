@@ -128,4 +128,5 @@ class HomeScreen(Screen):
     def action_cycle_role(self) -> None:
         roles = ("players", "facilitator", "evaluator")
         self.app.role = roles[(roles.index(self.app.role) + 1) % len(roles)]
+        self.app.role_given = True
         self.set_language(self.lang)
