@@ -1,0 +1,221 @@
+"""`cyberdrill log report` and `log export`: a self-contained, printable AAR in both languages, from the journal."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from simulator.i18n import t
+from simulator.journal.session import RecordedExercise
+from simulator.report.data import build_report
+from simulator.report.render import CSV_COLUMNS, render_html, render_markdown, timeline_csv
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "tests" / "fixtures" / "mini-scenario.yaml"
+
+
+@pytest.fixture(scope="module")
+def journal(tmp_path_factory):
+    """A cell that acknowledges, acts, rates a task, misses clocks, and is evaluated."""
+    path = tmp_path_factory.mktemp("report") / "exercise.jsonl"
+    rec = RecordedExercise.start(MINI, 9, "fr", path, participants=["Dr Martin:direction", "Mme Leroy:facilitator", "M. Petit:evaluator"])
+    rec.advance(15)
+    rec.record_ui("ack", ref="printers")
+    rec.advance(25)
+    rec.submit("declare-crisis", by_role="direction")
+    rec.advance(70)
+    rec.submit("decide cut-internet cut", by_role="direction")
+    rec.submit("degraded-mode emergency", by_role="medical")
+    rec.record_ui("observation", by_role="evaluator", text="hésitation sur la coupure Internet")
+    rec.advance(600)
+    rec.submit("rate alert crisis-cell S", by_role="evaluator")
+    rec.submit("note <script>alert('x')</script> & co", by_role="evaluator")
+    rec.advance(4320)
+    rec.finish()
+    return path
+
+
+class Collector(HTMLParser):
+    """Counts tags and collects text; raises on nothing (html.parser is lenient) so we check structure."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: dict[str, int] = {}
+        self.stack: list[str] = []
+        self.sections: list[str] = []
+        self.timeline_rows = 0
+        self.text: list[str] = []
+        self.external: list[str] = []
+
+    VOID = {"meta", "br", "img", "line", "rect", "circle", "polyline", "link", "input", "hr"}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags[tag] = self.tags.get(tag, 0) + 1
+        if tag == "section":
+            self.sections.append(attrs.get("id", ""))
+        if tag == "tr" and "timeline" in self.stack_sections() and "tbody" in self.stack:
+            self.timeline_rows += 1
+        for key in ("src", "href"):
+            if attrs.get(key):
+                self.external.append(attrs[key])
+        if tag not in self.VOID:
+            self.stack.append(tag if tag != "section" else f"section:{attrs.get('id', '')}")
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags[tag] = self.tags.get(tag, 0) + 1
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID:
+            return
+        for i in range(len(self.stack) - 1, -1, -1):
+            name = self.stack[i].split(":")[0]
+            if name == tag:
+                del self.stack[i:]
+                return
+        raise AssertionError(f"unbalanced </{tag}>")
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    def stack_sections(self) -> str:
+        return " ".join(s for s in self.stack if s.startswith("section:"))
+
+
+def parse(html: str) -> Collector:
+    c = Collector()
+    c.feed(html)
+    c.close()
+    assert c.stack == [], f"unclosed tags: {c.stack}"
+    return c
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_html_report_parses_and_has_every_section(journal, lang):
+    data = build_report(journal, lang)
+    html = render_html(data)
+    doc = parse(html)
+    assert f'<html lang="{lang}">' in html
+    assert doc.sections[:9] == ["overview", "integrity", "kpis", "timeline", "charts", "objectives", "clocks", "responses", "plan"]
+    assert doc.tags["svg"] == 3 and doc.tags.get("script", 0) == 0
+    assert doc.timeline_rows == len(data.rows) > 10
+    assert doc.external == [], "self-contained: no src/href to fetch"
+    text = " ".join(doc.text)
+    assert t("report.title", lang) in text and t("report.section.plan", lang) in text
+    assert data.integrity[1][1] in text  # the head hash
+    assert "Dr Martin (direction)" in text and "@media print" in html
+
+
+def test_languages_differ_and_are_complete(journal):
+    fr, en = render_html(build_report(journal, "fr")), render_html(build_report(journal, "en"))
+    assert "Chronologie" in fr and "Timeline" in en and "Timeline" not in fr
+    assert "report." not in fr and "report." not in en  # no missing catalogue key shown raw
+
+
+def test_timeline_has_injects_decisions_actions_acks_and_ground_truth(journal):
+    data = build_report(journal, "en")
+    cats = {r.category for r in data.rows}
+    assert {"inject", "decision", "action", "ui", "clock", "event"} <= cats
+    texts = [r.text for r in data.rows]
+    assert any("declare-crisis — accepted" in x for x in texts)
+    assert any(r.truth and r.text.startswith("[ground truth]") for r in data.rows)
+    assert any("Acknowledged: printers" in x for x in texts)
+    assert any(x.startswith("Observation:") for x in texts)
+    assert [r.t for r in data.rows] == sorted(r.t for r in data.rows)
+    first = next(r for r in data.rows if r.t >= 0)
+    assert first.world.startswith("Sat 14/03")
+
+
+def test_objectives_clocks_responses_and_plan(journal):
+    data = build_report(journal, "en")
+    by_task = {(x.objective, x.task): x for x in data.tasks}
+    assert by_task[("alert", "crisis-cell")].rating == "S" and not by_task[("alert", "crisis-cell")].automatic
+    assert by_task[("alert", "cert-sante")].automatic and by_task[("alert", "cert-sante")].rating == "U"
+    clocks = {c.id: c for c in data.clocks}
+    assert clocks["cert-sante"].state in ("missed", "running")
+    printers = next(r for r in data.responses if r.kind == "inject" and r.fired == 10.0)
+    assert printers.acknowledged == 15.0 and printers.first_action == 25.0
+    decision = next(r for r in data.responses if r.kind == "decision" and r.stimulus == "cut-internet")
+    assert decision.first_action == 70.0
+    issues = " ".join(p.issue for p in data.plan)
+    assert "cert-sante" in issues and "rated U" in issues
+    assert all(p.due and p.owner and p.element for p in data.plan)
+
+
+def test_markup_in_the_journal_is_escaped(journal):
+    html = render_html(build_report(journal, "en"))
+    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+
+
+def test_markdown_twin(journal):
+    md = render_markdown(build_report(journal, "fr"))
+    assert md.startswith("# Rapport de fin d'exercice")
+    for n in range(1, 10):
+        assert f"\n## {n}. " in md
+    uris = [line for line in md.splitlines() if line.startswith("![")]
+    assert len(uris) == 3
+    svg = base64.b64decode(uris[0].split("base64,", 1)[1].rstrip(")")).decode()
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+
+
+def test_cli_writes_html_md_and_csv(run_cli, journal, tmp_path):
+    for fmt, lang in (("html", "fr"), ("md", "en")):
+        out = tmp_path / f"aar.{fmt}"
+        code, _out, err = run_cli("log", "report", str(journal), "--format", fmt, "--lang", lang, "-o", str(out))
+        assert code == 0, err
+        assert out.stat().st_size > 5000
+    assert parse((tmp_path / "aar.html").read_text(encoding="utf-8")).tags["svg"] == 3
+    out = tmp_path / "timeline.csv"
+    code, _out, err = run_cli("log", "export", str(journal), "--format", "csv", "-o", str(out))
+    assert code == 0, err
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert len(rows) - 1 == len(build_report(journal, "fr").rows)
+    assert any("note <script>" in r[8] or "declare-crisis" in r[8] for r in rows[1:])
+
+
+def test_csv_quotes_commas_and_quotes(journal):
+    text = timeline_csv(build_report(journal, "en"))
+    parsed = list(csv.reader(io.StringIO(text, newline="")))
+    assert all(len(r) == len(CSV_COLUMNS) for r in parsed)
+
+
+def test_unsealed_journal_is_reported_with_a_warning(run_cli, journal, tmp_path):
+    cut = tmp_path / "cut.jsonl"
+    lines = journal.read_bytes().splitlines(keepends=True)
+    cut.write_bytes(b"".join(lines[: len(lines) // 2]))
+    out = tmp_path / "cut.html"
+    code, _out, err = run_cli("log", "report", str(cut), "-o", str(out), "--lang", "en")
+    assert code == 0, err
+    assert "NOT sealed" in out.read_text(encoding="utf-8")
+
+
+def test_tampered_journal_gets_no_report(run_cli, journal, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    body = journal.read_bytes().replace(b'"declare-crisis"', b'"declare-crisiz"', 1)
+    bad.write_bytes(body)
+    out = tmp_path / "bad.html"
+    code, _out, err = run_cli("log", "report", str(bad), "-o", str(out))
+    assert code == 1 and not out.exists() and len(err.strip().splitlines()) == 1
+
+
+def test_report_finds_a_moved_scenario_or_says_how(run_cli, journal, tmp_path):
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    shutil.copy(journal, folder / "exercise.jsonl")
+    header = json.loads((folder / "exercise.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert header["data"]["config"]["paths"]["scenario"] == str(MINI.resolve())
+    code, _out, err = run_cli("log", "report", str(folder / "exercise.jsonl"), "-o", str(folder / "r.html"), "--scenario", str(MINI))
+    assert code == 0, err
+
+
+def test_unwritable_output_is_bad_input(run_cli, journal, tmp_path):
+    code, _out, err = run_cli("log", "report", str(journal), "-o", str(tmp_path / "no" / "such" / "r.html"))
+    assert code == 2 and "does not exist" in err
