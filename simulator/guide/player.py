@@ -28,7 +28,7 @@ def render(src: Source, lang: str) -> str:
     add = out.append
     add(f"# {tr('player.title', lang)} — {loc(net.name, lang)}")
     add(tr("player.banner", lang))
-    add(tr("generated", lang, file=src.file_name))
+    add(tr("generated.player", lang))  # not the file name: it often names the attack
 
     add(f"## {tr('player.context', lang)}")
     facts = [
