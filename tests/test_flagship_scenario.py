@@ -186,6 +186,8 @@ def test_a_passive_cell_sees_the_whole_story_and_every_nudge(passive_run, sc):
     # every decision put to a passive cell falls to its default at the deadline
     assert len(ex.decisions_made) >= 8
     assert "reconnect-zones" not in ex.decisions_made  # nothing was isolated, nothing eradicated
+    # the SAMU has been bypassing the saturated ED on its own: after a day the cell is asked to reopen
+    assert ex.decisions_made["ed-reopen"][1] >= 24 * 60
     assert all(by == "default" for _, _, by in ex.decisions_made.values())
     assert ex.clocks["cert-sante"].state() == "missed"
     assert _ratings(ex)["alert/cert-sante"] == "U"
