@@ -78,13 +78,13 @@ class ReplayScreen(Screen):
         for panel in self.query(Panel):
             panel.show(sit, lang)
         end = self.replay.end
-        width = 40
+        width = 30
         pos = int(round(width * (sit.t / end))) if end > 0 else width
-        bar = Text(tr("replay.title", lang, title=self.replay.title) + "  ", style="bold")
-        bar.append("━" * pos + "●" + "─" * (width - pos))
-        bar.append(f"  {offset(sit.t)} / {offset(end)}  ")
         index = sum(1 for m in self.replay.marks if m <= sit.t + 1e-9)
-        bar.append(tr("replay.mark", lang, n=index, total=len(self.replay.marks)), style="dim")
+        bar = Text(f"{offset(sit.t)} / {offset(end)} ", style="bold")
+        bar.append("━" * pos + "●" + "─" * (width - pos))
+        bar.append(" " + tr("replay.mark", lang, n=index, total=len(self.replay.marks)) + "  ", style="dim")
+        bar.append(tr("replay.title", lang, title=self.replay.title), style="italic")
         self.query_one("#scrub", Static).update(bar)
 
     def action_mark(self, direction: int) -> None:
