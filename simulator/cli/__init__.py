@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "simulator.cli.guide",
     "simulator.cli.resume",
     "simulator.cli.play",
+    "simulator.cli.batch",
 ]
 
 

@@ -9,6 +9,7 @@ from simulator.model.network_checks import check_network
 from simulator.model.policy import PolicyFile, check_policy
 from simulator.model.scenario import ScenarioFile
 from simulator.model.scenario_checks import check_scenario, load_network_for
+from simulator.model.variant import VARIANT_KIND
 
 
 def _check_network(loaded: Loaded) -> list[Diagnostic]:
@@ -32,3 +33,4 @@ register_kind(KindSpec("network", NetworkFile, _check_network))
 register_kind(KindSpec("network_fragment", NetworkFragmentFile, None, schema=False))
 register_kind(KindSpec("scenario", ScenarioFile, _check_scenario))
 register_kind(KindSpec("policy", PolicyFile, _check_policy))
+register_kind(VARIANT_KIND)

@@ -1,0 +1,108 @@
+"""How batch metrics are named, ordered and shown: one place for the table, the plot and the HTML."""
+
+from __future__ import annotations
+
+import math
+
+# Headline KPIs first, in the order a funding file or a debrief reads them.
+HEADLINE = (
+    "ehr_downtime_minutes",
+    "patients_diverted",
+    "procedures_cancelled",
+    "patients_transferred",
+    "patients_waiting",
+    "ed_volume_change_week1_pct",
+    "lab_turnaround_change_pct",
+    "assets_encrypted",
+    "machines_encrypted",
+    "records_exfiltrated",
+    "ransom_paid",
+)
+
+LABELS = {
+    "ehr_downtime_minutes": "EHR downtime",
+    "patients_diverted": "patients diverted",
+    "procedures_cancelled": "procedures cancelled",
+    "patients_transferred": "patients transferred",
+    "patients_waiting": "patients waiting",
+    "patients_avoided": "patients who stayed away",
+    "ed_volume_change_week1_pct": "ED volume, week 1",
+    "lab_turnaround_change_pct": "lab turnaround",
+    "assets_encrypted": "assets encrypted",
+    "machines_encrypted": "machines encrypted",
+    "records_exfiltrated": "records exfiltrated",
+    "ransom_paid": "ransom paid (share)",
+    "sim_minutes": "time simulated",
+    "recovered_at": "recovery at",
+}
+
+
+def order(names: list[str]) -> list[str]:
+    """Headline KPIs, then per-service downtime, other KPIs, clocks, and run length last."""
+    def rank(name: str) -> tuple:
+        if name in HEADLINE:
+            return (0, HEADLINE.index(name), name)
+        if name.startswith("service_downtime_minutes."):
+            return (1, 0, name)
+        if name.startswith("clock."):
+            return (3, 0, name)
+        if name in ("sim_minutes", "recovered_at"):
+            return (4, 0, name)
+        return (2, 0, name)
+
+    return sorted(names, key=rank)
+
+
+def label(name: str) -> str:
+    if name in LABELS:
+        return LABELS[name]
+    if name.startswith("service_downtime_minutes."):
+        return f"downtime: {name.split('.', 1)[1]}"
+    if name.startswith("clock.") and name.endswith(".met"):
+        return f"clock {name[len('clock.'):-len('.met')]} met (share)"
+    return name.replace("_", " ")
+
+
+def unit(name: str) -> str:
+    """Display unit: durations in hours, shares in percent, percentages as they are."""
+    if name.endswith("_minutes") or name.startswith("service_downtime_minutes.") or name in ("sim_minutes", "recovered_at"):
+        return "h"
+    if name.endswith("_pct"):
+        return "%"
+    if name.startswith("clock.") or name == "ransom_paid":
+        return "share"
+    return ""
+
+
+def scale(name: str, value: float) -> float:
+    """A metric value in its display unit."""
+    u = unit(name)
+    if u == "h":
+        return value / 60.0
+    if u == "share":
+        return value * 100.0
+    return value
+
+
+def fmt(name: str, value: float, signed: bool = False) -> str:
+    """A metric value for a table cell: 72.0 h, +3.5 %, 85 %, 1,204."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if isinstance(value, float) and math.isinf(value):
+        return "inf"
+    v = scale(name, value)
+    sign = "+" if signed else ""
+    u = unit(name)
+    if u == "h":
+        return f"{v:{sign},.1f} h"
+    if u == "%":
+        return f"{v:{sign},.1f} %"
+    if u == "share":
+        return f"{v:{sign}.0f} %"
+    if abs(v) >= 100 or float(v).is_integer():
+        return f"{v:{sign},.0f}"
+    return f"{v:{sign},.1f}"
+
+
+def axis_unit(name: str) -> str:
+    return {"h": "hours", "%": "%", "share": "% of runs"}.get(unit(name), "")

@@ -1,0 +1,182 @@
+"""Where batch runs execute: this process, a local process pool, or a Dask cluster.
+
+Every executor yields `(seed, results)` in seed order while keeping only a
+bounded window of tasks in flight, so memory stays flat however many runs a
+batch has, and results stream to the file as they come. A run depends only on
+(plan, seed), never on the worker or the order tasks ran in, so every executor
+and worker count give the same lines.
+
+Dask (`pip install cyberdrill[cluster]`) is the distributed engine: with no
+scheduler address a LocalCluster of `workers` single-threaded processes is
+started; with `tcp://host:8786` the batch joins an existing cluster, whose
+workers need CyberDrill installed (they receive the loaded plan, not files).
+"""
+
+from __future__ import annotations
+
+import collections
+import multiprocessing
+import os
+from typing import Any, Iterator, Sequence
+
+from simulator.batch.plan import Plan
+from simulator.batch.worker import install, run_chunk
+from simulator.model.diagnostics import Diagnostic, InputError, one_line
+
+Results = Iterator[tuple[int, list[dict[str, Any]]]]
+
+CONNECT_TIMEOUT = 10.0
+
+
+class RunFailed(Exception):
+    """A run raised inside a worker: the batch stops (the engine has a bug, not the input)."""
+
+
+def chunk_size(runs: int, workers: int) -> int:
+    """Seeds per task: several tasks per worker for balance, small enough for a lively progress bar."""
+    return max(1, min(16, runs // max(1, workers * 16)))
+
+
+def chunks(seeds: Sequence[int], size: int) -> Iterator[list[int]]:
+    for i in range(0, len(seeds), size):
+        yield list(seeds[i:i + size])
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+class SerialExecutor:
+    """Runs in this process: one worker, no start-up cost (used for --workers 1)."""
+
+    name = "local"
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self.workers = 1
+
+    def run(self, seeds: Sequence[int]) -> Results:
+        for seed in seeds:
+            yield from run_chunk([seed], self.plan)
+
+    def close(self) -> None:
+        return None
+
+    def abort(self) -> None:
+        return None
+
+
+class LocalExecutor:
+    """A pool of `workers` processes, each given the plan once at start."""
+
+    name = "local"
+
+    def __init__(self, plan: Plan, workers: int):
+        self.plan = plan
+        self.workers = workers
+        ctx = multiprocessing.get_context("spawn")  # safe beside threads (the progress bar), same on every OS
+        self._pool = ctx.Pool(processes=workers, initializer=install, initargs=(plan,))
+
+    def run(self, seeds: Sequence[int]) -> Results:
+        size = chunk_size(len(seeds), self.workers)
+        pending: collections.deque = collections.deque()
+        window = 4 * self.workers
+        for part in chunks(seeds, size):
+            pending.append(self._pool.apply_async(run_chunk, (part,)))
+            if len(pending) >= window:
+                yield from _get(pending.popleft())
+        while pending:
+            yield from _get(pending.popleft())
+
+    def close(self) -> None:
+        self._pool.close()
+        self._pool.join()
+
+    def abort(self) -> None:
+        self._pool.terminate()
+        self._pool.join()
+
+
+def _get(async_result) -> list:
+    try:
+        return async_result.get()
+    except Exception as exc:  # a worker's exception, re-raised here
+        raise RunFailed(f"{type(exc).__name__}: {one_line(str(exc))}") from exc
+
+
+class DaskExecutor:
+    """Tasks on a Dask cluster: a LocalCluster of `workers` processes, or the cluster at `scheduler`."""
+
+    name = "dask"
+
+    def __init__(self, plan: Plan, workers: int, scheduler: str | None = None, timeout: float = CONNECT_TIMEOUT):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise InputError([Diagnostic("--executor", 1, 1, "error", "the dask executor needs the cluster extra: pip install 'cyberdrill[cluster]'")]) from None
+        import logging
+
+        self.plan = plan
+        self.scheduler = scheduler
+        self._cluster = None
+        if scheduler is None:
+            self._cluster = LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True,
+                dashboard_address=None, silence_logs=logging.ERROR,
+            )
+            self._client = Client(self._cluster)
+        else:
+            try:
+                self._client = Client(scheduler, timeout=timeout, set_as_default=False)
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise InputError([Diagnostic("--scheduler", 1, 1, "error", f"cannot reach the Dask scheduler at {scheduler} within {timeout:g} s: {one_line(str(exc)) or type(exc).__name__}")]) from None
+        info = self._client.scheduler_info()
+        self.workers = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+        if scheduler is not None and not info.get("workers"):
+            self.close()
+            raise InputError([Diagnostic("--scheduler", 1, 1, "error", f"the Dask cluster at {scheduler} has no workers")])
+        # One copy of the plan per worker, not one per task.
+        self._plan_future = self._client.scatter(plan, broadcast=True, hash=False)
+
+    def run(self, seeds: Sequence[int]) -> Results:
+        size = chunk_size(len(seeds), self.workers)
+        pending: collections.deque = collections.deque()
+        window = 4 * self.workers
+        for part in chunks(seeds, size):
+            pending.append(self._client.submit(run_chunk, part, self._plan_future, pure=False))
+            if len(pending) >= window:
+                yield from self._get(pending.popleft())
+        while pending:
+            yield from self._get(pending.popleft())
+
+    @staticmethod
+    def _get(future) -> list:
+        try:
+            return future.result()
+        except Exception as exc:
+            raise RunFailed(f"{type(exc).__name__}: {one_line(str(exc))}") from exc
+
+    def close(self) -> None:
+        self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+    def abort(self) -> None:
+        self.close()
+
+
+def make_executor(plan: Plan, kind: str = "local", workers: int | None = None, scheduler: str | None = None, timeout: float = CONNECT_TIMEOUT):
+    """The executor asked for on the command line."""
+    if workers is not None and workers < 1:
+        raise InputError([Diagnostic("--workers", 1, 1, "error", f"--workers must be at least 1, not {workers}")])
+    if scheduler is not None and kind != "dask":
+        raise InputError([Diagnostic("--scheduler", 1, 1, "error", "--scheduler goes with --executor dask")])
+    n = workers or default_workers()
+    if kind == "dask":
+        return DaskExecutor(plan, n, scheduler, timeout)
+    if kind != "local":
+        raise InputError([Diagnostic("--executor", 1, 1, "error", f"unknown executor '{kind}': use local or dask")])
+    return SerialExecutor(plan) if n == 1 else LocalExecutor(plan, n)

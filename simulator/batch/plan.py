@@ -1,0 +1,100 @@
+"""What a batch runs, loaded and checked once in the main process, shipped whole to workers.
+
+A `Plan` holds parsed models (scenario, one network per arm with every
+override applied, the policy), never paths: workers on other machines need no
+access to the facilitator's files, and each worker process receives the plan
+once (pool initializer, or one Dask scatter) instead of parsing YAML per run.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from simulator.model.diagnostics import Diagnostic, InputError
+from simulator.model.documents import file_sha256, load_document, resolve_reference
+from simulator.model.duration import DurationError, parse_duration
+from simulator.model.network import NetworkBody
+from simulator.model.overrides import apply_overrides
+from simulator.model.policy import BUILTIN_POLICIES, PolicyBody, builtin_policy
+from simulator.model.scenario import ScenarioBody
+from simulator.model.variant import variant_problems
+from simulator.model.yaml_loader import display_path
+
+BASELINE = "baseline"
+
+
+@dataclass(frozen=True)
+class Source:
+    """An input file as the result header records it."""
+
+    file: str
+    sha256: str
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    scenario: ScenarioBody
+    networks: tuple[tuple[str, NetworkBody], ...]  # (arm, network with scenario and variant overrides applied)
+    policy: PolicyBody
+    until: str  # "end", "recovery" or a duration string as given
+    until_value: str | float  # what the engine's run_exercise takes
+    sources: dict[str, Source] = field(default_factory=dict, compare=False)
+
+    @property
+    def arms(self) -> list[str]:
+        return [arm for arm, _ in self.networks]
+
+
+def parse_until(text: str) -> str | float:
+    """`end`, `recovery` or a duration (`6h`, `3d`) in minutes."""
+    if text in ("end", "recovery"):
+        return text
+    try:
+        minutes = parse_duration(text)
+    except DurationError as exc:
+        raise InputError([Diagnostic("--until", 1, 1, "error", f"{exc}; or use 'end' or 'recovery'")]) from None
+    if minutes <= 0:
+        raise InputError([Diagnostic("--until", 1, 1, "error", "--until must be a positive duration, 'end' or 'recovery'")])
+    return float(minutes)
+
+
+def load_policy(spec: str) -> tuple[PolicyBody, Source | None]:
+    """A built-in policy by name, or a policy file (then recorded with its digest)."""
+    if spec in BUILTIN_POLICIES:
+        return builtin_policy(spec), None
+    if os.path.isfile(spec):
+        loaded = load_document(spec, expect="policy")
+        return loaded.model.policy, Source(display_path(spec), loaded.sha256, loaded.model.policy.id)
+    raise InputError([Diagnostic("--policy", 1, 1, "error", f"unknown policy '{spec}': use {', '.join(BUILTIN_POLICIES)} or the path of a policy file")])
+
+
+def build_plan(scenario_path: str | os.PathLike, policy: str = "scenario-defaults", until: str = "end", variant_path: str | os.PathLike | None = None) -> Plan:
+    """Load and check every input; raises InputError with positioned diagnostics."""
+    until_value = parse_until(until)
+    pol, pol_source = load_policy(policy)
+    loaded = load_document(scenario_path, expect="scenario")
+    scenario: ScenarioBody = loaded.model.scenario
+    raw_net: NetworkBody = loaded.context["network"]
+    net_path = resolve_reference(loaded.doc, ("scenario", "network"), scenario.network)
+    net_sha = file_sha256(net_path)
+    base = apply_overrides(raw_net, scenario.overrides)
+    networks = [(BASELINE, base)]
+    sources = {
+        "scenario": Source(display_path(scenario_path), loaded.sha256, scenario.id),
+        "network": Source(display_path(net_path), net_sha, raw_net.id),
+    }
+    if pol_source is not None:
+        sources["policy"] = pol_source
+    if variant_path is not None:
+        v = load_document(variant_path, expect="variant")
+        body = v.model.variant
+        problems = variant_problems(body, v.doc, base)
+        if body.id == BASELINE:
+            problems.append(Diagnostic.at(v.doc.position(("variant", "id")), f"a variant cannot be called '{BASELINE}': that names the scenario as written"))
+        if problems:
+            raise InputError(problems)
+        networks.append((body.id, apply_overrides(base, body.overrides)))
+        sources["variant"] = Source(display_path(variant_path), v.sha256, body.id)
+    return Plan(scenario=scenario, networks=tuple(networks), policy=pol, until=until, until_value=until_value, sources=sources)

@@ -1,0 +1,91 @@
+"""Code that runs inside batch workers: one seed, every arm, from an already loaded plan.
+
+A worker process gets the plan once (`install`, the pool initializer) and then
+only seeds. The engine reuses the hospital graph it built for the same network
+object, so after a worker's first run nothing is parsed or built again.
+
+`play` mirrors `simulator.engine.headless.run_headless` from the point where the
+exercise exists (run_headless loads from a path on every call); a test checks
+both give the same result line for line.
+"""
+
+from __future__ import annotations
+
+import signal
+from typing import Any
+
+from simulator.batch.plan import Plan
+from simulator.engine.exercise import Exercise
+from simulator.engine.headless import RunResult, run_exercise
+
+_PLAN: Plan | None = None
+
+# Per-run fields of RunResult.to_json() that batch result lines do not keep (the
+# minute-by-minute series would make a 10,000-run file gigabytes).
+DROPPED = ("series",)
+
+
+def install(plan: Plan, ignore_sigint: bool = True) -> None:
+    """Pool initializer: keep the plan for every task of this process.
+
+    Ctrl+C reaches every process of the terminal's foreground group; workers
+    ignore it so only the parent stops the batch (and writes the end line).
+    """
+    global _PLAN
+    _PLAN = plan
+    if ignore_sigint:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def play(plan: Plan, network, seed: int) -> dict[str, Any]:
+    """One run of the plan's scenario on `network`; the JSON dict of its RunResult, without the series."""
+    ex = Exercise(plan.scenario, network, seed, policy=plan.policy, overrides_applied=True)
+    counts = {"command-accepted": 0, "command-refused": 0}
+
+    def count(e) -> None:
+        if e.kind in counts:
+            counts[e.kind] += 1
+
+    ex.subscribe(count)
+    reached = run_exercise(ex, plan.until_value)
+    objectives = ex.objective_results if ex.objective_results is not None else ex.rate_objectives()
+    clocks = [
+        {
+            "id": c.id,
+            "state": c.state(),
+            "started": c.started,
+            "deadline": c.deadline,
+            "met_at": c.met_at if (c.met_at is not None and c.started is not None) else None,
+        }
+        for c in ex.clocks.values()
+    ]
+    result = RunResult(
+        scenario=plan.scenario.id,
+        seed=int(seed),
+        policy=plan.policy.id,
+        until=plan.until,
+        sim_minutes=reached,
+        events=ex.events_processed,
+        kpis=ex.kpis(),
+        clocks=clocks,
+        objectives=objectives,
+        recovered_at=ex.recovered_at,
+        refused=counts["command-refused"],
+        commands=counts["command-accepted"],
+    ).to_json()
+    for key in DROPPED:
+        result.pop(key, None)
+    return result
+
+
+def run_seed(plan: Plan, seed: int) -> list[dict[str, Any]]:
+    """Every arm of one seed, in the plan's arm order."""
+    return [play(plan, network, seed) for _arm, network in plan.networks]
+
+
+def run_chunk(seeds: list[int], plan: Plan | None = None) -> list[tuple[int, list[dict[str, Any]]]]:
+    """Seeds of one task: with the installed plan (process pool) or the one given (Dask)."""
+    use = plan if plan is not None else _PLAN
+    if use is None:
+        raise RuntimeError("batch worker has no plan: install() was not called")
+    return [(seed, run_seed(use, seed)) for seed in seeds]

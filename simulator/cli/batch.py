@@ -1,0 +1,235 @@
+"""`cyberdrill batch`: many seeded headless runs, their KPI distributions, and what-if comparisons."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from simulator.cli import cli
+from simulator.cli.output import EXIT_FAILED, fail, usage_error, write_atomic
+from simulator.model.diagnostics import InputError
+
+EXIT_INTERRUPTED = 130
+PLOT_SUFFIXES = (".svg", ".html", ".htm")
+
+
+@cli.command("batch")
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--runs", type=int, required=True, help="Number of seeds to run (each seed once per arm).")
+@click.option("--seed-start", type=int, default=0, show_default=True, help="First seed; runs use seed-start .. seed-start+runs-1.")
+@click.option("--policy", default="scenario-defaults", show_default=True, help="passive, scenario-defaults, textbook, or a policy file.")
+@click.option("--until", default="end", show_default=True, help="end (the exercise window), recovery, or a duration (12h, 5d).")
+@click.option("--workers", type=int, default=None, help="Worker processes (default: the CPU count; for Dask with --scheduler: the cluster's).")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="local process pool, or Dask (pip install 'cyberdrill[cluster]').")
+@click.option("--scheduler", default=None, help="Dask scheduler to join (tcp://host:8786); without it, --executor dask starts a LocalCluster.")
+@click.option("--timeout", "connect_timeout", type=float, default=10.0, show_default=True, help="Seconds to wait for the Dask scheduler.")
+@click.option("--out", default=None, help="Result file: a header line then one JSON line per run, written as runs finish.")
+@click.option("--compare", "variant", default=None, help="Variant file (overrides) run on the same seeds; differences are paired by seed.")
+@click.option("--plot", default=None, help="Histograms of the KPIs: FILE.svg, or FILE.html for a summary page with the tables.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout instead of tables.")
+def batch(scenario, runs, seed_start, policy, until, workers, executor, scheduler, connect_timeout, out, variant, plot, as_json):
+    """Run SCENARIO for many seeds and summarise each KPI (mean, median, p5, p95, 95 % CI of the mean).
+
+    Results are identical run by run whatever the executor and worker count.
+    Ctrl+C stops the batch: the result file keeps every completed run (exit 130).
+    """
+    from simulator.batch.executors import RunFailed, make_executor
+    from simulator.batch.plan import build_plan
+    from simulator.batch.results import ResultWriter
+    from simulator.batch.runner import make_header, run_batch
+
+    if runs < 1:
+        usage_error("<command line>", f"--runs must be at least 1, not {runs}")
+    if workers is not None and workers < 1:
+        usage_error("<command line>", f"--workers must be at least 1, not {workers}")
+    if scheduler is not None and executor != "dask":
+        usage_error("<command line>", "--scheduler goes with --executor dask")
+    if connect_timeout <= 0:
+        usage_error("<command line>", "--timeout must be a positive number of seconds")
+    if plot is not None and Path(plot).suffix.lower() not in PLOT_SUFFIXES:
+        usage_error(plot, "--plot writes .svg (histograms) or .html (summary page with histograms); PNG would need a plotting library")
+    for target in (out, plot):
+        if target is not None and not Path(target).resolve().parent.is_dir():
+            usage_error(target, f"cannot write: folder '{Path(target).parent}' does not exist")
+
+    try:
+        plan = build_plan(scenario, policy=policy, until=until, variant_path=variant)
+    except InputError as exc:
+        fail(exc)
+    except OSError as exc:
+        usage_error(scenario, f"cannot read: {exc.strerror or exc}")
+
+    if executor == "dask":
+        where = scheduler or f"a LocalCluster of {workers or os.cpu_count() or 1} workers"
+        click.echo(f"starting Dask on {where} ...", err=True)
+    try:
+        ex = make_executor(plan, executor, workers, scheduler, connect_timeout)
+    except InputError as exc:
+        fail(exc)
+
+    writer = None
+    if out is not None:
+        header = make_header(plan, runs, seed_start, policy, ex.name, ex.workers, scheduler)
+        try:
+            writer = ResultWriter(out, header)
+        except InputError as exc:
+            ex.abort()
+            fail(exc)
+
+    try:
+        outcome = _run_with_progress(plan, ex, runs, seed_start, writer, quiet=as_json, run_batch=run_batch)
+    except RunFailed as exc:
+        click.echo(f"error: a run failed in a worker, batch stopped: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
+
+    if as_json:
+        click.echo(json.dumps(_as_json(outcome), indent=2, ensure_ascii=False))
+    else:
+        _print_tables(plan, outcome)
+    if plot is not None and outcome.completed:
+        _write_plot(plot, plan, outcome)
+    if out is not None:
+        click.echo(f"wrote {out}: {outcome.completed} seed(s) x {len(plan.arms)} arm(s)", err=True)
+    if outcome.interrupted:
+        click.echo(f"interrupted after {outcome.completed} of {runs} seeds; the results above cover those", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+
+
+def _run_with_progress(plan, ex, runs, seed_start, writer, quiet, run_batch):
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        def render(self, task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text("-- runs/s" if speed is None else f"{speed * len(plan.arms):.1f} runs/s")
+
+    console = Console(stderr=True)
+    columns = (
+        TextColumn(f"[bold]{plan.scenario.id}[/bold] {plan.policy.id}"),
+        BarColumn(), MofNCompleteColumn(), RateColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, disable=quiet or not console.is_terminal) as progress:
+        task = progress.add_task("batch", total=runs)
+        return run_batch(plan, ex, runs, seed_start, writer, progress=lambda done: progress.update(task, completed=done))
+
+
+def _shown_metrics(outcome) -> list[str]:
+    from simulator.batch.display import HEADLINE, order
+
+    names = set()
+    for arm in outcome.plan_arms:
+        cols = outcome.columns[arm]
+        for name in cols.names():
+            values = cols.values(name)
+            if name in HEADLINE or name.startswith("clock.") or any(v != 0 for v in values):
+                names.add(name)
+    return order(sorted(names))
+
+
+def _print_tables(plan, outcome) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from simulator.batch.display import fmt, label
+
+    console = Console()
+    base = outcome.summaries()
+    names = [n for n in _shown_metrics(outcome) if n in base]
+    console.print(
+        f"[bold]{plan.scenario.id}[/bold]  policy [cyan]{plan.policy.id}[/cyan]  until {plan.until}  "
+        f"{outcome.completed} seed(s) from {outcome.first_seed}  {outcome.executor} x{outcome.workers}  "
+        f"{outcome.seconds:.1f} s ({outcome.runs_per_second:.1f} runs/s)"
+    )
+    table = Table(title="Indicators over the runs" + (" (baseline)" if len(plan.arms) > 1 else ""))
+    for col, justify in (("indicator", "left"), ("mean", "right"), ("95 % CI of the mean", "right"), ("median", "right"), ("p5", "right"), ("p95", "right")):
+        table.add_column(col, justify=justify)
+    for name in names:
+        s = base[name]
+        table.add_row(label(name), fmt(name, s.mean), f"{fmt(name, s.ci_low)} .. {fmt(name, s.ci_high)}", fmt(name, s.median), fmt(name, s.p5), fmt(name, s.p95))
+    console.print(table)
+    if len(plan.arms) < 2:
+        return
+    arm = plan.arms[1]
+    var = outcome.summaries(arm)
+    diff = outcome.differences()
+    cmp = Table(title=f"{arm} minus baseline, paired by seed")
+    for col in ("indicator", "baseline median", f"{arm} median", "mean difference", "95 % CI", "p5", "p95"):
+        cmp.add_column(col, justify="left" if col == "indicator" else "right")
+    for name in names:
+        if name not in diff or name not in var:
+            continue
+        d = diff[name]
+        cmp.add_row(
+            label(name), fmt(name, base[name].median), fmt(name, var[name].median), fmt(name, d.mean, signed=True),
+            f"{fmt(name, d.ci_low, signed=True)} .. {fmt(name, d.ci_high, signed=True)}", fmt(name, d.p5, signed=True), fmt(name, d.p95, signed=True),
+        )
+    console.print(cmp)
+
+
+def _clean(value):
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    return value
+
+
+def _as_json(outcome) -> dict:
+    return {
+        "completed": outcome.completed,
+        "requested": outcome.requested,
+        "interrupted": outcome.interrupted,
+        "seed_start": outcome.first_seed,
+        "executor": outcome.executor,
+        "workers": outcome.workers,
+        "seconds": round(outcome.seconds, 3),
+        "arms": outcome.plan_arms,
+        "confidence": outcome.confidence,
+        "summaries": {arm: {k: _clean(s.as_dict()) for k, s in outcome.summaries(arm).items()} for arm in outcome.plan_arms},
+        "differences": {k: _clean(s.as_dict()) for k, s in outcome.differences().items()},
+    }
+
+
+def _write_plot(path: str, plan, outcome) -> None:
+    from simulator.batch.plot import histograms_svg, plotted_metrics, summary_html
+
+    arms = outcome.plan_arms
+
+    def series_of(name: str) -> dict[str, list[float]]:
+        return {arm: outcome.columns[arm].values(name) for arm in arms}
+
+    names = [n for n in _shown_metrics(outcome)]
+    plotted = plotted_metrics(names, series_of)
+    title = f"{plan.scenario.id}: {outcome.completed} seeds, policy {plan.policy.id}, until {plan.until}"
+    if Path(path).suffix.lower() == ".svg":
+        text = histograms_svg(plotted, series_of, title)
+    else:
+        base = outcome.summaries()
+        diff = outcome.differences()
+        facts = [
+            ("scenario", f"{plan.sources['scenario'].file} (sha256 {plan.sources['scenario'].sha256[:16]}...)"),
+            ("network", f"{plan.sources['network'].file} (sha256 {plan.sources['network'].sha256[:16]}...)"),
+            ("policy", plan.policy.id),
+            ("until", plan.until),
+            ("seeds", f"{outcome.first_seed} .. {outcome.first_seed + outcome.completed - 1}" + (" (interrupted)" if outcome.interrupted else "")),
+        ]
+        if "variant" in plan.sources:
+            facts.append(("variant", f"{plan.sources['variant'].file} ({arms[1]})"))
+        text = summary_html(
+            title, facts, [(n, base[n]) for n in names if n in base], [(n, diff[n]) for n in names if n in diff],
+            plotted, series_of, variant_label=arms[1] if len(arms) > 1 else None,
+        )
+    try:
+        write_atomic(path, text)
+    except InputError as exc:
+        fail(exc)
+    except OSError as exc:
+        usage_error(path, f"cannot write: {exc.strerror or exc}")
+    click.echo(f"wrote {path}", err=True)
