@@ -304,3 +304,13 @@ def test_write_tree_is_what_differences_compares(tmp_path, shipped_tree):
     first = sorted(tree.files)[0]
     (tmp_path / first).write_bytes(b"edited by hand\n")
     assert differences(tree, tmp_path) == [f"{first}: out of date"]
+
+
+def test_csv_columns_and_file_names_are_documented():
+    doc = (ROOT / "docs" / "facilitator-workflow.md").read_text(encoding="utf-8")
+    for lang in ("fr", "en"):
+        for column in COLUMNS[lang]:
+            assert f"`{column}`" in doc, column
+        for name in FILE_NAMES[lang].values():
+            assert f"`{name}`" in doc, name
+    assert COMMAND in doc

@@ -258,6 +258,8 @@ def test_shipped_scenarios_lint_clean_with_strict(run_cli, path):
 
 def test_lint_options_defaults_are_documented():
     doc = (ROOT / "docs" / "facilitator-workflow.md").read_text(encoding="utf-8")
-    assert f"--max-per-role {LintOptions.max_per_role}" in doc or f"default {LintOptions.max_per_role}" in doc
+    assert f"| `--max-per-role N` | {LintOptions.max_per_role} |" in doc
+    assert f"| `--seeds N` | {LintOptions.seeds} |" in doc
+    assert f"| `--window DURATION` | `{LintOptions.window}m` |" in doc
     for rule in RULES:
         assert f"`{rule}`" in doc, rule
