@@ -25,13 +25,13 @@ LABELS = {
     "procedures_cancelled": "procedures cancelled",
     "patients_transferred": "patients transferred",
     "patients_waiting": "patients waiting",
-    "patients_avoided": "patients who stayed away",
+    "patients_avoided": "patients stayed away",
     "ed_volume_change_week1_pct": "ED volume, week 1",
     "lab_turnaround_change_pct": "lab turnaround",
     "assets_encrypted": "assets encrypted",
     "machines_encrypted": "machines encrypted",
     "records_exfiltrated": "records exfiltrated",
-    "ransom_paid": "ransom paid (share)",
+    "ransom_paid": "ransom paid",
     "sim_minutes": "time simulated",
     "recovered_at": "recovery at",
 }
@@ -59,7 +59,7 @@ def label(name: str) -> str:
     if name.startswith("service_downtime_minutes."):
         return f"downtime: {name.split('.', 1)[1]}"
     if name.startswith("clock.") and name.endswith(".met"):
-        return f"clock {name[len('clock.'):-len('.met')]} met (share)"
+        return f"{name[len('clock.'):-len('.met')]} met in time"
     return name.replace("_", " ")
 
 
@@ -84,24 +84,41 @@ def scale(name: str, value: float) -> float:
     return value
 
 
-def fmt(name: str, value: float, signed: bool = False) -> str:
-    """A metric value for a table cell: 72.0 h, +3.5 %, 85 %, 1,204."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    if isinstance(value, float) and math.isinf(value):
-        return "inf"
-    v = scale(name, value)
-    sign = "+" if signed else ""
+def _number(name: str, v: float, sign: str) -> str:
     u = unit(name)
-    if u == "h":
-        return f"{v:{sign},.1f} h"
-    if u == "%":
-        return f"{v:{sign},.1f} %"
+    if u == "h" or u == "%":
+        return f"{v:{sign},.1f}"
     if u == "share":
-        return f"{v:{sign}.0f} %"
+        return f"{v:{sign}.0f}"
     if abs(v) >= 100 or float(v).is_integer():
         return f"{v:{sign},.0f}"
     return f"{v:{sign},.1f}"
+
+
+def _suffix(name: str) -> str:
+    u = unit(name)
+    return {"h": " h", "%": " %", "share": " %"}.get(u, "")
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value)))
+
+
+def fmt(name: str, value: float, signed: bool = False) -> str:
+    """A metric value for a table cell: 72.0 h, +3.5 %, 85 %, 1,204."""
+    if _missing(value):
+        return "-"
+    return _number(name, scale(name, value), "+" if signed else "") + _suffix(name)
+
+
+def fmt_ci(name: str, mean: float, low: float, high: float, signed: bool = False) -> str:
+    """Mean and the half-width of its (symmetric) interval: `72.0 ± 1.3 h`."""
+    if _missing(mean):
+        return "-"
+    if _missing(low) or _missing(high):
+        return fmt(name, mean, signed)
+    half = (scale(name, high) - scale(name, low)) / 2
+    return f"{_number(name, scale(name, mean), '+' if signed else '')} ± {_number(name, abs(half), '')}{_suffix(name)}"
 
 
 def axis_unit(name: str) -> str:

@@ -17,6 +17,7 @@ of two independent intervals.
 
 from __future__ import annotations
 
+import functools
 import math
 from array import array
 from dataclasses import asdict, dataclass
@@ -57,6 +58,7 @@ def _cornish_fisher(p: float, df: int) -> float:
     return z + g1 / v + g2 / v**2 + g3 / v**3 + g4 / v**4
 
 
+@functools.lru_cache(maxsize=256)
 def t_quantile(p: float, df: int) -> float:
     """Quantile p of Student's t distribution with df degrees of freedom."""
     if not 0.0 < p < 1.0:
@@ -127,11 +129,11 @@ def summarize(values: Iterable[float], confidence: float = CONFIDENCE) -> Summar
         var = math.fsum((x - mean) ** 2 for x in data) / (n - 1)
         std = math.sqrt(var)
         half = t_quantile(0.5 + confidence / 2, n - 1) * std / math.sqrt(n)
+        if std == 0.0:
+            half = 0.0
     else:
         std = 0.0
-        half = math.inf
-    if std == 0.0:
-        half = 0.0
+        half = math.inf  # one run says nothing about the spread
     return Summary(
         n=n,
         mean=mean,

@@ -31,8 +31,9 @@ PLOT_SUFFIXES = (".svg", ".html", ".htm")
 @click.option("--out", default=None, help="Result file: a header line then one JSON line per run, written as runs finish.")
 @click.option("--compare", "variant", default=None, help="Variant file (overrides) run on the same seeds; differences are paired by seed.")
 @click.option("--plot", default=None, help="Histograms of the KPIs: FILE.svg, or FILE.html for a summary page with the tables.")
+@click.option("--detail", is_flag=True, help="Also show the downtime of every service and every other KPI in the tables.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout instead of tables.")
-def batch(scenario, runs, seed_start, policy, until, workers, executor, scheduler, connect_timeout, out, variant, plot, as_json):
+def batch(scenario, runs, seed_start, policy, until, workers, executor, scheduler, connect_timeout, out, variant, plot, detail, as_json):
     """Run SCENARIO for many seeds and summarise each KPI (mean, median, p5, p95, 95 % CI of the mean).
 
     Results are identical run by run whatever the executor and worker count.
@@ -90,7 +91,7 @@ def batch(scenario, runs, seed_start, policy, until, workers, executor, schedule
     if as_json:
         click.echo(json.dumps(_as_json(outcome), indent=2, ensure_ascii=False))
     else:
-        _print_tables(plan, outcome)
+        _print_tables(plan, outcome, detail)
     if plot is not None and outcome.completed:
         _write_plot(plot, plan, outcome)
     if out is not None:
@@ -120,39 +121,41 @@ def _run_with_progress(plan, ex, runs, seed_start, writer, quiet, run_batch):
         return run_batch(plan, ex, runs, seed_start, writer, progress=lambda done: progress.update(task, completed=done))
 
 
-def _shown_metrics(outcome) -> list[str]:
+def _shown_metrics(outcome, detail: bool = True) -> list[str]:
+    """Headline KPIs, clocks and recovery time; with `detail`, every other KPI that is not zero throughout."""
     from simulator.batch.display import HEADLINE, order
 
     names = set()
     for arm in outcome.plan_arms:
         cols = outcome.columns[arm]
         for name in cols.names():
-            values = cols.values(name)
-            if name in HEADLINE or name.startswith("clock.") or any(v != 0 for v in values):
+            if name in HEADLINE or name.startswith("clock.") or name == "recovered_at":
+                names.add(name)
+            elif detail and any(v != 0 for v in cols.values(name)):
                 names.add(name)
     return order(sorted(names))
 
 
-def _print_tables(plan, outcome) -> None:
+def _print_tables(plan, outcome, detail: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from simulator.batch.display import fmt, label
+    from simulator.batch.display import fmt, fmt_ci, label
 
     console = Console()
     base = outcome.summaries()
-    names = [n for n in _shown_metrics(outcome) if n in base]
+    names = [n for n in _shown_metrics(outcome, detail) if n in base]
     console.print(
         f"[bold]{plan.scenario.id}[/bold]  policy [cyan]{plan.policy.id}[/cyan]  until {plan.until}  "
         f"{outcome.completed} seed(s) from {outcome.first_seed}  {outcome.executor} x{outcome.workers}  "
         f"{outcome.seconds:.1f} s ({outcome.runs_per_second:.1f} runs/s)"
     )
     table = Table(title="Indicators over the runs" + (" (baseline)" if len(plan.arms) > 1 else ""))
-    for col, justify in (("indicator", "left"), ("mean", "right"), ("95 % CI of the mean", "right"), ("median", "right"), ("p5", "right"), ("p95", "right")):
-        table.add_column(col, justify=justify)
+    for col in ("indicator", "mean ± 95 % CI", "median", "p5", "p95"):
+        table.add_column(col, justify="left" if col == "indicator" else "right")
     for name in names:
         s = base[name]
-        table.add_row(label(name), fmt(name, s.mean), f"{fmt(name, s.ci_low)} .. {fmt(name, s.ci_high)}", fmt(name, s.median), fmt(name, s.p5), fmt(name, s.p95))
+        table.add_row(label(name), fmt_ci(name, s.mean, s.ci_low, s.ci_high), fmt(name, s.median), fmt(name, s.p5), fmt(name, s.p95))
     console.print(table)
     if len(plan.arms) < 2:
         return
@@ -160,15 +163,14 @@ def _print_tables(plan, outcome) -> None:
     var = outcome.summaries(arm)
     diff = outcome.differences()
     cmp = Table(title=f"{arm} minus baseline, paired by seed")
-    for col in ("indicator", "baseline median", f"{arm} median", "mean difference", "95 % CI", "p5", "p95"):
+    for col in ("indicator", "median: baseline", arm, "difference: mean ± 95 % CI"):
         cmp.add_column(col, justify="left" if col == "indicator" else "right")
     for name in names:
         if name not in diff or name not in var:
             continue
         d = diff[name]
         cmp.add_row(
-            label(name), fmt(name, base[name].median), fmt(name, var[name].median), fmt(name, d.mean, signed=True),
-            f"{fmt(name, d.ci_low, signed=True)} .. {fmt(name, d.ci_high, signed=True)}", fmt(name, d.p5, signed=True), fmt(name, d.p95, signed=True),
+            label(name), fmt(name, base[name].median), fmt(name, var[name].median), fmt_ci(name, d.mean, d.ci_low, d.ci_high, signed=True),
         )
     console.print(cmp)
 
@@ -205,7 +207,7 @@ def _write_plot(path: str, plan, outcome) -> None:
     def series_of(name: str) -> dict[str, list[float]]:
         return {arm: outcome.columns[arm].values(name) for arm in arms}
 
-    names = [n for n in _shown_metrics(outcome)]
+    names = _shown_metrics(outcome)
     plotted = plotted_metrics(names, series_of)
     title = f"{plan.scenario.id}: {outcome.completed} seeds, policy {plan.policy.id}, until {plan.until}"
     if Path(path).suffix.lower() == ".svg":
