@@ -129,7 +129,9 @@ class ExerciseScreen(Screen):
             self.bridge.resume()
 
     def on_resize(self, event) -> None:
-        self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
+        narrow = self.size.width < NARROW_WIDTH
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
@@ -152,12 +154,13 @@ class ExerciseScreen(Screen):
         if sit is None:
             return
         self.repaints += 1
-        self.query_one(ClockBar).show(sit, self.lang, self.role)
-        self.query_one(InboxPanel).show(sit, self.lang)
-        for panel in self.query(Panel):
-            if panel.id == "side" and not self.show_truth and self.role == "facilitator":
-                continue
-            panel.show(sit, self.lang)
+        with self.app.batch_update():  # one repaint for every panel that changed
+            self.query_one(ClockBar).show(sit, self.lang, self.role)
+            self.query_one(InboxPanel).show(sit, self.lang)
+            for panel in self.query(Panel):
+                if panel.id == "side" and not self.show_truth and self.role == "facilitator":
+                    continue
+                panel.show(sit, self.lang)
 
     # -- role gating -------------------------------------------------------------------------
 
