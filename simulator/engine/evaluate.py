@@ -13,6 +13,14 @@ if TYPE_CHECKING:
 _LEVEL = {"up": 0, "degraded": 1, "down": 2}
 
 
+def _timed(cond: Any) -> bool:
+    """Whether a condition's truth can change with time alone, without an engine event."""
+    for _path, x in c.walk(cond):
+        if isinstance(x, (c.TimeAfter, c.ClinicalThreshold)) or getattr(x, "for_", None):
+            return True
+    return False
+
+
 def _state_match(level: int, wanted: str) -> bool:
     if wanted == "not-up":
         return level > 0
@@ -27,6 +35,8 @@ class Evaluator:
         # keyed by id(); each entry keeps its condition alive so an id is never reused while cached
         self._since: dict[int, tuple[Any, float]] = {}
         self._targets: dict[int, tuple[Any, str | None]] = {}
+        self._cache: dict[int, list] = {}
+        self._leaves: dict[int, tuple] = {}
         self._table = {
             c.AllOf: self._all,
             c.AnyOf: self._any,
@@ -47,7 +57,52 @@ class Evaluator:
         }
 
     def __call__(self, cond: Any) -> bool:
-        return self._table[type(cond)](cond)
+        """Truth of `cond` now. Subtrees that do not depend on the passing of time are cached
+        until the next engine event (every state change emits one), so periodic checks are cheap."""
+        key = id(cond)
+        entry = self._cache.get(key)
+        if entry is None or entry[0] is not cond:
+            entry = self._cache[key] = [cond, _timed(cond), -1, False]
+        if entry[1]:
+            return self._table[type(cond)](cond)
+        version = self.ex.version
+        if entry[2] != version:
+            entry[3] = self._table[type(cond)](cond)
+            entry[2] = version
+        return entry[3]
+
+    def wake_after(self, cond: Any) -> float:
+        """Earliest sim time at which `cond` could change with no engine event (inf: only events change it)."""
+        ex = self.ex
+        now = ex.now
+        inf = float("inf")
+        best = inf
+        key = id(cond)
+        entry = self._leaves.get(key)
+        if entry is None or entry[0] is not cond:
+            leaves = tuple(
+                x for _p, x in c.walk(cond)
+                if isinstance(x, (c.TimeAfter, c.ClinicalThreshold)) or getattr(x, "for_", None)
+            )
+            entry = self._leaves[key] = (cond, leaves)
+        for x in entry[1]:
+            t = inf
+            if isinstance(x, c.TimeAfter):
+                t = x.time if x.time > now else inf
+            elif isinstance(x, c.ClinicalThreshold):
+                tick = ex.clinical_tick
+                t = (now // tick + 1) * tick  # values move at every clinical tick
+            elif isinstance(x, (c.ServiceIs, c.FunctionIs)) and x.for_:
+                node = x.service if isinstance(x, c.ServiceIs) else x.function
+                if _state_match(ex.state._level.get(node, 0), x.state):
+                    t = ex.level_since.get(node, ex.t_min) + x.for_
+            elif isinstance(x, c.AssetIs) and x.for_:
+                entry = self._since.get(id(x))
+                if entry is not None and entry[0] is x:
+                    t = entry[1] + x.for_
+            if now < t < best:
+                best = t
+        return best
 
     # -- combinators
     def _all(self, cond: c.AllOf) -> bool:

@@ -35,7 +35,6 @@ from simulator.hospital.state import HospitalState
 from simulator.model.actions import ActionCatalogue, default_catalogue, merged
 from simulator.model.clocks import CLOCKS
 from simulator.model.command_text import CommandSyntaxError
-from simulator.model.conditions import ClinicalThreshold, TimeAfter, walk
 from simulator.model.network import AssetKind, NetworkBody
 from simulator.model.overrides import apply_overrides
 from simulator.model.policy import PolicyBody
@@ -44,13 +43,6 @@ from simulator.model.targets import NetworkIndex, Target, resolve_target
 
 RATING_ORDER = {"P": 0, "S": 1, "M": 2, "U": 3}
 
-
-def _time_sensitive(cond) -> bool:
-    """Whether a condition's truth can change with time alone (no engine event)."""
-    for _path, c in walk(cond):
-        if isinstance(c, (TimeAfter, ClinicalThreshold)) or getattr(c, "for_", None):
-            return True
-    return False
 
 
 @dataclass(frozen=True)
@@ -114,7 +106,8 @@ class Exercise:
 
         self._subscribers: list[Callable[[ev.Event], None]] = []
         self.version = 0
-        self._checked: dict[int, int] = {}
+        self._watched_version = -1
+        self._next_wake = float("-inf")
         self.recent: collections.deque = collections.deque(maxlen=60)
         self.inbox: list[InboxItem] = []
         self.level_since: dict[str, float] = {}
@@ -186,6 +179,7 @@ class Exercise:
         env.process(self.attacker.run())
         env.process(self.detection.noise())
         self._tick_minutes = float(self.params["clinical_tick_minutes"])
+        self.clinical_tick = self._tick_minutes
         env.process(self._clinical_process())
         env.process(self._kpi_process())
         if self.staff is not None:
@@ -198,11 +192,6 @@ class Exercise:
                 self.at(float(d.at), lambda d=d: self.present_decision(d.id))
         self._conditional_injects = [i for i in scenario.injects if i.when is not None]
         self._conditional_decisions = [d for d in scenario.decisions if d.when is not None]
-        watched = [i.when for i in self._conditional_injects] + [d.when for d in self._conditional_decisions]
-        watched += [r.on for r in self._rules_pending]
-        if scenario.end.when is not None:
-            watched.append(scenario.end.when)
-        self._timed = {id(c) for c in watched if _time_sensitive(c)}
         env.process(self._watch_process())
         self.end_event = env.event()
         self.at(self.duration, lambda: self.end("duration"))
@@ -465,21 +454,12 @@ class Exercise:
                 return
             yield env.timeout(tick if not self.ended else max(tick, 60.0))
 
-    def _holds(self, cond, always: bool = False) -> bool:
-        """Evaluate, skipping conditions that cannot have changed: no event since they were last
-        false and nothing in them depends on the passing of time (time, `for`, clinical thresholds)."""
-        key = id(cond)
-        if not always and key not in self._timed:
-            if self._checked.get(key) == self.version:
-                return False
-        result = self.evaluate(cond)
-        self._checked[key] = self.version
-        return result
-
     def _watch_once(self) -> None:
         if self.now < 0:
             return
-        holds = self._holds
+        if self.version == self._watched_version and self.now < self._next_wake:
+            return  # no event since the last check and no time-based predicate due: nothing can have changed
+        holds = self.evaluate
         if not self.ended:
             if self._conditional_injects:
                 for inj in list(self._conditional_injects):
@@ -502,11 +482,32 @@ class Exercise:
                 rs = self.rule_states[rule.id]
                 if rs.fired_at and (rule.every is None or now < rs.fired_at[-1] + rule.every):
                     continue
-                if holds(rule.on, always=rule.every is not None):
+                if holds(rule.on):
                     rs.fired_at.append(now)
                     if rule.every is None:
                         self._rules_pending.remove(rule)
                     self.at(now + rule.delay, lambda r=rule: self._run_rule(r))
+        self._watched_version = self.version
+        self._next_wake = self._wake()
+
+    def _wake(self) -> float:
+        """When the watched conditions could next change by time alone."""
+        wake = self.evaluate.wake_after
+        best = float("inf")
+        if not self.ended:
+            for inj in self._conditional_injects:
+                best = min(best, wake(inj.when))
+            for d in self._conditional_decisions:
+                best = min(best, wake(d.when))
+            if self.scenario.end.when is not None:
+                best = min(best, wake(self.scenario.end.when))
+        for rule in self._rules_pending:
+            rs = self.rule_states[rule.id]
+            if rs.fired_at and rule.every is not None:
+                best = min(best, rs.fired_at[-1] + rule.every)
+            else:
+                best = min(best, wake(rule.on))
+        return best
 
     def _run_rule(self, rule) -> None:
         for text in rule.do:
@@ -527,6 +528,12 @@ class Exercise:
             assets = [a for a in self.model.assets if self.state.status(a).encrypted or a in self.destroyed_backups]
             assets.sort(key=lambda a: (self.model.assets[a].tier, self.asset_order[a]))
             return [text.replace("asset:@encrypted", "@encrypted").replace("@encrypted", "asset:" + a) for a in assets]
+        if "@isolated" in text:
+            zones = sorted(self.state.isolated_zones, key=list(self.model.zones).index)
+            members = {a for z in zones for a in self.model.zone_assets[z]}
+            loose = [a for a in self.model.assets if a not in members and self.state.status(a).isolated]
+            targets = [f"zone:{z}" for z in zones] + [f"asset:{a}" for a in loose]
+            return [text.replace("zone:@isolated", "@isolated").replace("asset:@isolated", "@isolated").replace("@isolated", t) for t in targets]
         if "@down-functions" in text:
             return [
                 text.replace("function:@down-functions", "@down-functions").replace("@down-functions", "function:" + f)
