@@ -1,9 +1,13 @@
-"""Journal benchmark: write a 1,000,000-record journal, then time its verification.
+"""Journal benchmark: write a 1,000,000-record journal, then time its verification; time replays.
 
-    python bench/journal.py [--records N] [--keep DIR]
+    python bench/journal.py [--records N] [--keep DIR] [--replay-only] [--scenario FILE ...]
 
 Prints the write rate, the verification rate of `verify_journal` (signature checked) and of
-the stand-alone docs/verify_journal.py, each against the 200,000 records/s target.
+the stand-alone docs/verify_journal.py, each against the 200,000 records/s target; then, for
+each scenario, the time of a headless run, of the same run journaled (`run --log`) and of its
+`log replay` (verification, inputs located and checked, every event compared), as medians of
+`--repeat` runs (best and median: a loaded machine inflates medians), with replay / headless
+against the 1.2x target.
 """
 
 from __future__ import annotations
@@ -25,7 +29,9 @@ if str(ROOT) not in sys.path:
 from simulator.journal import JournalWriter, generate_keypair, load_private_key, verify_journal  # noqa: E402
 
 TARGET = 200_000
+REPLAY_TARGET = 1.2
 STANDALONE = ROOT / "docs" / "verify_journal.py"
+REPLAY_SCENARIOS = [ROOT / "scenarios" / "ransomware-weekend-night.yaml", ROOT / "scenarios" / "ght-propagation.yaml"]
 
 ASSETS = ["srv-dpi-01", "srv-ad-02", "hyperv-03", "nas-backup-01", "pacs-01", "lis-02", "wks-urgences", "wks-bloc"]
 SERVICES = ["urgences", "bloc", "reanimation", "laboratoire", "imagerie", "pharmacie", "maternite"]
@@ -109,15 +115,54 @@ def report(label: str, records: int, seconds: float) -> None:
     print(f"{label:<34} {seconds:8.2f} s  {rate:>12,.0f} records/s  {rate / TARGET:5.2f}x target")
 
 
+def bench_replay(scenario: Path, folder: Path, repeat: int, policy: str = "textbook", until: str = "recovery") -> None:
+    """Median times of a headless run, the same run journaled, and its replay (alternated, in-process)."""
+    import statistics
+
+    from simulator.engine.headless import run_headless
+    from simulator.journal.headless_log import run_logged
+    from simulator.journal.replay import replay_journal
+
+    headless, logged, replayed = [], [], []
+    events = 0
+    for i in range(repeat):
+        began = time.perf_counter()
+        run_headless(scenario, seed=1, policy=policy, until=until)
+        headless.append(time.perf_counter() - began)
+        path = folder / f"replay-{scenario.stem}-{i}.jsonl"
+        began = time.perf_counter()
+        run_logged(scenario, seed=1, policy=policy, until=until, log_path=path)
+        logged.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        result, _ex = replay_journal(path)
+        replayed.append(time.perf_counter() - began)
+        if not result.identical:
+            raise SystemExit(f"replay of {path} diverged: {result.failure}")
+        events = result.events_checked
+    print(f"{scenario.name} ({policy}, until {until}, {events:,} events; best and median of {repeat})")
+    h, hm = min(headless), statistics.median(headless)
+    for label, times in (("journaled run (run --log)", logged), ("replay (log replay, all checked)", replayed)):
+        best, med = min(times), statistics.median(times)
+        print(f"  {label:<34} {best:7.3f} s  {med:7.3f} s  {best / h:5.2f}x / {med / hm:5.2f}x headless")
+    print(f"  {'headless run (run_headless)':<34} {h:7.3f} s  {hm:7.3f} s  (replay target <= {REPLAY_TARGET}x)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--keep", type=Path, help="write the journal into this folder and keep it")
+    parser.add_argument("--replay-only", action="store_true", help="only time runs and replays")
+    parser.add_argument("--scenario", type=Path, action="append", help="scenario to time replays on (repeatable)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per scenario for the replay medians")
     args = parser.parse_args()
     if args.records < 2:
         parser.error("--records must be at least 2 (header and seal)")
 
     with tempfile.TemporaryDirectory(prefix="cyberdrill-bench-") as tmp:
+        for scenario in args.scenario or REPLAY_SCENARIOS:
+            bench_replay(scenario, Path(tmp), max(1, args.repeat))
+        if args.replay_only:
+            return
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         private, public = generate_keypair(Path(tmp) / "keys")

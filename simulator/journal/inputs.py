@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Iterator
 from zoneinfo import ZoneInfo
 
 from simulator.journal.format import file_sha256
@@ -78,22 +79,14 @@ def exercise_start(scenario: ScenarioBody) -> str:
     return start.replace(tzinfo=HOSPITAL_TZ).isoformat()
 
 
-def _candidates(name: str, recorded: str | None, journal: Path, extra: list[Path]) -> list[Path]:
-    out: list[Path] = list(extra)
+def _candidates(name: str, recorded: str | None, journal: Path) -> Iterator[Path]:
+    """Where an input file may be, most likely first (lazily: the shipped tree is walked last)."""
     if recorded:
-        out.append(Path(recorded))
-    out.append(journal.resolve().parent / name)
-    out.append(Path.cwd() / name)
+        yield Path(recorded)
+    yield journal.resolve().parent / name
+    yield Path.cwd() / name
     if SHIPPED_SCENARIOS.is_dir():
-        out.extend(sorted(SHIPPED_SCENARIOS.rglob(name)))
-    seen: set[Path] = set()
-    unique = []
-    for p in out:
-        key = p.resolve() if p.exists() else p
-        if key not in seen:
-            seen.add(key)
-            unique.append(p)
-    return unique
+        yield from sorted(SHIPPED_SCENARIOS.rglob(name))
 
 
 def _find(kind: str, ref: dict, recorded: str | None, journal: Path, given: Path | None) -> Path:
@@ -106,7 +99,12 @@ def _find(kind: str, ref: dict, recorded: str | None, journal: Path, given: Path
             raise _error(given, f"this {kind} file is not the one the journal recorded (SHA-256 differs from {digest[:12]}…)")
         return given
     mismatched: Path | None = None
-    for path in _candidates(name, recorded, journal, []):
+    seen: set[Path] = set()
+    for path in _candidates(name, recorded, journal):
+        key = path.resolve()
+        if key in seen:
+            continue
+        seen.add(key)
         if path.is_file():
             if file_sha256(path) == digest:
                 return path

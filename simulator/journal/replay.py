@@ -17,7 +17,7 @@ from simulator.engine.events import Event
 from simulator.engine.exercise import Exercise
 from simulator.engine.headless import run_exercise
 from simulator.journal.commands import UI_KIND, advance_exact, apply_recorded
-from simulator.journal.format import canonical_json, json_error_text, parse_line
+from simulator.journal.format import canonical_json, json_error_text, scan_json
 from simulator.journal.inputs import Inputs, locate_inputs
 from simulator.journal.verify import VerifyResult, verify_journal
 from simulator.model.diagnostics import Diagnostic, InputError, one_line
@@ -117,26 +117,26 @@ def load_journal(path: str | os.PathLike, *, pubkey=None, allow_broken: bool = F
     seal: tuple[int, dict] | None = None
     dropped = False
     try:
-        fh = open(path, "rb", buffering=1 << 20)
+        with open(path, "rb") as fh:
+            data = fh.read()
     except OSError as exc:
         raise InputError([Diagnostic(name, 1, 1, "error", f"cannot read journal: {exc.strerror or exc}")]) from exc
-    with fh:
-        for line_no, raw in enumerate(fh, start=1):
-            if not raw.endswith(b"\n"):
-                dropped = True
-                break
-            try:
-                rec = parse_line(raw[:-1])
-            except (ValueError, StopIteration) as exc:
-                raise JournalFailure(Diagnostic(name, line_no, 1, "error", f"line is {json_error_text(exc)}")) from None
-            kind = rec.get("type") if isinstance(rec, dict) else None
-            if kind == "header" and header is None:
-                header = rec
-            elif kind in ("command", "event"):
-                body.append((line_no, rec))
-            elif kind == "seal":
-                seal = (line_no, rec)
-                break
+    raw_lines = data.split(b"\n")
+    if raw_lines and raw_lines[-1] != b"":
+        dropped = True  # a partial last line (no newline): never acknowledged, not read
+    for line_no, raw in enumerate(raw_lines[:-1], start=1):
+        try:
+            rec = scan_json(raw.decode("utf-8"), 0)[0]
+        except (ValueError, StopIteration) as exc:
+            raise JournalFailure(Diagnostic(name, line_no, 1, "error", f"line is {json_error_text(exc)}")) from None
+        kind = rec.get("type") if isinstance(rec, dict) else None
+        if kind == "command" or kind == "event":
+            body.append((line_no, rec))
+        elif kind == "header" and header is None:
+            header = rec
+        elif kind == "seal":
+            seal = (line_no, rec)
+            break
     if header is None:
         raise InputError([Diagnostic(name, 1, 1, "error", "no journal header: not a journal")])
     return Journal(Path(path), header, body, seal, result, dropped)
