@@ -24,7 +24,7 @@ from simulator.tui.screens.dialogs import ConfirmDialog, DecisionDialog, Message
 from simulator.tui.screens.exercise import ExerciseScreen
 from simulator.tui.screens.home import HomeScreen
 
-from .conftest import FIXED_NOW, FLAGSHIP, SCENARIOS
+from .conftest import FIXED_NOW, FLAGSHIP, MINI, SCENARIOS
 
 SIZE = (160, 50)
 
@@ -186,3 +186,28 @@ async def full_flow(journal_dir: Path, fake_clock) -> None:
     assert result.ok and result.sealed and result.head == debrief.head_hash
     report, _ex = replay_journal(log)
     assert report.identical, report.failure
+
+
+def test_command_palette_takes_a_response_action(journal_dir: Path, fake_clock) -> None:
+    """Ctrl+P, type the action and its target, confirm: an `isolate` command is journaled and applied."""
+
+    async def run() -> None:
+        app = CyberDrillApp(lang="en", seed=7, scenario=MINI, journal_dir=journal_dir, monotonic=fake_clock, now=lambda: FIXED_NOW)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*"isolate servers")
+            await pilot.pause(0.5)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmDialog)
+            await pilot.press("enter")
+            await pilot.pause()
+            ex = app.bridge.ex
+            assert [r.target for r in ex.actions_taken["isolate"]] == ["zone:servers"]
+            log = Path(app.bridge.rec.log_path)
+            assert any(c.get("kind") == "act" and c.get("action") == "isolate" and c.get("target") == "zone:servers" for c in commands(log))
+
+    asyncio.run(run())
