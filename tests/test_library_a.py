@@ -279,13 +279,19 @@ def test_phishing_story_encrypts_then_a_passive_cell_loses_phones_and_email():
 
 @needs_engine
 def test_phishing_early_containment_can_stop_the_detonation():
-    """Seed 3 raises an alert on Wednesday afternoon: textbook containment keeps the
-    attacker from the domain controllers, so nothing is encrypted."""
-    passive, textbook = _play("phishing-long-dwell", 3, "passive"), _play("phishing-long-dwell", 3, "textbook")
-    assert passive.facts.get("detection") is not None and passive.facts["detection"] < 40 * 60
-    assert passive.kpis()["assets_encrypted"] > 0
-    assert textbook.kpis()["assets_encrypted"] == 0
-    assert textbook.kpis()["patients_waiting"] < passive.kpis()["patients_waiting"]
+    """On seeds where an alert is noticed before Friday 01:00, textbook containment keeps
+    the attacker away from the detonation; a passive cell is encrypted all the same."""
+    early = []
+    for seed in range(10):
+        passive = _play("phishing-long-dwell", seed, "passive")
+        if passive.facts.get("detection", float("inf")) < 40 * 60:
+            early.append((seed, passive))
+    assert 1 <= len(early) < 10  # the weak signals are sometimes seen, not always
+    for seed, passive in early[:2]:
+        textbook = _play("phishing-long-dwell", seed, "textbook")
+        assert passive.kpis()["assets_encrypted"] > 0, seed
+        assert textbook.kpis()["assets_encrypted"] == 0, seed
+        assert textbook.kpis()["patients_waiting"] < passive.kpis()["patients_waiting"], seed
 
 
 @needs_engine
@@ -310,7 +316,9 @@ def test_lab_outage_stops_transfusion_and_a_takeover_brings_the_lis_back():
 
 @needs_engine
 def test_data_theft_cutting_the_internet_saves_the_ehr_at_a_price():
-    passive, textbook = _play("data-theft-extortion", 0, "passive"), _play("data-theft-extortion", 0, "textbook")
+    # a seed where the SOC sees the 17:30 upload (most do: 0.85 chance plus the SIEM's)
+    seed = next(s for s in range(10) if _play("data-theft-extortion", s, "passive").facts.get("detection", 1e9) <= 60)
+    passive, textbook = _play("data-theft-extortion", seed, "passive"), _play("data-theft-extortion", seed, "textbook")
     assert passive.kpis()["assets_encrypted"] == textbook.kpis()["assets_encrypted"] == 0
     assert passive.attacker.stage_state("exfil-ehr") == "done"
     assert textbook.attacker.stage_state("exfil-ehr") != "done"
