@@ -1,0 +1,156 @@
+"""`cyberdrill batch` on the command line: outputs, bad input (exit 2), Ctrl+C (exit 130, whole lines)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from simulator.batch.results import read_results
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "tests" / "fixtures" / "mini-scenario.yaml"
+FLAGSHIP = ROOT / "scenarios" / "ransomware-weekend-night.yaml"
+OFFLINE_BACKUPS = ROOT / "scenarios" / "variants" / "offline-backups.yaml"
+
+
+def test_out_json_and_svg(run_cli, tmp_path):
+    out, svg = tmp_path / "runs.jsonl", tmp_path / "hist.svg"
+    code, stdout, stderr = run_cli("batch", MINI, "--runs", "12", "--seed-start", "5", "--policy", "textbook", "--until", "12h",
+                                   "--workers", "1", "--out", out, "--plot", svg, "--json")
+    assert code == 0, stderr
+    summary = json.loads(stdout)
+    assert summary["completed"] == 12 and summary["arms"] == ["baseline"] and summary["differences"] == {}
+    ehr = summary["summaries"]["baseline"]["ehr_downtime_minutes"]
+    assert ehr["n"] == 12 and ehr["p5"] <= ehr["median"] <= ehr["p95"] and ehr["ci_low"] <= ehr["mean"] <= ehr["ci_high"]
+    result = read_results(out)
+    assert result.complete and [r.seed for r in result.runs] == list(range(5, 17))
+    h = result.header
+    assert h.scenario.id == "mini-ransomware" and len(h.scenario.sha256) == 64 and h.network.id
+    assert h.options.runs == 12 and h.options.seed_start == 5 and h.options.until == "12h" and h.options.policy == "textbook"
+    assert h.software.version and h.arms == ["baseline"]
+    root = ET.parse(svg).getroot()
+    assert root.tag.endswith("svg") and root.findall(".//{http://www.w3.org/2000/svg}rect")
+
+
+def test_tables_and_html_with_compare(run_cli, tmp_path):
+    variant = tmp_path / "v.yaml"
+    variant.write_text("variant:\n  id: more-staff\n  name: More night staff\n  overrides:\n    - it_staff: {weekend_night: 6}\n", encoding="utf-8")
+    page = tmp_path / "summary.html"
+    code, stdout, stderr = run_cli("batch", MINI, "--runs", "8", "--policy", "textbook", "--until", "1d", "--workers", "1", "--compare", variant, "--plot", page)
+    assert code == 0, stderr
+    assert "Indicators over the runs" in stdout and "more-staff minus baseline, paired by seed" in stdout
+    assert "EHR downtime" in stdout and "±" in stdout
+    text = page.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "Paired differences" in text and "<svg" in text
+    assert "more-staff" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--runs", "0"], "--runs must be at least 1"),
+        (["--runs", "-3"], "--runs must be at least 1"),
+        (["--runs", "5", "--policy", "heroic"], "unknown policy 'heroic'"),
+        (["--runs", "5", "--until", "soon"], "invalid duration"),
+        (["--runs", "5", "--workers", "0"], "--workers must be at least 1"),
+        (["--runs", "5", "--plot", "hist.png"], "--plot writes .svg"),
+        (["--runs", "5", "--scheduler", "tcp://127.0.0.1:8786"], "--scheduler goes with --executor dask"),
+        (["--runs", "5", "--out", "no/such/folder/r.jsonl"], "does not exist"),
+        (["--runs", "5", "--compare", "missing.yaml"], "no such file"),
+    ],
+)
+def test_bad_options_exit_2_with_one_line_errors(run_cli, tmp_cwd, args, message):
+    code, stdout, stderr = run_cli("batch", MINI, *args)
+    assert code == 2, (stdout, stderr)
+    assert message in stderr and "Traceback" not in stderr
+    assert ": error: " in stderr
+
+
+def test_scenario_that_does_not_validate(run_cli, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("scenario:\n  id: x\n", encoding="utf-8")
+    code, _out, stderr = run_cli("batch", bad, "--runs", "3")
+    assert code == 2 and "bad.yaml:" in stderr and ": error: " in stderr and "Traceback" not in stderr
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "message"),
+    [
+        ("variant:\n  id: v\n  name: V\n  overrides:\n    - {asset: no-such-asset, controls: {edr: true}}\n", 5, "unknown asset 'no-such-asset'"),
+        ("variant:\n  id: v\n  name: V\n  overrides:\n    - {controls: {edr_coverage: 2}}\n", 5, "edr_coverage"),
+        ("variant:\n  id: v\n  name: V\n  overides: []\n", 4, "overides"),
+        ("variant:\n  id: baseline\n  name: V\n  overrides:\n    - {controls: {edr_coverage: 1}}\n", 2, "cannot be called 'baseline'"),
+        ("policy:\n  id: p\n  name: P\n", 1, "expected a 'variant:' file"),
+    ],
+)
+def test_variant_that_does_not_validate_is_reported_at_its_position(run_cli, tmp_path, body, line, message):
+    variant = tmp_path / "variant.yaml"
+    variant.write_text(body, encoding="utf-8")
+    code, _out, stderr = run_cli("batch", MINI, "--runs", "3", "--compare", variant)
+    assert code == 2, stderr
+    assert f"variant.yaml:{line}:" in stderr and message in stderr and "Traceback" not in stderr
+
+
+def test_unreachable_scheduler_exits_2_within_the_timeout(run_cli):
+    pytest.importorskip("distributed")
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    began = time.monotonic()
+    code, _out, stderr = run_cli("batch", MINI, "--runs", "3", "--executor", "dask", "--scheduler", f"tcp://127.0.0.1:{port}", "--timeout", "2")
+    assert time.monotonic() - began < 20
+    assert code == 2 and "cannot reach the Dask scheduler" in stderr and "Traceback" not in stderr
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ctrl_c_leaves_whole_lines_and_exits_130(tmp_path, workers):
+    out = tmp_path / "runs.jsonl"
+    cmd = [sys.executable, "-m", "simulator", "batch", str(MINI), "--runs", "100000", "--until", "12h", "--workers", workers, "--out", str(out)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if out.exists() and out.read_bytes().count(b"\n") >= 12:
+                break
+            if proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert proc.poll() is None, proc.stderr.read().decode()
+        os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl+C does: the whole process group
+        _stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, stderr.decode()
+    assert b"Traceback" not in stderr and b"interrupted after" in stderr
+    raw = out.read_bytes()
+    assert raw.endswith(b"\n")
+    for line in raw.decode("utf-8").splitlines():
+        json.loads(line)
+    result = read_results(out)
+    assert result.end is not None and result.end.interrupted and result.end.runs == len(result.runs) >= 11
+    assert [r.seed for r in result.runs] == list(range(len(result.runs)))
+
+
+def test_offline_backups_lower_ehr_downtime_on_the_flagship(run_cli):
+    """The CaRE question: with offline backups, how much shorter is the EHR outage (textbook cell)?"""
+    code, stdout, stderr = run_cli("batch", FLAGSHIP, "--runs", "8", "--policy", "textbook", "--until", "recovery",
+                                   "--workers", "2", "--compare", OFFLINE_BACKUPS, "--json")
+    assert code == 0, stderr
+    data = json.loads(stdout)
+    base = data["summaries"]["baseline"]["ehr_downtime_minutes"]
+    offline = data["summaries"]["offline-backups"]["ehr_downtime_minutes"]
+    diff = data["differences"]["ehr_downtime_minutes"]
+    assert offline["median"] < base["median"]
+    assert diff["n"] == 8 and diff["mean"] < 0 and diff["ci_high"] < 0

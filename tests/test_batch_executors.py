@@ -1,0 +1,114 @@
+"""Executors give the same runs, line for line, whatever the executor and the worker count."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from pathlib import Path
+
+import pytest
+
+from simulator.batch.executors import LocalExecutor, SerialExecutor, chunk_size, chunks, make_executor
+from simulator.batch.plan import build_plan
+from simulator.batch.results import dumps_line, run_line
+from simulator.batch.runner import run_batch
+from simulator.batch.worker import run_seed
+from simulator.engine.headless import run_headless
+from simulator.model.diagnostics import InputError
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "tests" / "fixtures" / "mini-scenario.yaml"
+RUNS = 200
+UNTIL = "12h"
+
+
+def lines_of(executor, plan, runs=RUNS, seed_start=0) -> list[str]:
+    out = []
+    for index, (seed, results) in enumerate(executor.run(range(seed_start, seed_start + runs))):
+        out.extend(dumps_line(run_line(r, index, arm)) for arm, r in zip(plan.arms, results))
+    executor.close()
+    return out
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return build_plan(MINI, policy="textbook", until=UNTIL)
+
+
+@pytest.fixture(scope="module")
+def serial_lines(plan):
+    return lines_of(SerialExecutor(plan), plan)
+
+
+def test_runs_differ_between_seeds(serial_lines):
+    """The check below would prove little if every seed gave the same run."""
+    kpis = {json.dumps(json.loads(line)["kpis"], sort_keys=True) for line in serial_lines}
+    assert len(serial_lines) == RUNS and len(kpis) > 10
+
+
+def test_two_local_workers_give_the_same_lines(plan, serial_lines):
+    assert lines_of(LocalExecutor(plan, 2), plan) == serial_lines
+
+
+def test_dask_local_cluster_gives_the_same_lines(plan, serial_lines):
+    pytest.importorskip("distributed")
+    ex = make_executor(plan, "dask", workers=2)
+    assert ex.name == "dask" and ex.workers == 2
+    assert lines_of(ex, plan) == serial_lines
+
+
+def test_batch_lines_are_run_headless_results(plan):
+    """The worker plays from the loaded plan; it must answer exactly what run_headless answers."""
+    for seed in (0, 7, 19):
+        mine = run_seed(plan, seed)[0]
+        theirs = run_headless(MINI, seed=seed, policy="textbook", until=UNTIL).to_json()
+        theirs.pop("series")
+        assert json.dumps(mine, sort_keys=True) == json.dumps(theirs, sort_keys=True)
+
+
+def test_seed_start_offsets_the_same_runs(plan, serial_lines):
+    later = lines_of(SerialExecutor(plan), plan, runs=5, seed_start=50)
+    strip = lambda line: {k: v for k, v in json.loads(line).items() if k != "index"}  # noqa: E731
+    assert [strip(x) for x in later] == [strip(x) for x in serial_lines[50:55]]
+
+
+def test_chunks_cover_every_seed_once():
+    for runs, workers in ((1, 8), (7, 2), (200, 2), (10_000, 2), (10_000, 64)):
+        size = chunk_size(runs, workers)
+        assert 1 <= size <= 16
+        parts = list(chunks(range(runs), size))
+        assert [s for part in parts for s in part] == list(range(runs))
+
+
+def test_memory_per_seed_is_a_few_floats(plan):
+    outcome = run_batch(plan, SerialExecutor(plan), runs=30)
+    cols = outcome.columns["baseline"]
+    assert outcome.completed == 30 and not outcome.interrupted
+    assert cols.nbytes() == 30 * 8 * len(cols.names())
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_unreachable_scheduler_is_a_clear_error_within_the_timeout(plan):
+    pytest.importorskip("distributed")
+    address = f"tcp://127.0.0.1:{_closed_port()}"
+    began = time.monotonic()
+    with pytest.raises(InputError) as err:
+        make_executor(plan, "dask", scheduler=address, timeout=2)
+    assert time.monotonic() - began < 15
+    d = err.value.diagnostics[0]
+    assert d.file == "--scheduler" and address in d.message and "cannot reach" in d.message
+
+
+def test_executor_option_errors(plan):
+    with pytest.raises(InputError, match="at least 1"):
+        make_executor(plan, "local", workers=0)
+    with pytest.raises(InputError, match="goes with --executor dask"):
+        make_executor(plan, "local", scheduler="tcp://127.0.0.1:8786")
+    with pytest.raises(InputError, match="unknown executor"):
+        make_executor(plan, "threads", workers=2)
