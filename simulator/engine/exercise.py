@@ -106,6 +106,7 @@ class Exercise:
 
         self._subscribers: list[Callable[[ev.Event], None]] = []
         self.version = 0
+        self._marks: dict[int, tuple[int, float]] = {}
         self._watched_version = -1
         self._next_wake = float("-inf")
         self.recent: collections.deque = collections.deque(maxlen=60)
@@ -455,34 +456,34 @@ class Exercise:
             yield env.timeout(tick if not self.ended else max(tick, 60.0))
 
     def _watch_once(self) -> None:
-        if self.now < 0:
+        now = self.env.now
+        if now < 0:
             return
-        if self.version == self._watched_version and self.now < self._next_wake:
+        if self.version == self._watched_version and now < self._next_wake:
             return  # no event since the last check and no time-based predicate due: nothing can have changed
-        holds = self.evaluate
+        holds = self._due_and_holds
         if not self.ended:
             if self._conditional_injects:
                 for inj in list(self._conditional_injects):
                     if inj.id in self.fired:
                         self._conditional_injects.remove(inj)
-                    elif holds(inj.when):
+                    elif holds(inj.when, now):
                         self._conditional_injects.remove(inj)
                         self.fire_inject(inj.id, "condition")
             if self._conditional_decisions:
                 for d in list(self._conditional_decisions):
-                    if holds(d.when):
+                    if holds(d.when, now):
                         self._conditional_decisions.remove(d)
                         self.present_decision(d.id)
             when = self.scenario.end.when
-            if when is not None and holds(when):
+            if when is not None and holds(when, now):
                 self.end("condition")
         if self._rules_pending:
-            now = self.now
             for rule in list(self._rules_pending):
                 rs = self.rule_states[rule.id]
                 if rs.fired_at and (rule.every is None or now < rs.fired_at[-1] + rule.every):
                     continue
-                if holds(rule.on):
+                if holds(rule.on, now, force=bool(rs.fired_at)):
                     rs.fired_at.append(now)
                     if rule.every is None:
                         self._rules_pending.remove(rule)
@@ -490,23 +491,39 @@ class Exercise:
         self._watched_version = self.version
         self._next_wake = self._wake()
 
+    def _due_and_holds(self, cond, now: float, force: bool = False) -> bool:
+        """Evaluate one watched condition if an event happened since its last check or its wake-up
+        time (a time predicate, a `for`, a clinical tick) has come; else it is still false."""
+        key = id(cond)
+        mark = self._marks.get(key)
+        if not force and mark is not None and mark[0] == self.version and now < mark[1]:
+            return False
+        version = self.version
+        result = self.evaluate(cond)
+        self._marks[key] = (version, self.evaluate.wake_after(cond))
+        return result
+
     def _wake(self) -> float:
         """When the watched conditions could next change by time alone."""
-        wake = self.evaluate.wake_after
-        best = float("inf")
+        marks = self._marks
+        inf = float("inf")
+        best = inf
+        conds = []
         if not self.ended:
-            for inj in self._conditional_injects:
-                best = min(best, wake(inj.when))
-            for d in self._conditional_decisions:
-                best = min(best, wake(d.when))
+            conds = [i.when for i in self._conditional_injects] + [d.when for d in self._conditional_decisions]
             if self.scenario.end.when is not None:
-                best = min(best, wake(self.scenario.end.when))
+                conds.append(self.scenario.end.when)
         for rule in self._rules_pending:
             rs = self.rule_states[rule.id]
             if rs.fired_at and rule.every is not None:
                 best = min(best, rs.fired_at[-1] + rule.every)
             else:
-                best = min(best, wake(rule.on))
+                conds.append(rule.on)
+        for cond in conds:
+            mark = marks.get(id(cond))
+            wake = mark[1] if mark is not None else -inf
+            if wake < best:
+                best = wake
         return best
 
     def _run_rule(self, rule) -> None:
