@@ -262,6 +262,8 @@ class Replayer:
         """Advance as the recorded run did after its last command, then check nothing is missing or extra."""
         ex, journal = self.ex, self.journal
         until = journal.config.get("until")
+        if until is not None and (isinstance(until, bool) or not isinstance(until, (str, int, float))):
+            raise JournalFailure(Diagnostic(self.name, 1, 1, "error", f"header config 'until' is not a time: {until!r}"))
         if journal.mode == HEADLESS and until is not None and (journal.sealed or self.live is not None):
             run_exercise(ex, until)
             advance_exact(ex, ex.now)

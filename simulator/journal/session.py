@@ -28,7 +28,7 @@ from simulator.journal.commands import advance_exact, command_data, text_data, u
 from simulator.journal.format import file_ref
 from simulator.journal.inputs import Inputs, exercise_start, load_inputs, locate_inputs
 from simulator.journal.keys import load_private_key
-from simulator.journal.replay import HEADLESS, Divergence, Journal, Replayer, build_exercise, load_journal
+from simulator.journal.replay import HEADLESS, Divergence, Replayer, build_exercise, load_journal
 from simulator.journal.writer import JournalWriter
 from simulator.model.diagnostics import Diagnostic, InputError
 
@@ -299,7 +299,3 @@ class RecordedExercise:
             self._writer.flush()
             time.sleep(self._slow)
 
-
-def open_recorded(log_path: str | os.PathLike) -> Journal:
-    """The journal of a recorded exercise, read back (for `resume` to tell headless from interactive)."""
-    return load_journal(log_path)

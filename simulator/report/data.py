@@ -232,7 +232,10 @@ def _assemble(journal: Journal, ex: Exercise, sampler: _AssetSampler, lang: str)
     charts = _charts(journal, ex, sampler, lang, names, end)
     objectives, tasks = _objectives(ex, lang)
     clocks = [
-        ClockLine(c.id, c.authority, c.basis, c.state(), c.started, c.deadline, c.met_at if c.started is not None else None)
+        ClockLine(
+            c.id, c.authority, _L(lang, f"basis.{c.id}") if has(f"report.basis.{c.id}", lang) else c.basis,
+            c.state(), c.started, c.deadline, c.met_at if c.started is not None else None,
+        )
         for c in ex.clocks.values()
     ]
     responses = _responses(journal, ex, lang)
@@ -317,9 +320,11 @@ def _event_text(rec: dict, ex: Exercise, lang: str, names: dict[str, str]) -> st
     key = f"report.event.{kind}"
     if not has(key, lang):
         return str(kind)
+    if "channel" in fields and has(f"report.channel.{fields['channel']}", lang):
+        fields["channel"] = _L(lang, f"channel.{fields['channel']}")
     try:
         return tr(key, lang, **fields)
-    except (KeyError, IndexError, ValueError):
+    except (KeyError, IndexError, ValueError, TypeError):
         return str(kind)
 
 
@@ -339,7 +344,7 @@ def _ui_text(data: dict, lang: str) -> str:
     if has(key, lang):
         try:
             return tr(key, lang, **{"ref": "", "speed": "", "text": "", **fields})
-        except (KeyError, IndexError, ValueError):
+        except (KeyError, IndexError, ValueError, TypeError):
             pass
     extra = ", ".join(f"{k}={v}" for k, v in sorted(fields.items()))
     return f"{ui} {extra}".strip()
