@@ -43,8 +43,9 @@ def broken_report():
 
 def test_every_rule_is_exercised_by_the_broken_fixture():
     found = {rule for _line, rule in _markers(BROKEN)}
-    # never-put-in-runs needs a decision that can be put but never is: test_never_put_in_runs
-    assert found == set(RULES) - {"never-put-in-runs"}
+    # never-put-in-runs needs a decision that can be put but never is: test_never_put_in_runs;
+    # rehearsal-failed an engine failure: test_engine_failure_is_a_finding
+    assert found == set(RULES) - {"never-put-in-runs", "rehearsal-failed"}
 
 
 def test_broken_fixture_reports_exactly_the_marked_problems_at_their_lines(broken_report):
@@ -167,6 +168,19 @@ def test_never_put_in_runs(tmp_path):
     rules = {(d.line, d.message.rsplit("[", 1)[1].rstrip("]")) for d in report.diagnostics}
     assert (line, "never-put-in-runs") in rules
     assert (line, "never-put") not in rules
+
+
+def test_engine_failure_is_a_finding(monkeypatch):
+    import simulator.lint.dynamic as dynamic
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(dynamic, "rehearse", broken)
+    diags = lint_paths([MINI]).diagnostics
+    failed = [d for d in diags if d.message.endswith("[rehearsal-failed]")]
+    assert len(failed) == 1 and failed[0].severity == "error" and "RuntimeError: boom" in failed[0].message
+    assert failed[0].line == 3  # the scenario id
 
 
 # ---------------------------------------------------------------- the static analysis itself

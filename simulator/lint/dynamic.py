@@ -18,6 +18,7 @@ from simulator.engine.headless import run_exercise
 from simulator.lint.feasibility import Feasibility
 from simulator.lint.findings import Finding
 from simulator.lint.rules import LintOptions, overload_message, overloads
+from simulator.model.diagnostics import one_line
 from simulator.model.network import NetworkBody
 from simulator.model.policy import PolicyBody, builtin_policy
 from simulator.model.scenario import ScenarioBody
@@ -72,7 +73,11 @@ def policies(sc: ScenarioBody, options: LintOptions) -> list[tuple[str, PolicyBo
 def dynamic_findings(sc: ScenarioBody, net: NetworkBody, feas: Feasibility, options: LintOptions, static_overload_roles: set[str]) -> list[Finding]:
     if options.seeds <= 0:
         return []
-    seen = rehearse(sc, net, options)
+    try:
+        seen = rehearse(sc, net, options)
+    except Exception as exc:  # an engine failure on a valid scenario must not end the lint in a traceback
+        detail = one_line(f"{type(exc).__name__}: {exc}")
+        return [Finding("rehearsal-failed", ("id",), f"the engine failed while rehearsing this scenario ({detail}): use --static, and report it")]
     names = ", ".join(options.policies) + (", each decision option" if options.branches and sc.decisions else "")
     runs = f"{seen.runs} seeded runs ({names}; {options.seeds} seeds each)"
     out: list[Finding] = []

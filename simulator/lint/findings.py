@@ -16,6 +16,7 @@ RULES: dict[str, Severity] = {
     "facilitator-only": "warning",
     "never-fired-in-runs": "warning",
     "never-put-in-runs": "warning",
+    "rehearsal-failed": "error",
     "task-never-met": "error",
     "task-always-met": "warning",
     "objective-unexercised": "warning",
