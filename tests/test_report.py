@@ -219,3 +219,19 @@ def test_report_finds_a_moved_scenario_or_says_how(run_cli, journal, tmp_path):
 def test_unwritable_output_is_bad_input(run_cli, journal, tmp_path):
     code, _out, err = run_cli("log", "report", str(journal), "-o", str(tmp_path / "no" / "such" / "r.html"))
     assert code == 2 and "does not exist" in err
+
+
+def test_headless_signed_run_report(run_cli, tmp_path):
+    from simulator.journal import generate_keypair, key_fingerprint, load_private_key
+
+    private, _public = generate_keypair(tmp_path / "keys")
+    log = tmp_path / "run.jsonl"
+    code, _out, err = run_cli("run", str(MINI), "--policy", "textbook", "--until", "recovery", "--log", str(log), "--sign-key", str(private))
+    assert code == 0, err
+    data = build_report(log, "en")
+    html = render_html(data)
+    assert key_fingerprint(load_private_key(private).public_key()) in html
+    assert "headless" in html and "textbook" in html
+    assert any(r.who.startswith("policy:") for r in data.rows)
+    assert parse(html).tags["svg"] == 3
+    assert all(r.first_action is not None for r in data.responses if r.kind == "inject" and r.fired < 60)

@@ -226,3 +226,17 @@ def test_a_journal_that_does_not_replay_is_not_resumed(run_cli, tmp_path):
     code, _out, err = run_cli("resume", str(log), "--headless")
     assert code == 1 and f":{line}:1: error:" in err
     assert log.read_bytes() == before  # nothing appended to a journal that does not replay
+
+
+def test_resume_with_a_wrong_key_is_bad_input_and_touches_nothing(run_cli, tmp_path):
+    from simulator.journal import generate_keypair
+
+    log = tmp_path / "cell.jsonl"
+    rec = RecordedExercise.start(MINI, 4, "fr", log)
+    rec.advance(30)
+    rec.close()
+    before = log.read_bytes()
+    _private, public = generate_keypair(tmp_path / "keys")
+    code, out, err = run_cli("resume", str(log), "--headless", "--sign-key", str(public))
+    assert code == 2 and out == "" and "public key" in err and len(err.strip().splitlines()) == 1
+    assert log.read_bytes() == before

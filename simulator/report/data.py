@@ -112,8 +112,8 @@ class ReportData:
     questions: list[str] = field(default_factory=list)
     end: float = 0.0
 
-    def L(self, key: str, **fields: Any) -> str:
-        return tr("report." + key, self.lang, **fields)
+    def L(self, name: str, /, **fields: Any) -> str:
+        return tr("report." + name, self.lang, **fields)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,8 +183,8 @@ def build_report(
     return _assemble(journal, ex, sampler, lang)
 
 
-def _L(lang: str, key: str, **fields: Any) -> str:
-    return tr("report." + key, lang, **fields)
+def _L(lang: str, name: str, /, **fields: Any) -> str:
+    return tr("report." + name, lang, **fields)
 
 
 def _assemble(journal: Journal, ex: Exercise, sampler: _AssetSampler, lang: str) -> ReportData:
@@ -217,7 +217,7 @@ def _assemble(journal: Journal, ex: Exercise, sampler: _AssetSampler, lang: str)
     else:
         status = _L(lang, "integrity.unsealed", records=v.records)
     if v.signed:
-        signature = _L(lang, "integrity.signed", key=v.key_fingerprint or "?")
+        signature = _L(lang, "integrity.signed", fingerprint=v.key_fingerprint or "?")
     else:
         signature = _L(lang, "integrity.unsigned")
     integrity = [
@@ -483,7 +483,7 @@ def _objectives(ex: Exercise, lang: str) -> tuple[list[tuple[str, str, str | Non
             r = ratings.get(task.id, {})
             tasks.append(
                 TaskRating(
-                    obj.id, obj.text.get(lang), task.id, task.text.get(lang) if task.text else task.id,
+                    obj.id, obj.text.get(lang), task.id, task.text.get(lang) if task.text else "",
                     r.get("rating"), task.check is not None,
                 )
             )
@@ -545,8 +545,8 @@ def _plan(ex: Exercise, tasks: list[TaskRating], clocks: list[ClockLine], lang: 
         if task.rating in ("M", "U"):
             items.append(
                 PlanItem(
-                    issue=_L(lang, "plan.task-issue", task=task.text, objective=task.objective_text, rating=task.rating),
-                    action=_L(lang, "plan.task-action-auto" if task.automatic else "plan.task-action-evaluator", task=task.text),
+                    issue=_L(lang, "plan.task-issue", task=task.text or task.task, objective=task.objective_text, rating=task.rating),
+                    action=_L(lang, "plan.task-action-auto" if task.automatic else "plan.task-action-evaluator", task=task.text or task.task),
                     element=_L(lang, "element.training" if task.automatic else "element.organisation"),
                     owner=_L(lang, "plan.owner", role=roles_for.get(task.objective, "direction")),
                     due=due,
@@ -554,11 +554,11 @@ def _plan(ex: Exercise, tasks: list[TaskRating], clocks: list[ClockLine], lang: 
             )
     deadlines = {c.id: c.deadline_param for c in CLOCKS}
     for c in clocks:
-        if c.state in ("missed", "running"):
+        if c.state == "missed":  # a clock still running at the end has not been missed
             limit = format_duration(int(ex.params.get(deadlines.get(c.id, ""), 0)))
             items.append(
                 PlanItem(
-                    issue=_L(lang, "plan.clock-missed" if c.state == "missed" else "plan.clock-open", clock=c.id, authority=c.authority),
+                    issue=_L(lang, "plan.clock-missed", clock=c.id, authority=c.authority),
                     action=_L(lang, "plan.clock-action", authority=c.authority, limit=limit),
                     element=_L(lang, "element.planning"),
                     owner=_L(lang, "plan.owner", role=CLOCK_OWNER.get(c.authority, "direction")),

@@ -58,6 +58,10 @@ def _delay(start: float, end: float | None) -> str:
     return format_duration(int(round(end - start))) if end is not None else "—"
 
 
+def _task_label(task) -> str:
+    return f"{task.task} — {task.text}" if task.text else task.task
+
+
 def _rating(data: ReportData, rating: str | None) -> str:
     return rating if rating else data.L("not-rated")
 
@@ -148,7 +152,7 @@ def render_html(data: ReportData) -> str:
     )
     rows = []
     for task in data.tasks:
-        rows.append([task.objective, f"{task.task} — {task.text}", _rating(data, task.rating), L("rated.auto" if task.automatic else "rated.evaluator")])
+        rows.append([task.objective, _task_label(task), _rating(data, task.rating), L("rated.auto" if task.automatic else "rated.evaluator")])
     parts.append(_table([L("col.objective"), L("col.task"), L("col.rating"), L("col.rated-by")], rows, ["", "", "rating", ""]))
     parts.append("</section>")
 
@@ -238,7 +242,7 @@ def render_markdown(data: ReportData) -> str:
     out += [
         _md_table(
             [L("col.objective"), L("col.task"), L("col.rating"), L("col.rated-by")],
-            [[t.objective, f"{t.task} — {t.text}", _rating(data, t.rating), L("rated.auto" if t.automatic else "rated.evaluator")] for t in data.tasks],
+            [[t.objective, _task_label(t), _rating(data, t.rating), L("rated.auto" if t.automatic else "rated.evaluator")] for t in data.tasks],
         ),
         "",
     ]
