@@ -10,33 +10,43 @@ arrivals = treated + waiting + diverted + transferred.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from simulator.engine.calendar import Calendar, arrival_profiles
 from simulator.hospital.graph import DEGRADED, DOWN
 from simulator.model.network import ClinicalFunction
 
 
-@dataclass
 class FunctionFlow:
-    spec: ClinicalFunction
-    weights: tuple[float, ...]
-    arrivals: float = 0.0
-    treated: float = 0.0
-    waiting: float = 0.0
-    diverted: float = 0.0
-    transferred: float = 0.0
-    cancelled: float = 0.0
-    avoided: float = 0.0
-    demand: float = 0.0
-    paper_at: float | None = None  # time paper procedures run (activation done)
-    paper_requested: float | None = None
-    down_since: float | None = None
-    cancel_elective: bool = False
-    factor: float = 1.0
-    turnaround_weighted: float = 0.0  # sum of turnaround x treated
-    week1_admitted: float = 0.0
-    week1_demand: float = 0.0
+    """Counts of one clinical function (fluid: fractions of patients are fine)."""
+
+    __slots__ = (
+        "spec", "weights", "arrivals", "treated", "waiting", "diverted", "transferred", "cancelled", "avoided",
+        "demand", "paper_at", "paper_requested", "down_since", "cancel_elective", "factor", "turnaround_weighted",
+        "week1_admitted", "week1_demand", "per_minute", "cap_per_minute", "elective", "divertable",
+        "soft_loss", "paper_factor", "paper_turnaround", "turnaround", "hourly_demand",
+    )
+
+    def __init__(self, spec: ClinicalFunction, weights: tuple[float, ...]):
+        self.spec = spec
+        self.weights = weights
+        self.arrivals = self.treated = self.waiting = self.diverted = 0.0
+        self.transferred = self.cancelled = self.avoided = self.demand = 0.0
+        self.paper_at: float | None = None  # time paper procedures run (activation done)
+        self.paper_requested: float | None = None
+        self.down_since: float | None = None
+        self.cancel_elective = False
+        self.factor = 1.0
+        self.turnaround_weighted = 0.0  # sum of turnaround x treated
+        self.week1_admitted = self.week1_demand = 0.0
+        # constants of the spec, read on every tick
+        self.per_minute = spec.arrivals_per_day / 1440.0
+        self.cap_per_minute = spec.capacity_per_hour / 60.0
+        self.elective = spec.elective
+        self.divertable = spec.diversion_possible
+        self.soft_loss = spec.soft_loss_factor
+        self.paper_factor = spec.degraded_mode.capacity_factor
+        self.paper_turnaround = spec.degraded_mode.turnaround_factor
+        self.turnaround = spec.turnaround_minutes
+        self.hourly_demand = spec.arrivals_per_day / 24.0
 
     def capacity_pct(self) -> float:
         return 100.0 * self.factor
@@ -53,6 +63,13 @@ class ClinicalFlow:
             f.id: FunctionFlow(f, profiles.get(f.pattern.value, profiles["flat"])) for f in functions
         }
         self.order = tuple(self.flows)
+        self._items = tuple(self.flows.items())
+        self._spont_after = params["spontaneous_degraded_after_minutes"]
+        self._spont_factor = params["spontaneous_degraded_factor"]
+        self._avoidance = params["avoidance_fraction"]
+        self._auto_hours = params["auto_divert_waiting_hours"]
+        self._auto_share = params["auto_divert_fraction"]
+        self._bonus = params["backlog_capacity_bonus"]
         self.diverting = False
         self.divert_fraction = 0.0
         self.public = False  # the attack is known outside: some patients go elsewhere
@@ -62,77 +79,74 @@ class ClinicalFlow:
         self.lab_id = _pick(functions, "laboratory", lambda f: f.unit == "tests")
 
     def factor_of(self, fl: FunctionFlow, level: int, t: float) -> float:
-        spec = fl.spec
-        dm = spec.degraded_mode
         paper = fl.paper_at is not None and fl.paper_at <= t
         if level == 0:
             f = 1.0
         elif level == DEGRADED:
-            f = max(spec.soft_loss_factor, dm.capacity_factor) if paper else spec.soft_loss_factor
+            f = (fl.paper_factor if fl.paper_factor > fl.soft_loss else fl.soft_loss) if paper else fl.soft_loss
+        elif paper:
+            f = fl.paper_factor
+        elif fl.down_since is not None and t - fl.down_since >= self._spont_after:
+            f = fl.paper_factor * self._spont_factor
         else:
-            if paper:
-                f = dm.capacity_factor
-            elif fl.down_since is not None and t - fl.down_since >= self.params["spontaneous_degraded_after_minutes"]:
-                f = dm.capacity_factor * self.params["spontaneous_degraded_factor"]
-            else:
-                f = 0.0
-        if self.emergency_boost and spec.diversion_possible and f < 1.0:
+            f = 0.0
+        if self.emergency_boost and fl.divertable and f < 1.0:
             f = min(1.0, f * (1.0 + self.emergency_boost))
         return f
 
     def tick(self, t: float, dt: float, levels: dict[str, int]) -> None:
         """Advance every function from t to t+dt (levels: the functions' availability, 0 up)."""
         how = self.calendar.hour_of_week(t)
-        p = self.params
         week1 = t < 10080.0
-        for fid in self.order:
-            fl = self.flows[fid]
-            spec = fl.spec
+        avoid_share = self._avoidance * self.avoidance_factor if self.public else 0.0
+        divert_share = self.divert_fraction if self.diverting else 0.0
+        auto_hours, auto_share, bonus = self._auto_hours, self._auto_share, self._bonus
+        for fid, fl in self._items:
             level = levels.get(fid, 0)
             if level == DOWN:
                 if fl.down_since is None:
                     fl.down_since = t
-            else:
+            elif fl.down_since is not None:
                 fl.down_since = None
-            f = self.factor_of(fl, level, t)
+            f = 1.0 if (level == 0 and not self.emergency_boost) else self.factor_of(fl, level, t)
             fl.factor = f
-            demand = spec.arrivals_per_day * fl.weights[how] * dt / 1440.0
+            demand = fl.per_minute * fl.weights[how] * dt
             fl.demand += demand
-            if spec.elective:
+            diverted = 0.0
+            if fl.elective:
                 cancelled = demand * (1.0 - f)
                 fl.cancelled += cancelled
                 arriving = demand - cancelled
-                diverted = 0.0
             else:
-                avoided = 0.0
-                if self.public and spec.diversion_possible and level:
-                    avoided = demand * p["avoidance_fraction"] * self.avoidance_factor
+                arriving = demand
+                if level and avoid_share and fl.divertable:
+                    avoided = demand * avoid_share
                     fl.avoided += avoided
-                arriving = demand - avoided
-                diverted = 0.0
-                if spec.diversion_possible:
-                    if self.diverting:
-                        diverted = arriving * self.divert_fraction
-                    elif f < 1.0:
-                        hourly = spec.arrivals_per_day / 24.0
-                        if fl.waiting > p["auto_divert_waiting_hours"] * hourly:
-                            diverted = arriving * p["auto_divert_fraction"]
-                fl.diverted += diverted
+                    arriving -= avoided
+                if fl.divertable:
+                    if divert_share:
+                        diverted = arriving * divert_share
+                    elif f < 1.0 and fl.waiting > auto_hours * fl.hourly_demand:
+                        diverted = arriving * auto_share
+                    fl.diverted += diverted
             fl.arrivals += arriving
             admitted = arriving - diverted
-            fl.waiting += admitted
-            cap = spec.capacity_per_hour * f * dt / 60.0
-            if f >= 1.0 and fl.waiting > cap:
-                cap *= 1.0 + p["backlog_capacity_bonus"]
-            treated = fl.waiting if fl.waiting < cap else cap
-            fl.waiting -= treated
+            waiting = fl.waiting + admitted
+            cap = fl.cap_per_minute * f * dt
+            if f >= 1.0 and waiting > cap:
+                cap *= 1.0 + bonus
+            treated = waiting if waiting < cap else cap
+            waiting -= treated
+            fl.waiting = waiting
             fl.treated += treated
             if treated:
-                paper = fl.paper_at is not None and fl.paper_at <= t and level
-                ta = spec.turnaround_minutes * (spec.degraded_mode.turnaround_factor if paper else 1.0)
-                hourly_cap = spec.capacity_per_hour * f
-                queue = (fl.waiting / hourly_cap * 60.0) if hourly_cap > 0 else 0.0
-                fl.turnaround_weighted += (ta + queue) * treated
+                ta = fl.turnaround
+                if level and fl.paper_at is not None and fl.paper_at <= t:
+                    ta *= fl.paper_turnaround
+                hourly_cap = fl.cap_per_minute * 60.0 * f
+                if hourly_cap > 0:
+                    ta += waiting / hourly_cap * 60.0
+                fl.turnaround_weighted += ta * treated
             if week1:
                 fl.week1_demand += demand
                 fl.week1_admitted += admitted
