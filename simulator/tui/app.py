@@ -165,14 +165,23 @@ class CyberDrillApp(App[Path | None]):
         self._replace(DebriefScreen(self.lang, bridge.debrief(), title))
 
     def export_debrief(self, fmt: str) -> Path | None:
-        from simulator.tui.export import export
+        """The after-action report (`simulator.report`, from the sealed journal) next to the journal."""
+        from simulator.cli.output import write_atomic
+        from simulator.report.data import build_report
+        from simulator.report.render import render_html, render_markdown
 
         bridge = self.bridge
         if bridge is None:
             return None
         log = Path(bridge.rec.log_path)
+        try:
+            data = build_report(log, self.lang)
+        except InputError as exc:
+            self.notify(exc.diagnostics[0].format(), severity="error", timeout=10)
+            return None
         out = log.with_suffix(".md" if fmt == "md" else ".html")
-        return export(bridge.debrief(), bridge.ex.scenario.title.get(self.lang), self.lang, fmt, out)
+        write_atomic(out, render_markdown(data) if fmt == "md" else render_html(data))
+        return out
 
     def _close_bridge(self) -> None:
         if self.bridge is not None:

@@ -14,10 +14,17 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from simulator.tui.bridge import Debrief
-from simulator.tui.export import _kpi_value
 from simulator.tui.glyphs import CLOCK_STATES, glyph
 from simulator.tui.text import localise_bindings, offset, tr
 from simulator.tui.widgets.tasks import task_lines
+
+
+def _kpi_value(value: object) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v}" for k, v in value.items()) or "–"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    return str(value)
 
 
 class DebriefScreen(Screen):
