@@ -20,7 +20,7 @@ def condition(cond: Any, names: Names, nested: bool = False) -> str:
         text = joiner.join(condition(p, names, nested=True) for p in parts)
         return f"({text})" if nested and len(parts) > 1 else text
     if isinstance(cond, c.NotOf):
-        return tr("cond.not", lang, cond=condition(cond.not_, names, nested=True))
+        return tr("cond.not", lang, cond=condition(cond.not_, names))
     text = _predicate(cond, names)
     duration = getattr(cond, "for_", None)
     if duration:
