@@ -1,0 +1,119 @@
+"""Engine benchmark: flagship events per second against a bare SimPy loop, and full 72 h runs per second.
+
+    python bench/engine.py [--runs 40] [--policy textbook] [--profile 15]
+
+Both loops run in this process, one after the other, on one core:
+- the bare loop is SimPy with nothing on top: `processes` generator processes
+  each waiting random exponential timeouts, stepped with the same
+  `while env.peek() <= until: env.step()` the engine's `advance` uses, for as
+  many events as the flagship runs process;
+- the engine is the flagship scenario played headless with a policy, from a
+  plan loaded once (what a batch worker does), to the end of its 72 h window.
+Targets: engine events/s >= 0.5 x bare SimPy; >= 20 full runs/s per core.
+`--profile N` prints the N functions with the most own time (for the engine's owners).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import platform
+import pstats
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import simpy  # noqa: E402
+
+from simulator.batch.plan import build_plan  # noqa: E402
+from simulator.batch.worker import play  # noqa: E402
+
+FLAGSHIP = ROOT / "scenarios" / "ransomware-weekend-night.yaml"
+TARGET_RATIO = 0.5
+TARGET_RUNS_PER_CORE = 20.0
+
+
+def bare_simpy(events: int, processes: int = 64, seed: int = 1) -> float:
+    """Seconds for a bare SimPy loop to process `events` events."""
+    rng = random.Random(seed)
+    env = simpy.Environment()
+
+    def proc():
+        while True:
+            yield env.timeout(rng.expovariate(1.0))
+
+    for _ in range(processes):
+        env.process(proc())
+    peek, step = env.peek, env.step
+    done = 0
+    began = time.perf_counter()
+    until = 0.0
+    while done < events:
+        until += 10.0
+        while peek() <= until and done < events:
+            step()
+            done += 1
+    return time.perf_counter() - began
+
+
+def flagship(runs: int, policy: str, until: str) -> tuple[float, int, float]:
+    """(seconds, events, seconds of the first run) for `runs` flagship runs after one warm-up run."""
+    plan = build_plan(FLAGSHIP, policy=policy, until=until)
+    network = plan.networks[0][1]
+    t0 = time.perf_counter()
+    play(plan, network, 10_000)  # warm-up: builds and caches the hospital graph
+    first = time.perf_counter() - t0
+    events = 0
+    began = time.perf_counter()
+    for seed in range(runs):
+        events += play(plan, network, seed)["events"]
+    return time.perf_counter() - began, events, first
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=40, help="flagship runs timed (after one warm-up run)")
+    ap.add_argument("--policy", default="textbook")
+    ap.add_argument("--until", default="end")
+    ap.add_argument("--profile", type=int, default=0, metavar="N", help="print the N hottest engine functions")
+    args = ap.parse_args(argv)
+
+    seconds, events, first = flagship(args.runs, args.policy, args.until)
+    bare = bare_simpy(events)
+    engine_eps = events / seconds
+    bare_eps = events / bare
+    runs_per_s = args.runs / seconds
+    ratio = engine_eps / bare_eps
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"python {platform.python_version()}, simpy {simpy.__version__}, {os.cpu_count()} CPU(s), load average {load:.2f}")
+    print(f"flagship ({args.policy}, until {args.until}): {args.runs} runs, {events / args.runs:.0f} events per run, first run {first * 1000:.0f} ms (graph build)")
+    print(f"  engine     {engine_eps:12,.0f} events/s")
+    print(f"  bare SimPy {bare_eps:12,.0f} events/s")
+    print(f"  ratio      {ratio:12.3f}   (target >= {TARGET_RATIO})  {'OK' if ratio >= TARGET_RATIO else 'BELOW TARGET'}")
+    print(f"  full runs  {runs_per_s:12.1f} runs/s on one core (target >= {TARGET_RUNS_PER_CORE:g})  {'OK' if runs_per_s >= TARGET_RUNS_PER_CORE else 'BELOW TARGET'}")
+    print(f"  per run    {1000 * seconds / args.runs:12.1f} ms")
+    if args.profile:
+        plan = build_plan(FLAGSHIP, policy=args.policy, until=args.until)
+        network = plan.networks[0][1]
+        play(plan, network, 10_000)
+        prof = cProfile.Profile()
+        prof.enable()
+        for seed in range(min(args.runs, 10)):
+            play(plan, network, seed)
+        prof.disable()
+        out = io.StringIO()
+        pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(args.profile)
+        text = out.getvalue().replace(str(ROOT) + os.sep, "")
+        print(text[text.index("ncalls"):] if "ncalls" in text else text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
