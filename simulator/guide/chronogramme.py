@@ -85,7 +85,7 @@ def rows(sc: ScenarioBody, names: Names) -> list[Row]:
             bank.append(Row(time=None, trigger=tr("trigger.facilitator", lang, inject=inj.id), **base))
     for d in sc.decisions:
         order += 1
-        options = " / ".join(f"{loc(o.label, lang) or o.id} ({o.id})" for o in d.options)
+        options = " / ".join(f"{loc(o.label, lang)} ({o.id})" if o.label is not None else o.id for o in d.options)
         stimulus = tr("decision.stimulus", lang, prompt=loc(d.prompt, lang), options=options)
         default = next((o for o in d.options if o.id == d.default), None)
         expected = (tr("decision.expected", lang, deadline=format_duration(d.deadline), default=(loc(default.label, lang) if default else "") or d.default),)
