@@ -240,3 +240,21 @@ def test_resume_with_a_wrong_key_is_bad_input_and_touches_nothing(run_cli, tmp_p
     code, out, err = run_cli("resume", str(log), "--headless", "--sign-key", str(public))
     assert code == 2 and out == "" and "public key" in err and len(err.strip().splitlines()) == 1
     assert log.read_bytes() == before
+
+
+def test_interactive_journal_reopens_in_the_terminal_ui(run_cli, tmp_path, monkeypatch):
+    import simulator.cli.resume as resume_cli
+
+    log = tmp_path / "cell.jsonl"
+    rec = RecordedExercise.start(MINI, 4, "fr", log)
+    rec.advance(30)
+    rec.close()
+    calls = []
+    monkeypatch.setattr(resume_cli, "_tui_entry", lambda: lambda path, sign_key=None: calls.append((path, sign_key)))
+    code, _out, err = run_cli("resume", str(log))
+    assert code == 0, err
+    assert calls == [(str(log), None)]
+    monkeypatch.setattr(resume_cli, "_tui_entry", lambda: None)
+    code, out, err = run_cli("resume", str(log))
+    assert code == 0 and "not available: resuming headless" in err and "sealed" in out
+    assert verify_journal(log).ok
