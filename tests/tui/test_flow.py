@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,20 @@ def commands(path: Path) -> list[dict]:
             if record["type"] == "command":
                 out.append(record["data"])
     return out
+
+
+def watch_threads(ex) -> set[str]:
+    """Names of the threads the engine's advance and submit run on."""
+    seen: set[str] = set()
+    for name in ("advance", "submit"):
+        original = getattr(ex, name)
+
+        def spy(*args, _original=original, **kwargs):
+            seen.add(threading.current_thread().name)
+            return _original(*args, **kwargs)
+
+        setattr(ex, name, spy)
+    return seen
 
 
 async def step_until(pilot, app, condition, limit: int = 80) -> None:
@@ -73,6 +88,7 @@ async def full_flow(journal_dir: Path, fake_clock) -> None:
         assert isinstance(app.screen, ExerciseScreen)
         bridge = app.bridge
         ex = bridge.ex
+        threads = watch_threads(ex)
         log = Path(bridge.rec.log_path)
         assert log.parent == journal_dir and log.exists()
         assert ex.now == 0.0 and not bridge.running
@@ -138,6 +154,7 @@ async def full_flow(journal_dir: Path, fake_clock) -> None:
         assert contingency in ex.fired
         assert any(c.get("kind") == "inject" and c.get("inject") == contingency for c in commands(log))
         reached = ex.now
+        assert threads and threads == {threading.main_thread().name}  # the engine never runs on a worker thread
         await pilot.press("ctrl+q")
     assert verify_journal(log).sealed is False  # interrupted, resumable
 

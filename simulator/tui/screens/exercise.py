@@ -97,6 +97,7 @@ class ExerciseScreen(Screen):
         self.ticks = 0
         self.repaints = 0
         self.show_truth = role == "facilitator"
+        self._was_ended = False
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -154,6 +155,9 @@ class ExerciseScreen(Screen):
         if sit is None:
             return
         self.repaints += 1
+        if sit.ended != self._was_ended:
+            self._was_ended = sit.ended
+            self.refresh_bindings()  # 'end' opens the debrief for every role once the exercise is over
         with self.app.batch_update():  # one repaint for every panel that changed
             self.query_one(ClockBar).show(sit, self.lang, self.role)
             self.query_one(InboxPanel).show(sit, self.lang)
@@ -185,6 +189,9 @@ class ExerciseScreen(Screen):
         self.bridge.slower()
 
     def action_step(self) -> None:
+        if self.bridge.held_by_decision():
+            self.notify(tr("clock.held", self.lang), severity="warning", timeout=3)
+            return
         self.bridge.step()
 
     def action_zoom(self) -> None:
