@@ -238,3 +238,44 @@ def test_missing_file_and_folder(run_cli, tmp_path):
     assert code == 2 and "No such file" in err
     code, _out, err = run_cli("log", "replay", str(tmp_path))
     assert code == 2 and "folder" in err
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+POOL = [
+    "declare-crisis", "isolate zone:servers", "isolate zone:clinical", "reconnect zone:servers", "notify cert-sante",
+    "notify cnil", "notify anssi", "notify police", "cut-internet", "disable-remote-access", "degraded-mode all",
+    "degraded-mode emergency", "decide cut-internet cut", "decide cut-internet wait", "decide ransom pay",
+    "request-support cert-sante", "eradicate", "restore asset:dc1", "rebuild asset:dc1", "inject toilets",
+    "rate alert crisis-cell M", "note 'a note'", "transfer emergency 3", "nonsense here", "isolate zone:nowhere",
+]
+
+steps = st.lists(
+    st.tuples(
+        st.floats(min_value=0.0, max_value=300.0, allow_nan=False, allow_infinity=False),  # time to advance first
+        st.sampled_from(POOL),
+        st.sampled_from(["players", "it", "direction", "evaluator"]),
+        st.booleans(),  # a UI input too
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=20, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(min_value=0, max_value=10_000), plan=steps)
+def test_any_command_stream_replays_identically(tmp_path_factory, seed, plan):
+    """Whatever the cell types, whenever: the journal replays event for event (floats included)."""
+    path = tmp_path_factory.mktemp("prop") / "j.jsonl"
+    rec = RecordedExercise.start(MINI, seed, "fr", path)
+    rec.advance(0)
+    for delta, text, by, ui in plan:
+        rec.advance(rec.exercise.now + delta / 7.0 if delta else rec.exercise.now)
+        rec.submit(text, by_role=by)
+        if ui:
+            rec.record_ui("speed", speed=delta)
+    rec.advance(rec.exercise.now + 500.123)
+    rec.finish()
+    report, _ex = replay_journal(path)
+    assert report.identical, report.failure
