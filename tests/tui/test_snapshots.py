@@ -51,7 +51,7 @@ class TestDebrief:
         app = _app(tmp_path, lang, role="facilitator", scenario=MINI)
 
         async def to_debrief(pilot):
-            await pilot.press("enter", "n", "n", "n", "n", "e", "enter")
+            await pilot.press("enter", "n", "n", "n", "e", "enter")
             await pilot.pause()
             screen = pilot.app.screen
             screen.debrief = dataclasses.replace(screen.debrief, log_path="journals/mini-ransomware.jsonl", head_hash="0" * 64)
