@@ -271,7 +271,8 @@ def test_any_command_stream_replays_identically(tmp_path_factory, seed, plan):
     rec = RecordedExercise.start(MINI, seed, "fr", path)
     rec.advance(0)
     for delta, text, by, ui in plan:
-        rec.advance(rec.exercise.now + delta / 7.0 if delta else rec.exercise.now)
+        for _tick in range(3):  # the UI advances in timer ticks, not command to command
+            rec.advance(rec.exercise.now + delta / 7.0)
         rec.submit(text, by_role=by)
         if ui:
             rec.record_ui("speed", speed=delta)
@@ -279,3 +280,25 @@ def test_any_command_stream_replays_identically(tmp_path_factory, seed, plan):
     rec.finish()
     report, _ex = replay_journal(path)
     assert report.identical, report.failure
+
+
+def test_the_clock_reads_exactly_the_time_advanced_to(tmp_path):
+    """`now + (until - now)` can miss `until` by one ulp (here from the last staff shift before
+    T+0, at T-7h); a recorded time must be the time advanced to, bit for bit."""
+    from simulator.engine.headless import load_exercise
+
+    b = -163.9972753559833
+    assert -420.0 + (b - -420.0) != b  # the float trap itself
+    bare = load_exercise(MINI, 1)
+    bare.advance(b)
+    assert bare.now != b  # the engine alone lands one ulp off
+    rec = RecordedExercise.start(MINI, 1, "fr", tmp_path / "ulp.jsonl")
+    rec.advance(b)
+    assert rec.exercise.now == b
+    rec.record_ui("pause")
+    rec.submit("declare-crisis")  # refused before T+0, and recorded at exactly b
+    rec.advance(100)
+    rec.finish()
+    recorded = [json.loads(x) for x in lines(tmp_path / "ulp.jsonl")]
+    assert [r["t"] for r in recorded if r["type"] == "command"] == [b, b]
+    assert replay_journal(tmp_path / "ulp.jsonl")[0].identical
