@@ -131,6 +131,7 @@ class Exercise:
             c.id: ClockState(c.id, c.authority, c.nth, c.basis) for c in CLOCKS
         }
         self.destroyed_backups: dict[str, float] = {}
+        self.stopped_by_attacker: set[str] = set()
         self.encrypted_ever: set[str] = set()
         self.records_exfiltrated = 0
         self.eradicated = False
@@ -158,6 +159,9 @@ class Exercise:
             scenario.end.recovery_services
             or [s for s, spec in self.model.services.items() if spec.restore_priority <= self.params["recovery_priority_max"]]
         )
+        self._recovery_set = frozenset(self.recovery_services)
+        self._recovery_down: set[str] = set()
+        self._recovery_impacted = False
 
         self.evaluate = Evaluator(self)
         self.response = Response(self)
@@ -542,7 +546,11 @@ class Exercise:
             text = text.replace("@detected-zone", "zone:" + self.model.asset_zone[a]).replace("@detected-asset", "asset:" + a)
             return [text]
         if "@encrypted" in text:
-            assets = [a for a in self.model.assets if self.state.status(a).encrypted or a in self.destroyed_backups]
+            busy = {j.asset for j in self.jobs if j.finished_at is None and j.asset}
+            assets = [
+                a for a in self.model.assets
+                if (self.state.status(a).encrypted or a in self.destroyed_backups) and a not in busy
+            ]
             assets.sort(key=lambda a: (self.model.assets[a].tier, self.asset_order[a]))
             return [text.replace("asset:@encrypted", "@encrypted").replace("@encrypted", "asset:" + a) for a in assets]
         if "@isolated" in text:
@@ -551,6 +559,9 @@ class Exercise:
             loose = [a for a in self.model.assets if a not in members and self.state.status(a).isolated]
             targets = [f"zone:{z}" for z in zones] + [f"asset:{a}" for a in loose]
             return [text.replace("zone:@isolated", "@isolated").replace("asset:@isolated", "@isolated").replace("@isolated", t) for t in targets]
+        if "@stopped" in text:
+            targets = [a for a in self.model.assets if a in self.stopped_by_attacker and self.state.status(a).offline]
+            return [text.replace("asset:@stopped", "@stopped").replace("@stopped", "asset:" + a) for a in targets]
         if "@down-functions" in text:
             return [
                 text.replace("function:@down-functions", "@down-functions").replace("@down-functions", "function:" + f)
@@ -567,8 +578,18 @@ class Exercise:
             return
         now = self.now
         kinds = self.model.dep_graph.nodes
+        recovery = self._recovery_set
         for node, level in changes.items():
             self.level_since[node] = now
+            if node in recovery:
+                if level == "up":
+                    self._recovery_down.discard(node)
+                    if not self._recovery_down:
+                        self.at(now, self.check_recovery)  # once this batch of changes is recorded
+                else:
+                    self._recovery_down.add(node)
+                    self._recovery_impacted = True
+                    self.recovered_at = None
             if level == "down":
                 self._down_since.setdefault(node, now)
             elif node in self._down_since:
@@ -607,6 +628,7 @@ class Exercise:
             self._maybe_breach()
 
     def stop_asset(self, asset: str) -> None:
+        self.stopped_by_attacker.add(asset)
         self.apply(self.state.set_offline(asset, True))
         self.asset_changed(asset, "service-stop")
         self.at(max(self.now, 0.0) + self.params["symptom_notice_minutes"], lambda: self.aware("symptoms"))
@@ -719,14 +741,17 @@ class Exercise:
         self.emit(ev.StaffChanged(self.now, self.staff.apply(self.now), reason))
 
     def check_recovery(self) -> None:
-        if self.recovered_at is not None or "encryption" not in self.facts:
+        """Recovered: every recovery service is up again after at least one went down."""
+        if self.recovered_at is not None or not self._recovery_impacted or self._recovery_down:
             return
-        level = self.state._level
-        if all(level.get(s, 0) == 0 for s in self.recovery_services):
-            self.recovered_at = self.now
-            self.emit(ev.Recovered(self.now, self.recovery_services))
-            if self.halt_on_recovery:
-                self._halt = True
+        self.recovered_at = self.now
+        self.emit(ev.Recovered(self.now, self.recovery_services))
+        if self.halt_on_recovery:
+            self._halt = True
+
+    def recovery_pending(self) -> bool:
+        """Whether `--until recovery` must go on: services hit and not all back yet."""
+        return bool(self._recovery_down) or (self._recovery_impacted and self.recovered_at is None)
 
     def end(self, reason: str) -> None:
         if self.ended:

@@ -105,9 +105,9 @@ def run_exercise(ex: Exercise, until: str | float = "end") -> float:
     if until == "end":
         ex.advance(ex.duration)
     elif until == "recovery":
-        ex.halt_on_recovery = True
-        ex.advance(ex.duration)
-        if ex.recovered_at is None:
+        ex.advance(ex.duration)  # the whole window, then on until the recovery services are back
+        if ex.recovery_pending():
+            ex.halt_on_recovery = True
             ex.advance(ex.params["recovery_max_days"] * 1440.0)
     else:
         ex.advance(max(float(until), 0.0))

@@ -351,6 +351,7 @@ class Response:
             ex.apply(st.set_offline(target.id, True))
             ex.asset_changed(target.id, "take-offline")
         elif action == "bring-online":
+            ex.stopped_by_attacker.discard(target.id)
             ex.apply(st.set_offline(target.id, False))
             ex.asset_changed(target.id, "bring-online")
         elif action == "eradicate":
@@ -369,7 +370,6 @@ class Response:
             if a in ex.remote_assets and ex.remote_access_disabled:
                 ex.apply(st.set_offline(a, True))
             ex.asset_changed(a, action)
-            ex.check_recovery()
         elif action == "degraded-mode":
             for f in unit.detail.split(","):
                 fl = ex.clinical.flows[f]
