@@ -223,7 +223,16 @@ NEWER = {"seq": 0, "t": 0.0, "wall": "2026-03-14T01:00:00.000Z", "type": "header
         ("newer.jsonl", canonical_bytes(NEWER) + b"\n", "version 99"),
     ],
 )
-@pytest.mark.parametrize("command", [("log", "replay"), ("log", "report", "-o", "out.html"), ("log", "export", "-o", "out.csv"), ("resume",)])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("log", "replay"),
+        ("log", "report", "-o", "out.html"),
+        ("log", "export", "-o", "out.csv"),
+        ("log", "whatif", "--at", "T+1h", "--do", "notify cnil"),
+        ("resume",),
+    ],
+)
 def test_bad_input_is_one_line_exit_2(run_cli, tmp_cwd, name, data, message, command):
     path = _write(tmp_cwd / name, data)
     args = [command[0], command[1], str(path), *command[2:]] if len(command) > 1 else [command[0], str(path)]

@@ -502,7 +502,7 @@ def _responses(journal: Journal, ex: Exercise, lang: str) -> list[Response]:
             if kind == UI_KIND:
                 if data.get("ui") == "ack":
                     acks.append((t, str(data.get("ref", ""))))
-            elif kind in ("act", "decide", "inject", TEXT_KIND):
+            elif kind in ("act", "decide", TEXT_KIND):  # the cell's actions (not injects fired, ratings, notes)
                 actions.append((t, _command_text(data)))
             continue
         if kind == "inject":
