@@ -95,7 +95,8 @@ class Evaluator:
             elif isinstance(x, (c.ServiceIs, c.FunctionIs)) and x.for_:
                 node = x.service if isinstance(x, c.ServiceIs) else x.function
                 if _state_match(ex.state._level.get(node, 0), x.state):
-                    t = ex.level_since.get(node, ex.t_min) + x.for_
+                    since = ex.notup_since if x.state == "not-up" else ex.level_since
+                    t = since.get(node, ex.t_min) + x.for_
             elif isinstance(x, c.AssetIs) and x.for_:
                 entry = self._since.get(id(x))
                 if entry is not None and entry[0] is x:
@@ -122,7 +123,8 @@ class Evaluator:
         if not _state_match(level, cond.state):
             return False
         if cond.for_:
-            return ex.now - ex.level_since.get(node, ex.t_min) >= cond.for_
+            since = ex.notup_since if cond.state == "not-up" else ex.level_since
+            return ex.now - since.get(node, ex.t_min) >= cond.for_
         return True
 
     def _asset(self, cond: c.AssetIs) -> bool:

@@ -112,6 +112,7 @@ class Exercise:
         self.recent: collections.deque = collections.deque(maxlen=60)
         self.inbox: list[InboxItem] = []
         self.level_since: dict[str, float] = {}
+        self.notup_since: dict[str, float] = {}  # down or degraded without a break
         self._down_since: dict[str, float] = {}
         self.downtime: dict[str, float] = {}
         self.asset_since: dict[str, float] = {}
@@ -581,6 +582,10 @@ class Exercise:
         recovery = self._recovery_set
         for node, level in changes.items():
             self.level_since[node] = now
+            if level == "up":
+                self.notup_since.pop(node, None)
+            else:
+                self.notup_since.setdefault(node, now)
             if node in recovery:
                 if level == "up":
                     self._recovery_down.discard(node)
