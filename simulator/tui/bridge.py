@@ -526,7 +526,7 @@ class ExerciseBridge:
             text = inj.text.get(lang)
         elif item.kind == "decision" and item.ref in self.ex.decisions:
             text = self.ex.decisions[item.ref].prompt.get(lang)
-            title = tr("tui.inbox.decision", lang)
+            title = ""
         elif item.kind == "alert":
             title = tr("tui.inbox.alert", lang, technique=item.title)
             text = self.name(item.text) if item.text else ""
@@ -577,9 +577,22 @@ class ExerciseBridge:
             elif key in ("asset", "node", "function") and isinstance(value, str):
                 fields[key] = self.name(value)
             elif key in ("state", "level") and isinstance(value, str):
-                fields[key] = tr("tui.state." + value, lang)
+                fields[key] = _local("tui.state." + value, lang, value)
             elif key == "deadline" and isinstance(value, (int, float)):
                 fields[key] = format_offset(value)
+            elif key == "clock" and isinstance(value, str):
+                fields[key] = _local("tui.regclock." + value, lang, value)
+            elif key == "channel" and isinstance(value, str):
+                fields[key] = _local("tui.channel." + value, lang, value)
+            elif key == "fact" and isinstance(value, str):
+                fields[key] = _local("tui.fact." + value, lang, value)
+            elif key in ("source", "by") and isinstance(value, str):
+                fields[key] = _local("tui.role." + value, lang, value)
+            elif key == "inject" and isinstance(value, str) and value in self.ex.injects:
+                inj = self.ex.injects[value]
+                fields[key] = _short((inj.title or inj.text).get(lang))
+            elif key == "decision" and isinstance(value, str) and value in self.ex.decisions:
+                fields[key] = _short(self.ex.decisions[value].prompt.get(lang))
             else:
                 fields[key] = value
         key = "tui.feed." + str(record.get("kind"))
@@ -622,6 +635,14 @@ def _frozen(value: Any) -> Any:
     if isinstance(value, dict):
         return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
     return value
+
+
+def _short(text: str, width: int = 48) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _local(key: str, lang: str, fallback: str) -> str:
+    return tr(key, lang) if _has(key) else fallback
 
 
 def _has(key: str) -> bool:

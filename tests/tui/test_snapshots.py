@@ -82,4 +82,4 @@ class TestReplay:
     def test_replay(self, snap_compare, tmp_path, size, lang):
         replay = JournalReplay(_journal(tmp_path), lang)
         app = _app(tmp_path, lang, role="facilitator", replay=replay)
-        assert snap_compare(app, press=["right", "right", "right", "right"], terminal_size=size)
+        assert snap_compare(app, press=["right", "right"], terminal_size=size)

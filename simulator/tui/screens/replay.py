@@ -29,12 +29,12 @@ HOUR = 60.0
 
 class ReplayScreen(Screen):
     BINDINGS = [
-        Binding("right", "mark(1)", "Next", id="replay.next", key_display="→"),
-        Binding("left", "mark(-1)", "Previous", id="replay.previous", key_display="←"),
+        Binding("right", "mark(1)", "Next", id="replay.next", key_display="→", priority=True),
+        Binding("left", "mark(-1)", "Previous", id="replay.previous", key_display="←", priority=True),
         Binding("bracketright", "jump(1)", "+1h", id="replay.forward", key_display="]"),
         Binding("bracketleft", "jump(-1)", "-1h", id="replay.back", key_display="["),
-        Binding("home", "edge(0)", "Start", id="replay.start"),
-        Binding("end", "edge(1)", "End", id="replay.end"),
+        Binding("home", "edge(0)", "Start", id="replay.start", priority=True),
+        Binding("end", "edge(1)", "End", id="replay.end", priority=True),
     ]
 
     def __init__(self, lang: str, replay: JournalReplay) -> None:

@@ -38,5 +38,6 @@ class ClinicalPanel(Panel):
             )
             if f.turnaround is not None:
                 notes.append(Text(tr("clinical.turnaround", lang, name=f.name, change=f"{f.turnaround:+.0f}"), style="bold"))
-        legend = Text("✎ " + tr("clinical.paper", lang), style="dim")
-        return Group(table, *notes, legend)
+        if any(f.paper for f in sit.functions):
+            notes.append(Text("✎ " + tr("clinical.paper", lang), style="dim"))
+        return Group(table, *notes)

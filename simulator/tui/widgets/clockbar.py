@@ -45,7 +45,7 @@ class ClockBar(Static):
             out.append(f"▶ {sit.speed:g}x", style="bold")
         else:
             out.append(f"⏸ {tr('clock.paused', lang)} ({sit.speed:g}x)", style="bold")
-        if role == "facilitator" and sit.next_event_in is not None:
+        if role == "facilitator" and sit.next_event_in is not None and not sit.ended:
             out.append(" │ " + tr("clock.next", lang, left=remaining(sit.next_event_in)))
         if sit.unread:
             out.append(f" │ ● {tr('clock.unread', lang, count=sit.unread)}", style=f"bold {ORANGE}")
