@@ -81,8 +81,46 @@ def load_policy(spec: str | PolicyBody) -> PolicyBody:
     raise InputError([Diagnostic(display_path(spec), 1, 1, "error", f"unknown policy '{spec}': use {', '.join(BUILTIN_POLICIES)} or a policy file")])
 
 
-def load_exercise(scenario_path: str | os.PathLike, seed: int = 0, policy: str | PolicyBody | None = None) -> Exercise:
+_LOADED: dict[str, tuple[tuple, Any]] = {}
+
+
+def _stamp(path: Path) -> tuple:
+    st = path.stat()
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _stamps(path: Path, loaded) -> tuple:
+    """Modification stamps of the scenario, its network and the network's direct includes."""
+    net_path: Path = loaded.context["network_path"]
+    parts = [_stamp(path), _stamp(net_path)]
+    parts += [_stamp(net_path.parent / inc) for inc in loaded.context["network"].include]
+    return tuple(parts)
+
+
+def load_scenario(scenario_path: str | os.PathLike):
+    """The loaded scenario document, reused while neither it nor its network file changes on disk."""
+    key = str(Path(scenario_path).resolve())
+    hit = _LOADED.get(key)
+    if hit is not None:
+        stamps, loaded = hit
+        try:
+            if stamps == _stamps(Path(key), loaded):
+                return loaded
+        except OSError:
+            pass
     loaded = load_document(scenario_path, expect="scenario")
+    from simulator.model.documents import resolve_reference
+
+    net_path = resolve_reference(loaded.doc, ("scenario", "network"), loaded.model.scenario.network)
+    loaded.context["network_path"] = net_path
+    if len(_LOADED) >= 16:
+        _LOADED.pop(next(iter(_LOADED)))
+    _LOADED[key] = (_stamps(Path(key), loaded), loaded)
+    return loaded
+
+
+def load_exercise(scenario_path: str | os.PathLike, seed: int = 0, policy: str | PolicyBody | None = None) -> Exercise:
+    loaded = load_scenario(scenario_path)
     net = loaded.context["network"]
     pol = load_policy(policy) if policy is not None else None
     return Exercise(loaded.model.scenario, net, seed, policy=pol)
