@@ -218,6 +218,8 @@ class Exercise:
         peek, step = env.peek, env.step
         n = 0
         until = float(until)
+        if until != until or until == float("inf"):
+            raise ValueError("advance() needs a finite sim time: the clinical and shift processes never run dry")
         while not self._halt and peek() <= until:
             step()
             n += 1
