@@ -219,7 +219,8 @@ class Replayer:
                 return
         self.matched += 1
 
-    def _raise(self) -> None:
+    def raise_failure(self) -> None:
+        """Raise the first divergence seen so far, if any."""
         if self.failure is not None:
             raise self.failure
 
@@ -246,7 +247,7 @@ class Replayer:
             if before is not None and t >= before:
                 return
             advance_exact(self.ex, t)
-            self._raise()
+            self.raise_failure()
             self._expect_consumed(index, f"journal has it before the command at line {line}")
             self.pos = index + 1
             try:
@@ -256,7 +257,7 @@ class Replayer:
             self.commands_applied += 1
             if not result.accepted:
                 self.refused.append((line, result.reason))
-            self._raise()
+            self.raise_failure()
 
     def run_to_end(self) -> None:
         """Advance as the recorded run did after its last command, then check nothing is missing or extra."""
@@ -269,7 +270,7 @@ class Replayer:
             advance_exact(ex, ex.now)
         else:
             advance_exact(ex, journal.last_t)
-        self._raise()
+        self.raise_failure()
         self.finish_check()
 
     def finish_check(self) -> None:

@@ -154,19 +154,16 @@ class RecordedExercise:
             raise InputError([Diagnostic(str(log_path), line, 1, "error", "journal is sealed: the exercise is closed, nothing to resume")])
         inputs = locate_inputs(journal.header, log_path, scenario=scenario, policy=policy)
         ex = build_exercise(inputs, journal)
-        holder: dict[str, RecordedExercise] = {}
-        replayer = Replayer(ex, journal, live=lambda e: holder["rec"]._journal_event(e))
         writer = JournalWriter.open_append(log_path)
         try:
             rec = cls(ex, writer, journal.data, inputs, str(journal.config.get("role", "players")))
-            holder["rec"] = rec
             rec.resumed_from = writer.records
-            rec._replayer = replayer
             rec._resume_marker = {"records": writer.records, "dropped_partial_line": journal.dropped_partial_line}
-            replayer.run_commands()
+            rec._replayer = Replayer(ex, journal, live=rec._journal_event)
+            rec._replayer.run_commands()
             if journal.mode != HEADLESS:
                 advance_exact(ex, journal.last_t)
-                replayer._raise()
+                rec._replayer.raise_failure()
                 rec._mark_resumed()
         except BaseException:
             writer.close()
