@@ -44,7 +44,6 @@ from simulator.model.targets import NetworkIndex, Target, resolve_target
 RATING_ORDER = {"P": 0, "S": 1, "M": 2, "U": 3}
 
 
-
 @dataclass(frozen=True)
 class Result:
     """What `submit` answers: accepted (with a detail) or refused (with the reason)."""
@@ -152,7 +151,6 @@ class Exercise:
         self.halt_on_recovery = False
         self.series: list[tuple] = []
         self._next_job = 1
-        self._job_seq = 0
 
         self.injects = {i.id: i for i in scenario.injects}
         self.decisions = {d.id: d for d in scenario.decisions}
