@@ -187,6 +187,17 @@ def test_csv_quotes_commas_and_quotes(journal):
     assert all(len(r) == len(CSV_COLUMNS) for r in parsed)
 
 
+def test_csv_for_excel(run_cli, journal, tmp_path):
+    out = tmp_path / "excel.csv"
+    code, _out, err = run_cli("log", "export", str(journal), "--excel", "-o", str(out))
+    assert code == 0, err
+    raw = out.read_bytes()
+    assert raw.startswith("\ufeff".encode("utf-8"))
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert tuple(rows[0]) == CSV_COLUMNS and all(len(r) == len(CSV_COLUMNS) for r in rows)
+    assert any("é" in cell for row in rows for cell in row)
+
+
 def test_unsealed_journal_is_reported_with_a_warning(run_cli, journal, tmp_path):
     cut = tmp_path / "cut.jsonl"
     lines = journal.read_bytes().splitlines(keepends=True)

@@ -279,13 +279,14 @@ def report(journal: str, fmt: str, lang: str, out_path: str, scenario_path: str 
 @click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True, help="csv: the timeline for spreadsheets.")
 @_lang_option
 @click.option("-o", "--output", "out_path", required=True, metavar="FILE", help="Where to write (written atomically).")
+@click.option("--excel", is_flag=True, help="';' separators and a UTF-8 byte-order mark, for Excel in a French locale.")
 @_scenario_option
 @_policy_option
-def export(journal: str, fmt: str, lang: str, out_path: str, scenario_path: str | None, policy_path: str | None) -> None:
+def export(journal: str, fmt: str, lang: str, out_path: str, excel: bool, scenario_path: str | None, policy_path: str | None) -> None:
     """Export the exercise timeline of LOG (the report's chronology) as CSV."""
     from simulator.report.data import build_report
     from simulator.report.render import timeline_csv
 
     data = _journal_call(build_report, journal, lang, scenario=scenario_path, policy=policy_path)
-    _write_output(out_path, timeline_csv(data))
+    _write_output(out_path, timeline_csv(data, excel=excel))
     click.echo(f"{out_path}: {len(data.rows)} timeline rows", err=True)

@@ -290,11 +290,15 @@ def render_markdown(data: ReportData) -> str:
 CSV_COLUMNS = ("line", "t_minutes", "sim_time", "exercise_time", "wall_time_utc", "category", "kind", "who", "description", "ground_truth")
 
 
-def timeline_csv(data: ReportData) -> str:
-    """The timeline for spreadsheets: one row per record shown in the report, RFC 4180 quoting."""
+def timeline_csv(data: ReportData, *, excel: bool = False) -> str:
+    """The timeline for spreadsheets: one row per record shown in the report, RFC 4180 quoting.
+
+    `excel`: a UTF-8 byte-order mark and ';' separators, which is what a French-locale Excel
+    needs to open the file with its accents and columns right.
+    """
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = csv.writer(buf, delimiter=";" if excel else ",", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for r in data.rows:
         writer.writerow([r.line, f"{r.t:.3f}", r.sim, r.world, r.wall, r.category, r.kind, r.who, r.text, "yes" if r.truth else "no"])
-    return buf.getvalue()
+    return ("\ufeff" if excel else "") + buf.getvalue()
