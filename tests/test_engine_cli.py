@@ -39,3 +39,23 @@ def test_schema_command_knows_scenario_and_policy(run_cli):
     for kind in ("scenario", "policy"):
         code, out, _ = run_cli("schema", kind)
         assert code == 0 and json.loads(out)["title"] == f"CyberDrill {kind} file"
+
+
+def test_json_is_identical_across_processes_and_hash_seeds():
+    """No set or dict-order luck: string hashing differs per process, the bytes must not."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    outs = []
+    for hash_seed in ("1", "987"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(ROOT)}
+        proc = subprocess.run(
+            [sys.executable, "-m", "simulator", "run", str(SCENARIO), "--seed", "4", "--policy", "textbook", "--until", "recovery", "--json"],
+            capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
+        )
+        assert proc.returncode == 0, proc.stderr
+        outs.append(proc.stdout)
+    assert outs[0] == outs[1]
