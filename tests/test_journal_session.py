@@ -117,6 +117,14 @@ def test_default_log_path_is_in_the_user_data_folder(tmp_path, monkeypatch):
     assert path.parent.is_dir() and path.parent.name == "journals"
     assert path.name.startswith("mini-ransomware-") and path.suffix == ".jsonl"
     assert str(path).startswith(str(tmp_path / "data"))
+    path.write_text("taken\n")
+    from datetime import datetime, timezone
+
+    moment = datetime.now(timezone.utc)
+    first = default_log_path("mini-ransomware", moment)
+    first.write_text("taken\n")
+    second = default_log_path("mini-ransomware", moment)
+    assert second != first and second.name.endswith("-2.jsonl") and not second.exists()
 
 
 def test_start_refuses_to_overwrite_a_journal(tmp_path):

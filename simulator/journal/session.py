@@ -44,7 +44,12 @@ def default_log_path(scenario_id: str, now: datetime | None = None) -> Path:
     moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     folder = Path(platformdirs.user_data_dir("cyberdrill")) / "journals"
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{scenario_id}-{moment.strftime('%Y%m%dT%H%M%SZ')}.jsonl"
+    stem = f"{scenario_id}-{moment.strftime('%Y%m%dT%H%M%SZ')}"
+    path, n = folder / f"{stem}.jsonl", 1
+    while path.exists():  # two exercises started in the same second
+        n += 1
+        path = folder / f"{stem}-{n}.jsonl"
+    return path
 
 
 def _participants(items: Iterable[Any]) -> list[dict]:
