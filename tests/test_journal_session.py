@@ -120,11 +120,12 @@ def test_default_log_path_is_in_the_user_data_folder(tmp_path, monkeypatch):
     path.write_text("taken\n")
     from datetime import datetime, timezone
 
-    moment = datetime.now(timezone.utc)
+    moment = datetime(2026, 3, 14, 1, 0, tzinfo=timezone.utc)
     first = default_log_path("mini-ransomware", moment)
+    assert first.name == "mini-ransomware-20260314T010000Z.jsonl"
     first.write_text("taken\n")
     second = default_log_path("mini-ransomware", moment)
-    assert second != first and second.name.endswith("-2.jsonl") and not second.exists()
+    assert second.name == "mini-ransomware-20260314T010000Z-2.jsonl" and not second.exists()
 
 
 def test_start_refuses_to_overwrite_a_journal(tmp_path):
