@@ -108,10 +108,20 @@ class ClinicalFlow:
                     fl.down_since = t
             elif fl.down_since is not None:
                 fl.down_since = None
-            f = 1.0 if (level == 0 and not self.emergency_boost) else self.factor_of(fl, level, t)
-            fl.factor = f
             demand = fl.per_minute * fl.weights[how] * dt
             fl.demand += demand
+            if level == 0 and fl.waiting == 0.0 and demand <= fl.cap_per_minute * dt and not (divert_share and fl.divertable):
+                # the common case, a normal hour: everyone who comes is seen
+                fl.factor = 1.0
+                fl.arrivals += demand
+                fl.treated += demand
+                fl.turnaround_weighted += fl.turnaround * demand
+                if week1:
+                    fl.week1_demand += demand
+                    fl.week1_admitted += demand
+                continue
+            f = 1.0 if (level == 0 and not self.emergency_boost) else self.factor_of(fl, level, t)
+            fl.factor = f
             diverted = 0.0
             if fl.elective:
                 cancelled = demand * (1.0 - f)

@@ -105,7 +105,7 @@ class Exercise:
 
         self._subscribers: list[Callable[[ev.Event], None]] = []
         self.version = 0
-        self._marks: dict[int, tuple[int, float]] = {}
+        self._marks: dict[int, list] = {}  # id(cond) -> [cond, version at last check, wake-up time]
         self._watched_version = -1
         self._next_wake = float("-inf")
         self.recent: collections.deque = collections.deque(maxlen=60)
@@ -133,6 +133,7 @@ class Exercise:
         self.destroyed_backups: dict[str, float] = {}
         self.stopped_by_attacker: set[str] = set()
         self.encrypted_ever: set[str] = set()
+        self.encrypted_now: set[str] = set()
         self.records_exfiltrated = 0
         self.eradicated = False
         self.eradicating = False
@@ -501,11 +502,14 @@ class Exercise:
         time (a time predicate, a `for`, a clinical tick) has come; else it is still false."""
         key = id(cond)
         mark = self._marks.get(key)
-        if not force and mark is not None and mark[0] == self.version and now < mark[1]:
+        if mark is None or mark[0] is not cond:
+            mark = self._marks[key] = [cond, -1, float("-inf")]
+        if not force and mark[1] == self.version and now < mark[2]:
             return False
         version = self.version
         result = self.evaluate(cond)
-        self._marks[key] = (version, self.evaluate.wake_after(cond))
+        mark[1] = version
+        mark[2] = self.evaluate.wake_after(cond)
         return result
 
     def _wake(self) -> float:
@@ -526,7 +530,7 @@ class Exercise:
                 conds.append(rule.on)
         for cond in conds:
             mark = marks.get(id(cond))
-            wake = mark[1] if mark is not None else -inf
+            wake = mark[2] if mark is not None else -inf
             if wake < best:
                 best = wake
         return best
@@ -624,6 +628,7 @@ class Exercise:
         if st.encrypted >= st.count:
             return
         self.encrypted_ever.add(asset)
+        self.encrypted_now.add(asset)
         self.apply(self.state.encrypt(asset))
         self.asset_changed(asset, cause)
         if "encryption" not in self.facts:
@@ -643,6 +648,7 @@ class Exercise:
             return
         self.destroyed_backups[b] = self.now
         self.encrypted_ever.add(b)
+        self.encrypted_now.add(b)
         self.apply(self.state.encrypt(b))
         self.asset_changed(b, "backup-destruction")
 
@@ -804,7 +810,7 @@ class Exercise:
             round(flow.total("waiting"), 3),
             round(flow.total("diverted"), 3),
             round(flow.total("cancelled"), 3),
-            sum(1 for a in self.encrypted_ever if self.state.status(a).encrypted),
+            len(self.encrypted_now),
         )
 
     def _shift_process(self):

@@ -367,6 +367,7 @@ class Response:
             a = unit.asset
             ex.apply(st.finish_restore(a))
             ex.destroyed_backups.pop(a, None)
+            ex.encrypted_now.discard(a)
             if a in ex.remote_assets and ex.remote_access_disabled:
                 ex.apply(st.set_offline(a, True))
             ex.asset_changed(a, action)
