@@ -39,6 +39,7 @@ class CyberDrillApp(App[Path | None]):
     BINDINGS = [
         Binding("l", "switch_language", "FR/EN", id="app.language"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("ctrl+c", "quit", "Quit", id="app.interrupt", show=False, priority=True),
     ]
 
     lang: reactive[str] = reactive("fr")

@@ -1,0 +1,77 @@
+"""Controls around the exercise: language switch, speed, resume offered on the home screen, Ctrl+C."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+from simulator.journal.verify import verify_journal
+from simulator.tui.app import CyberDrillApp
+from simulator.tui.bridge import ExerciseBridge, load_inputs, start_recorded
+from simulator.tui.screens.exercise import ExerciseScreen
+from simulator.tui.screens.home import HomeScreen
+
+from .conftest import FIXED_NOW, MINI
+
+
+def ui_inputs(path: Path) -> list[str]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        data = json.loads(line)
+        if data["type"] == "command" and data["data"].get("kind") == "ui":
+            out.append(data["data"]["ui"])
+    return out
+
+
+def test_language_and_speed_switch_live(journal_dir, fake_clock):
+    async def run() -> None:
+        app = CyberDrillApp(lang="fr", seed=7, scenario=MINI, journal_dir=journal_dir, monotonic=fake_clock, now=lambda: FIXED_NOW)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("enter", "n")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, ExerciseScreen)
+            assert screen.query_one("#zones").border_title == "SI par zone"
+            await pilot.press("l")
+            await pilot.pause()
+            assert app.lang == "en" and app.bridge.lang == "en"
+            assert screen.query_one("#zones").border_title == "Information system by zone"
+            assert app.bridge.situation.inbox[0].text.startswith("The ED printers")
+            descriptions = {b.id: b.description for _key, b in screen._bindings if b.id}
+            assert descriptions["exercise.act"] == "Act"
+            await pilot.press("plus", "plus", "minus")
+            assert app.bridge.speed == 30.0
+            log = Path(app.bridge.rec.log_path)
+            assert ui_inputs(log).count("speed") == 3
+            await pilot.press("ctrl+c")
+        assert app.return_value == log
+        assert verify_journal(log).sealed is False  # left resumable, every input on disk
+
+    asyncio.run(run())
+
+
+def test_home_offers_the_interrupted_exercise(journal_dir, fake_clock):
+    log = journal_dir / "mini-interrupted.jsonl"
+    bridge = ExerciseBridge(start_recorded(load_inputs(MINI), 7, "en", log, "players"), "en")
+    bridge.step()
+    bridge.act("declare-crisis")
+    reached = bridge.now
+    bridge.close()
+
+    async def run() -> None:
+        app = CyberDrillApp(lang="en", journal_dir=journal_dir, scenarios_dir=MINI.parent, monotonic=fake_clock, now=lambda: FIXED_NOW)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            home = app.screen
+            assert isinstance(home, HomeScreen)
+            assert [j.path for j in home.journals] == [log]
+            await pilot.press("r")
+            await pilot.pause()
+            assert isinstance(app.screen, ExerciseScreen)
+            assert app.bridge.rec.log_path == log and app.bridge.now == reached
+            assert "declare-crisis" in app.bridge.ex.actions_taken
+            await pilot.press("ctrl+q")
+        assert ui_inputs(log)[-1] == "session-resumed"
+
+    asyncio.run(run())
