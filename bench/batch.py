@@ -5,8 +5,10 @@
 - Parallel efficiency = (time on 1 worker) / (2 x time on 2 workers), both
   through `make_executor` as `cyberdrill batch` uses it (1 worker runs in
   process, 2 workers are a spawned process pool: start-up is included).
-  Target >= 0.8. Meaningless on a machine that is busy with other work: the
-  load average is printed beside the figures.
+  Target >= 0.8. Wall time is meaningless on a machine busy with other work
+  (the load average is printed beside the figures), so the CPU seconds of the
+  batch and its workers are printed too: their ratio is the work efficiency,
+  what parallelism costs in start-up, pickling and messages.
 - Peak memory: `cyberdrill batch` itself, in a child process, writing every
   run to a JSONL file; the peak resident memory of that process plus its
   workers is sampled every 50 ms. The horizon is shortened (`--memory-until`)
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -38,13 +41,21 @@ TARGET_EFFICIENCY = 0.8
 TARGET_MEMORY_MB = 500
 
 
-def timed_batch(runs: int, workers: int, policy: str, until: str) -> float:
+def _cpu() -> float:
+    """CPU seconds of this process and of its reaped children (pool workers once joined)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def timed_batch(runs: int, workers: int, policy: str, until: str) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the batch and its workers) for `runs` runs."""
     plan = build_plan(FLAGSHIP, policy=policy, until=until)
+    cpu0 = _cpu()
     began = time.perf_counter()
     executor = make_executor(plan, "local", workers)
-    outcome = run_batch(plan, executor, runs)
+    outcome = run_batch(plan, executor, runs)  # closes and joins the pool
     assert outcome.completed == runs
-    return time.perf_counter() - began
+    return time.perf_counter() - began, _cpu() - cpu0
 
 
 class PeakRss:
@@ -108,12 +119,13 @@ def main(argv: list[str] | None = None) -> int:
 
     load = os.getloadavg()[0]
     print(f"{os.cpu_count()} CPU(s), load average before: {load:.2f}")
-    t1 = timed_batch(args.runs, 1, args.policy, args.until)
-    print(f"{args.runs} flagship runs ({args.policy}, until {args.until}), 1 worker : {t1:7.1f} s  ({args.runs / t1:6.1f} runs/s)")
-    t2 = timed_batch(args.runs, 2, args.policy, args.until)
-    print(f"{args.runs} flagship runs ({args.policy}, until {args.until}), 2 workers: {t2:7.1f} s  ({args.runs / t2:6.1f} runs/s)")
+    t1, c1 = timed_batch(args.runs, 1, args.policy, args.until)
+    print(f"{args.runs} flagship runs ({args.policy}, until {args.until}), 1 worker : {t1:7.1f} s wall, {c1:7.1f} s CPU  ({args.runs / t1:6.1f} runs/s, {args.runs / c1:6.1f} runs per CPU second)")
+    t2, c2 = timed_batch(args.runs, 2, args.policy, args.until)
+    print(f"{args.runs} flagship runs ({args.policy}, until {args.until}), 2 workers: {t2:7.1f} s wall, {c2:7.1f} s CPU  ({args.runs / t2:6.1f} runs/s, {args.runs / c2:6.1f} runs per CPU second)")
     eff = t1 / (2 * t2)
-    print(f"parallel efficiency 1 -> 2 workers: {eff:.2f} (target >= {TARGET_EFFICIENCY})  {'OK' if eff >= TARGET_EFFICIENCY else 'BELOW TARGET'}")
+    print(f"parallel efficiency 1 -> 2 workers (wall): {eff:.2f} (target >= {TARGET_EFFICIENCY})  {'OK' if eff >= TARGET_EFFICIENCY else 'BELOW TARGET'}")
+    print(f"work efficiency (CPU, 1 worker / 2 workers, insensitive to other load): {c1 / c2:.2f}  (1.0 = no parallel overhead)")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     if not args.skip_memory:
         for runs in (max(1, args.memory_runs // 10), args.memory_runs):

@@ -10,6 +10,8 @@ Both loops run in this process, one after the other, on one core:
 - the engine is the flagship scenario played headless with a policy, from a
   plan loaded once (what a batch worker does), to the end of its 72 h window.
 Targets: engine events/s >= 0.5 x bare SimPy; >= 20 full runs/s per core.
+Rates are per CPU second of this process (`time.process_time`), so a machine
+busy with other work does not distort them; wall time per run is printed too.
 `--profile N` prints the N functions with the most own time (for the engine's owners).
 """
 
@@ -53,28 +55,28 @@ def bare_simpy(events: int, processes: int = 64, seed: int = 1) -> float:
         env.process(proc())
     peek, step = env.peek, env.step
     done = 0
-    began = time.perf_counter()
+    began = time.process_time()
     until = 0.0
     while done < events:
         until += 10.0
         while peek() <= until and done < events:
             step()
             done += 1
-    return time.perf_counter() - began
+    return time.process_time() - began
 
 
-def flagship(runs: int, policy: str, until: str) -> tuple[float, int, float]:
-    """(seconds, events, seconds of the first run) for `runs` flagship runs after one warm-up run."""
+def flagship(runs: int, policy: str, until: str) -> tuple[float, float, int, float]:
+    """(CPU seconds, wall seconds, events, CPU seconds of the first run) for `runs` flagship runs after one warm-up run."""
     plan = build_plan(FLAGSHIP, policy=policy, until=until)
     network = plan.networks[0][1]
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     play(plan, network, 10_000)  # warm-up: builds and caches the hospital graph
-    first = time.perf_counter() - t0
+    first = time.process_time() - t0
     events = 0
-    began = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     for seed in range(runs):
         events += play(plan, network, seed)["events"]
-    return time.perf_counter() - began, events, first
+    return time.process_time() - cpu, time.perf_counter() - wall, events, first
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", type=int, default=0, metavar="N", help="print the N hottest engine functions")
     args = ap.parse_args(argv)
 
-    seconds, events, first = flagship(args.runs, args.policy, args.until)
+    seconds, wall, events, first = flagship(args.runs, args.policy, args.until)
     bare = bare_simpy(events)
     engine_eps = events / seconds
     bare_eps = events / bare
@@ -97,8 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  engine     {engine_eps:12,.0f} events/s")
     print(f"  bare SimPy {bare_eps:12,.0f} events/s")
     print(f"  ratio      {ratio:12.3f}   (target >= {TARGET_RATIO})  {'OK' if ratio >= TARGET_RATIO else 'BELOW TARGET'}")
-    print(f"  full runs  {runs_per_s:12.1f} runs/s on one core (target >= {TARGET_RUNS_PER_CORE:g})  {'OK' if runs_per_s >= TARGET_RUNS_PER_CORE else 'BELOW TARGET'}")
-    print(f"  per run    {1000 * seconds / args.runs:12.1f} ms")
+    print(f"  full runs  {runs_per_s:12.1f} runs per CPU second (target >= {TARGET_RUNS_PER_CORE:g})  {'OK' if runs_per_s >= TARGET_RUNS_PER_CORE else 'BELOW TARGET'}")
+    print(f"  per run    {1000 * seconds / args.runs:12.1f} ms CPU ({1000 * wall / args.runs:.1f} ms wall)")
     if args.profile:
         plan = build_plan(FLAGSHIP, policy=args.policy, until=args.until)
         network = plan.networks[0][1]

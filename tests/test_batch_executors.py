@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import time
 from pathlib import Path
@@ -32,8 +33,17 @@ def lines_of(executor, plan, runs=RUNS, seed_start=0) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def plan():
-    return build_plan(MINI, policy="textbook", until=UNTIL)
+def copied(tmp_path_factory):
+    """The mini scenario and its network in a folder the tests may delete."""
+    folder = tmp_path_factory.mktemp("inputs")
+    for name in ("mini-scenario.yaml", "mini-network.yaml"):
+        shutil.copy(MINI.parent / name, folder / name)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def plan(copied):
+    return build_plan(copied / "mini-scenario.yaml", policy="textbook", until=UNTIL)
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +57,10 @@ def test_runs_differ_between_seeds(serial_lines):
     assert len(serial_lines) == RUNS and len(kpis) > 10
 
 
-def test_two_local_workers_give_the_same_lines(plan, serial_lines):
+def test_two_local_workers_give_the_same_lines(plan, serial_lines, copied):
+    """Also: workers get the loaded plan, not paths; they run with the input files gone."""
+    for f in copied.iterdir():
+        f.unlink()
     assert lines_of(LocalExecutor(plan, 2), plan) == serial_lines
 
 
