@@ -2,7 +2,9 @@
 
 A header pins each input by name and SHA-256. Replaying needs the very bytes that were
 played, so files are looked for where the run left them, next to the journal and among
-the shipped scenarios, and accepted only when their digest matches.
+the shipped scenarios, and accepted only when their digest matches. Documents are loaded
+through the engine's `load_scenario`, which reuses a parsed scenario while its files are
+unchanged on disk (as `run` does).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
+from simulator.engine.headless import load_scenario
 from simulator.journal.format import file_sha256
 from simulator.model.diagnostics import Diagnostic, InputError
 from simulator.model.documents import load_document, resolve_reference
@@ -48,20 +51,26 @@ def load_inputs(scenario_path: str | os.PathLike, policy: str | None = None) -> 
     """Load a scenario (and its network) and a policy: a built-in name or a policy file."""
     path = Path(scenario_path)
     try:
-        loaded = load_document(path, expect="scenario")
+        loaded = load_scenario(path)
     except IsADirectoryError as exc:
         raise _error(path, "is a folder, not a scenario file") from exc
     except OSError as exc:
         raise _error(path, f"cannot read scenario: {exc.strerror or exc}") from exc
     body: ScenarioBody = loaded.model.scenario
-    network_path = resolve_reference(loaded.doc, ("scenario", "network"), body.network)
-    network = loaded.context.get("network")
-    if network is None:
-        network = load_document(network_path, expect="network").model.network
+    network_path, network = _network_of(loaded)
     policy_path, policy_body = None, None
     if policy is not None:
         policy_path, policy_body = _load_policy(policy)
     return Inputs(path.resolve(), body, network_path, network, policy_path, policy_body, policy)
+
+
+def _network_of(loaded) -> tuple[Path, NetworkBody]:
+    """The scenario's network file and model (as `load_scenario` keeps them in the loaded document)."""
+    network_path = loaded.context.get("network_path") or resolve_reference(
+        loaded.doc, ("scenario", "network"), loaded.model.scenario.network
+    )
+    network = loaded.context.get("network") or load_document(network_path, expect="network").model.network
+    return Path(network_path), network
 
 
 def _load_policy(spec: str) -> tuple[Path, PolicyBody]:
@@ -127,15 +136,14 @@ def locate_inputs(
     config = data.get("config") or {}
     paths = config.get("paths") if isinstance(config.get("paths"), dict) else {}
     scenario_path = _find("scenario", data["scenario"], paths.get("scenario"), journal, Path(scenario) if scenario else None)
-    loaded = load_document(scenario_path, expect="scenario")
+    loaded = load_scenario(scenario_path)
     body: ScenarioBody = loaded.model.scenario
-    network_path = resolve_reference(loaded.doc, ("scenario", "network"), body.network)
+    network_path, network = _network_of(loaded)
     if file_sha256(network_path) != data["network"]["sha256"]:
         raise _error(
             network_path,
             f"the network file has changed since the run (SHA-256 differs from {data['network']['sha256'][:12]}…)",
         )
-    network = loaded.context.get("network") or load_document(network_path, expect="network").model.network
     policy_ref = data.get("policy")
     policy_path, policy_body, policy_spec = None, None, None
     if policy_ref is not None:

@@ -8,6 +8,7 @@ its line with what was expected and what the engine produced.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from simulator.engine.headless import run_exercise
 from simulator.journal.commands import UI_KIND, advance_exact, apply_recorded
 from simulator.journal.format import canonical_json, json_error_text, scan_json
 from simulator.journal.inputs import Inputs, locate_inputs
-from simulator.journal.verify import VerifyResult, verify_journal
+from simulator.journal.verify import VerifyResult, verify_bytes
 from simulator.model.diagnostics import Diagnostic, InputError, one_line
 from simulator.model.duration import format_offset
 
@@ -103,7 +104,14 @@ def load_journal(path: str | os.PathLike, *, pubkey=None, allow_broken: bool = F
     An unsealed journal (cut short, or still being written) is read up to its last complete line.
     """
     name = str(path)
-    result = verify_journal(path, pubkey=pubkey)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except IsADirectoryError as exc:
+        raise InputError([Diagnostic(name, 1, 1, "error", "is a folder, not a journal")]) from exc
+    except OSError as exc:
+        raise InputError([Diagnostic(name, 1, 1, "error", f"cannot read journal: {exc.strerror or exc}")]) from exc
+    result = verify_bytes(data, name=name, pubkey=pubkey)
     if result.exit_code == 2:
         diag = result.diagnostic()
         assert diag is not None
@@ -115,20 +123,10 @@ def load_journal(path: str | os.PathLike, *, pubkey=None, allow_broken: bool = F
     header: dict | None = None
     body: list[tuple[int, dict]] = []
     seal: tuple[int, dict] | None = None
-    dropped = False
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise InputError([Diagnostic(name, 1, 1, "error", f"cannot read journal: {exc.strerror or exc}")]) from exc
-    raw_lines = data.split(b"\n")
-    if raw_lines and raw_lines[-1] != b"":
-        dropped = True  # a partial last line (no newline): never acknowledged, not read
-    for line_no, raw in enumerate(raw_lines[:-1], start=1):
-        try:
-            rec = scan_json(raw.decode("utf-8"), 0)[0]
-        except (ValueError, StopIteration) as exc:
-            raise JournalFailure(Diagnostic(name, line_no, 1, "error", f"line is {json_error_text(exc)}")) from None
+    end = data.rfind(b"\n") + 1
+    dropped = end < len(data)  # a partial last line (no newline): never acknowledged, not read
+    records = _parse_all(data[:end], name)
+    for line_no, rec in enumerate(records, start=1):
         kind = rec.get("type") if isinstance(rec, dict) else None
         if kind == "command" or kind == "event":
             body.append((line_no, rec))
@@ -140,6 +138,31 @@ def load_journal(path: str | os.PathLike, *, pubkey=None, allow_broken: bool = F
     if header is None:
         raise InputError([Diagnostic(name, 1, 1, "error", "no journal header: not a journal")])
     return Journal(Path(path), header, body, seal, result, dropped)
+
+
+def _no_constants(name: str) -> None:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_no_constants)
+
+
+def _parse_all(data: bytes, name: str) -> list:
+    """Every complete line, parsed. One C-level parse of the lines joined as a JSON array (the
+    lines are canonical JSON values, one per line); line by line only to name a bad line."""
+    text = data.decode("utf-8", errors="strict") if data else ""
+    lines = text.split("\n")[:-1] if text else []
+    try:
+        return _DECODER.decode("[" + ",".join(lines) + "]")
+    except ValueError:
+        pass
+    out = []
+    for line_no, line in enumerate(lines, start=1):
+        try:
+            out.append(scan_json(line, 0)[0])
+        except (ValueError, StopIteration) as exc:
+            raise JournalFailure(Diagnostic(name, line_no, 1, "error", f"line is {json_error_text(exc)}")) from None
+    return out
 
 
 def _describe(data: dict | None, t: float | None = None) -> str:
@@ -191,8 +214,10 @@ class Replayer:
     def _on_event(self, event: Event) -> None:
         if self.failure is not None:
             return
-        self._skip_ui()
-        if self.pos >= len(self.body):
+        body = self.body
+        if self.pos < len(body) and body[self.pos][1]["type"] == "command":
+            self._skip_ui()
+        if self.pos >= len(body):
             if self.live is not None:
                 self.live(event)
             else:
