@@ -146,6 +146,8 @@ def bench_replay(scenario: Path, folder: Path, repeat: int, policy: str = "textb
         best, med = min(times), statistics.median(times)
         print(f"  {label:<34} {best:7.3f} s  {med:7.3f} s  {best / h:5.2f}x / {med / hm:5.2f}x headless")
     print(f"  {'headless run (run_headless)':<34} {h:7.3f} s  {hm:7.3f} s  (replay target <= {REPLAY_TARGET}x)")
+    print(f"  replay / the journaled run that wrote the journal: {min(replayed) / min(logged):5.2f}x best, "
+          f"{statistics.median(replayed) / statistics.median(logged):5.2f}x median")
     cli_run, cli_replay = [], []
     base = [sys.executable, "-m", "simulator"]
     for i in range(max(1, repeat // 2)):
