@@ -112,10 +112,13 @@ def test_unreachable_scheduler_exits_2_within_the_timeout(run_cli):
     assert code == 2 and "cannot reach the Dask scheduler" in stderr and "Traceback" not in stderr
 
 
-@pytest.mark.parametrize("workers", ["1", "2"])
-def test_ctrl_c_leaves_whole_lines_and_exits_130(tmp_path, workers):
+@pytest.mark.parametrize(("executor", "workers"), [("local", "1"), ("local", "2"), ("dask", "2")])
+def test_ctrl_c_leaves_whole_lines_and_exits_130(tmp_path, executor, workers):
+    if executor == "dask":
+        pytest.importorskip("distributed")
     out = tmp_path / "runs.jsonl"
-    cmd = [sys.executable, "-m", "simulator", "batch", str(MINI), "--runs", "100000", "--until", "12h", "--workers", workers, "--out", str(out)]
+    cmd = [sys.executable, "-m", "simulator", "batch", str(MINI), "--runs", "100000", "--until", "12h",
+           "--executor", executor, "--workers", workers, "--out", str(out)]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     try:
         deadline = time.monotonic() + 60

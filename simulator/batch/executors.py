@@ -15,12 +15,15 @@ workers need CyberDrill installed (they receive the loaded plan, not files).
 from __future__ import annotations
 
 import collections
+import contextlib
 import multiprocessing
 import os
+import signal
+import threading
 from typing import Any, Iterator, Sequence
 
 from simulator.batch.plan import Plan
-from simulator.batch.worker import install, run_chunk
+from simulator.batch.worker import ignore_sigint, install, run_chunk
 from simulator.model.diagnostics import Diagnostic, InputError, one_line
 
 Results = Iterator[tuple[int, list[dict[str, Any]]]]
@@ -30,6 +33,19 @@ CONNECT_TIMEOUT = 10.0
 
 class RunFailed(Exception):
     """A run raised inside a worker: the batch stops (the engine has a bug, not the input)."""
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Start worker processes with Ctrl+C ignored (an ignored signal stays ignored across exec)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def chunk_size(runs: int, workers: int) -> int:
@@ -78,7 +94,8 @@ class LocalExecutor:
         self.plan = plan
         self.workers = workers
         ctx = multiprocessing.get_context("spawn")  # safe beside threads (the progress bar), same on every OS
-        self._pool = ctx.Pool(processes=workers, initializer=install, initargs=(plan,))
+        with _sigint_ignored():  # inherited through exec: workers ignore Ctrl+C from their first instruction
+            self._pool = ctx.Pool(processes=workers, initializer=install, initargs=(plan,))
 
     def run(self, seeds: Sequence[int]) -> Results:
         size = chunk_size(len(seeds), self.workers)
@@ -127,7 +144,9 @@ class DaskExecutor:
                 n_workers=workers, threads_per_worker=1, processes=True,
                 dashboard_address=None, silence_logs=logging.ERROR,
             )
-            self._client = Client(self._cluster)
+            self._client = Client(self._cluster, set_as_default=False)
+            # Ctrl+C reaches the whole process group: only this process stops the batch.
+            self._client.run(ignore_sigint)
         else:
             try:
                 self._client = Client(scheduler, timeout=timeout, set_as_default=False)

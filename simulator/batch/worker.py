@@ -25,16 +25,17 @@ _PLAN: Plan | None = None
 DROPPED = ("series",)
 
 
-def install(plan: Plan, ignore_sigint: bool = True) -> None:
-    """Pool initializer: keep the plan for every task of this process.
+def ignore_sigint() -> None:
+    """Ctrl+C reaches every process of the terminal's foreground group; workers
+    ignore it so only the parent stops the batch (and writes the end line)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
-    Ctrl+C reaches every process of the terminal's foreground group; workers
-    ignore it so only the parent stops the batch (and writes the end line).
-    """
+
+def install(plan: Plan) -> None:
+    """Pool initializer: keep the plan for every task of this process."""
     global _PLAN
     _PLAN = plan
-    if ignore_sigint:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ignore_sigint()
 
 
 def play(plan: Plan, network, seed: int) -> dict[str, Any]:
