@@ -128,6 +128,8 @@ def test_timeline_has_injects_decisions_actions_acks_and_ground_truth(journal):
     assert any(r.truth and r.text.startswith("[ground truth]") for r in data.rows)
     assert any("Acknowledged: printers" in x for x in texts)
     assert any(x.startswith("Observation:") for x in texts)
+    assert any(x.startswith("Rating of alert / crisis-cell: S — accepted") for x in texts)
+    assert any(x.startswith("Note: <script>") for x in texts)
     assert [r.t for r in data.rows] == sorted(r.t for r in data.rows)
     first = next(r for r in data.rows if r.t >= 0)
     assert first.world.startswith("Sat 14/03")

@@ -337,6 +337,16 @@ def _command_text(data: dict) -> str:
         return str(data.get("kind"))
 
 
+def _command_label(data: dict, lang: str) -> str:
+    """A command as the report reads it: notes and ratings in words, actions as typed."""
+    kind = data.get("kind")
+    if kind == "note" and isinstance(data.get("text"), str):
+        return _L(lang, "command.note", text=data["text"])
+    if kind == "rate" and all(isinstance(data.get(k), str) for k in ("objective", "task", "rating")):
+        return _L(lang, "command.rate", objective=data["objective"], task=data["task"], rating=data["rating"])
+    return _command_text(data)
+
+
 def _ui_text(data: dict, lang: str) -> str:
     ui = str(data.get("ui"))
     fields = {k: v for k, v in data.items() if k not in ("kind", "ui", "by")}
@@ -377,7 +387,7 @@ def _timeline(journal: Journal, ex: Exercise, lang: str, names: dict[str, str], 
             if data.get("kind") == UI_KIND:
                 rows.append(Row(**common, category="ui", kind=str(data.get("ui")), who=by, text=_ui_text(data, lang)))
                 continue
-            text = _command_text(data)
+            text = _command_label(data, lang)
             outcome = _outcome(body, index, by, lang)
             commands_by_source[by] = commands_by_source.get(by, 0) + 1
             category = {"decide": "decision", "inject": "inject", "rate": "evaluation", "note": "evaluation"}.get(str(data.get("kind")), "action")
