@@ -16,9 +16,6 @@ from simulator.engine.exercise import Exercise, Result
 
 UI_KIND = "ui"
 TEXT_KIND = "text"
-ENGINE_KINDS = frozenset({"act", "decide", "inject", "rate", "note"})
-UI_INPUTS = ("pause", "resume", "speed", "ack", "observation", "session-resumed", "mode")
-"""UI inputs CyberDrill writes; `record_ui` accepts other names too (a newer UI's inputs)."""
 
 
 def command_data(command: Command, by: str) -> dict:
@@ -39,10 +36,6 @@ def ui_data(kind: str, by: str, fields: dict[str, Any]) -> dict:
     if reserved:
         raise ValueError(f"UI input fields cannot be named {', '.join(sorted(reserved))}")
     return {**fields, "kind": UI_KIND, "ui": kind, "by": by}
-
-
-def is_engine_command(data: dict) -> bool:
-    return data.get("kind") != UI_KIND
 
 
 def apply_recorded(ex: Exercise, data: dict) -> Result:
