@@ -311,3 +311,28 @@ def test_the_clock_reads_exactly_the_time_advanced_to(tmp_path):
     recorded = [json.loads(x) for x in lines(tmp_path / "ulp.jsonl")]
     assert [r["t"] for r in recorded if r["type"] == "command"] == [b, b]
     assert replay_journal(tmp_path / "ulp.jsonl")[0].identical
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d.update(count=[1]),
+        lambda d: d.update(command="launch-missiles"),
+        lambda d: d.pop("action"),
+    ],
+    ids=["count-not-a-number", "unknown-command", "missing-field"],
+)
+def test_unreadable_command_with_an_honest_chain_is_one_line_exit_1(run_cli, journals, tmp_path, change):
+    path = copy(journals, "play.jsonl", tmp_path)
+    body = lines(path)
+    for i, raw in enumerate(body):
+        rec = json.loads(raw)
+        if rec["type"] == "command" and rec["data"].get("action") == "declare-crisis":
+            change(rec["data"])
+            body[i] = canonical_bytes(rec)
+            line = i + 1
+            break
+    path.write_bytes(rechain(body))
+    code, out, err = run_cli("log", "replay", str(path))
+    assert code == 1 and out == "" and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and f":{line}:1: error: cannot replay this command" in err

@@ -277,7 +277,7 @@ class Replayer:
             self.pos = index + 1
             try:
                 result = apply_recorded(self.ex, rec["data"])
-            except ValueError as exc:
+            except (ValueError, TypeError) as exc:
                 raise JournalFailure(Diagnostic(self.name, line, 1, "error", f"cannot replay this command: {exc}")) from None
             self.commands_applied += 1
             if not result.accepted:

@@ -195,5 +195,5 @@ def _apply(ex: Exercise, journal: Journal, line: int, rec: dict):
     advance_exact(ex, float(rec["t"]))
     try:
         return apply_recorded(ex, rec["data"])
-    except ValueError as exc:
+    except (ValueError, TypeError) as exc:
         raise JournalFailure(Diagnostic(str(journal.path), line, 1, "error", f"cannot replay this command: {exc}")) from None

@@ -333,7 +333,7 @@ def _command_text(data: dict) -> str:
         return str(data.get("text", ""))
     try:
         return Command.from_record(data).text()
-    except ValueError:
+    except (ValueError, TypeError):
         return str(data.get("kind"))
 
 
