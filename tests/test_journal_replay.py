@@ -336,3 +336,15 @@ def test_unreadable_command_with_an_honest_chain_is_one_line_exit_1(run_cli, jou
     code, out, err = run_cli("log", "replay", str(path))
     assert code == 1 and out == "" and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1 and f":{line}:1: error: cannot replay this command" in err
+
+
+@pytest.mark.parametrize("until", ["banana", [1], True])
+def test_header_until_that_is_not_a_time(run_cli, journals, tmp_path, until):
+    path = copy(journals, "run.jsonl", tmp_path)
+    body = lines(path)
+    header = json.loads(body[0])
+    header["data"]["config"]["until"] = until
+    body[0] = canonical_bytes(header)
+    path.write_bytes(rechain(body))
+    code, _out, err = run_cli("log", "replay", str(path))
+    assert code == 1 and ":1:1: error: header config 'until' is not a time" in err and len(err.strip().splitlines()) == 1

@@ -16,7 +16,7 @@ from typing import Callable
 
 from simulator.engine.events import Event
 from simulator.engine.exercise import Exercise
-from simulator.engine.headless import run_exercise
+from simulator.engine.headless import parse_until, run_exercise
 from simulator.journal.commands import UI_KIND, advance_exact, apply_recorded
 from simulator.journal.format import canonical_json, json_error_text, scan_json
 from simulator.journal.inputs import Inputs, locate_inputs
@@ -288,8 +288,13 @@ class Replayer:
         """Advance as the recorded run did after its last command, then check nothing is missing or extra."""
         ex, journal = self.ex, self.journal
         until = journal.config.get("until")
-        if until is not None and (isinstance(until, bool) or not isinstance(until, (str, int, float))):
-            raise JournalFailure(Diagnostic(self.name, 1, 1, "error", f"header config 'until' is not a time: {until!r}"))
+        if until is not None:
+            try:
+                if isinstance(until, bool) or not isinstance(until, (str, int, float)):
+                    raise ValueError
+                parse_until(until)
+            except (ValueError, InputError):
+                raise JournalFailure(Diagnostic(self.name, 1, 1, "error", f"header config 'until' is not a time: {until!r}")) from None
         if journal.mode == HEADLESS and until is not None and (journal.sealed or self.live is not None):
             run_exercise(ex, until)
             advance_exact(ex, ex.now)
