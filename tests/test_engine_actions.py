@@ -185,3 +185,41 @@ def test_property_any_command_script_never_crashes_and_conserves_patients(seed, 
     for fl in ex.clinical.flows.values():
         assert abs(fl.arrivals - (fl.treated + fl.waiting + fl.diverted + fl.transferred)) < 1e-6 * max(1.0, fl.arrivals)
     ex.snapshot()
+
+
+VALIDISH = ["T+1h", "T+0m", "2h", "0m", "it", "cut", "wait", "printers", "encryption", "cert-sante", "surgery",
+            "emergency", "dc1", "zone:servers", 1, 0.5, "1d", True, False, None, [], "T+3d"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_property_any_valid_scenario_variant_runs(tmp_path, data):
+    """Odd but valid scenarios (found by editing the fixture at random) run to recovery without a crash."""
+    import copy
+
+    from simulator.engine.exercise import Exercise
+    from simulator.engine.headless import run_exercise
+    from simulator.model.diagnostics import InputError
+    from simulator.model.documents import load_document
+    from simulator.model.policy import builtin_policy
+    from tests.engine_helpers import fixture_data, write_variant
+    from tests.test_scenario_model import FIXTURE_PATHS, _set
+
+    scenario = copy.deepcopy(fixture_data())
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(FIXTURE_PATHS))
+        try:
+            _set(scenario["scenario"], path, copy.deepcopy(data.draw(st.sampled_from(VALIDISH))))
+        except (KeyError, IndexError, TypeError):
+            pass
+    path = write_variant(tmp_path, scenario)
+    try:
+        loaded = load_document(path)
+    except InputError:
+        return
+    ex = Exercise(loaded.model.scenario, loaded.context["network"], seed=data.draw(st.integers(0, 99)),
+                  policy=builtin_policy(data.draw(st.sampled_from(["passive", "textbook"]))))
+    run_exercise(ex, "recovery")
+    ex.snapshot()
+    for fl in ex.clinical.flows.values():
+        assert abs(fl.arrivals - (fl.treated + fl.waiting + fl.diverted + fl.transferred)) < 1e-6 * max(1.0, fl.arrivals)

@@ -217,3 +217,48 @@ def test_every_shipped_number_is_read_by_the_engine():
     for action, spec in cat.actions.items():
         for name in spec.params:
             assert f'"{name}"' in source, (action, name)
+
+
+def _paths(node, prefix=()):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield prefix + (k,)
+            yield from _paths(v, prefix + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield prefix + (i,)
+            yield from _paths(v, prefix + (i,))
+
+
+FIXTURE_PATHS = list(_paths(fixture_data()["scenario"]))
+
+JUNK = [None, 0, -1, 3.5, True, "", "x", "T+999d", "zone:nowhere", "ehr", [], {}, ["ehr"], {"service": "ehr"}, "T1486", "-5d"]
+
+
+def _set(data, path, value):
+    node = data
+    for p in path[:-1]:
+        node = node[p]
+    node[path[-1]] = value
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.sampled_from(FIXTURE_PATHS), st.sampled_from(JUNK)), min_size=1, max_size=3))
+def test_property_broken_scenarios_give_diagnostics_never_tracebacks(tmp_path, edits):
+    data = copy.deepcopy(fixture_data())
+    for path, value in edits:
+        try:
+            _set(data["scenario"], path, copy.deepcopy(value))
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier edit replaced a parent
+    path = write_variant(tmp_path, data)
+    try:
+        load_document(path)
+    except InputError as exc:
+        assert exc.diagnostics
+        for d in exc.diagnostics:
+            assert POSITIONED.match(d.format()), d.format()
