@@ -34,7 +34,7 @@ table.kv th { width: 28%; }
 .rating { font-weight: 700; text-align: center; }
 .rating-P { color: var(--ok); } .rating-S { color: #0072B2; } .rating-M { color: #9a5b00; } .rating-U { color: var(--bad); }
 tr.truth td { background: #f6f0f6; font-style: italic; }
-.tag { display: inline-block; border: 1px solid var(--line); border-radius: 3px; padding: 0 .3rem; font-size: .8em; }
+tr.missed td { background: #fdecea; } tr.missed td:nth-child(3) { font-weight: 700; }
 figure { margin: 1rem 0; page-break-inside: avoid; break-inside: avoid; }
 figcaption { font-weight: 600; margin-bottom: .3rem; }
 svg.chart { max-width: 100%; height: auto; border: 1px solid var(--line); }
@@ -72,7 +72,10 @@ def _table(headers: list[str], rows: list[list[str]], classes: list[str] | None 
         rc = f' class="{row_classes[i]}"' if row_classes and row_classes[i] else ""
         cells = []
         for j, cell in enumerate(row):
-            cls = f' class="{classes[j]}"' if classes and classes[j] else ""
+            names = classes[j] if classes and classes[j] else ""
+            if names == "rating" and cell in ("P", "S", "M", "U"):
+                names = f"rating rating-{cell}"
+            cls = f' class="{names}"' if names else ""
             cells.append(f"<td{cls}>{escape(cell)}</td>")
         out.append(f"<tr{rc}>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
