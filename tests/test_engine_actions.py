@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from simulator.engine.commands import Act, Command, Decide, FireInject, NoteCmd, Rate, parse_command
 from simulator.model.command_text import CommandSyntaxError
-from tests.engine_helpers import SCENARIO, exercise, variant
+from tests.engine_helpers import SCENARIO, exercise, fixture_data, variant, write_variant
+from tests.test_scenario_model import FIXTURE_PATHS, _set
 
 
 def test_asset_isolated_before_the_attacker_reaches_it_is_never_encrypted(tmp_path):
@@ -202,9 +203,6 @@ def test_property_any_valid_scenario_variant_runs(tmp_path, data):
     from simulator.model.diagnostics import InputError
     from simulator.model.documents import load_document
     from simulator.model.policy import builtin_policy
-    from tests.engine_helpers import fixture_data, write_variant
-    from tests.test_scenario_model import FIXTURE_PATHS, _set
-
     scenario = copy.deepcopy(fixture_data())
     for _ in range(data.draw(st.integers(1, 3))):
         path = data.draw(st.sampled_from(FIXTURE_PATHS))
