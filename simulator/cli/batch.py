@@ -42,7 +42,7 @@ def batch(scenario, runs, seed_start, policy, until, workers, executor, schedule
     from simulator.batch.executors import RunFailed, make_executor
     from simulator.batch.plan import build_plan
     from simulator.batch.results import ResultWriter
-    from simulator.batch.runner import make_header, run_batch
+    from simulator.batch.runner import make_header
 
     if runs < 1:
         usage_error("<command line>", f"--runs must be at least 1, not {runs}")
@@ -83,7 +83,7 @@ def batch(scenario, runs, seed_start, policy, until, workers, executor, schedule
             fail(exc)
 
     try:
-        outcome = _run_with_progress(plan, ex, runs, seed_start, writer, quiet=as_json, run_batch=run_batch)
+        outcome = _run_with_progress(plan, ex, runs, seed_start, writer, quiet=as_json)
     except RunFailed as exc:
         click.echo(f"error: a run failed in a worker, batch stopped: {exc}", err=True)
         sys.exit(EXIT_FAILED)
@@ -101,10 +101,13 @@ def batch(scenario, runs, seed_start, policy, until, workers, executor, schedule
         sys.exit(EXIT_INTERRUPTED)
 
 
-def _run_with_progress(plan, ex, runs, seed_start, writer, quiet, run_batch):
+def _run_with_progress(plan, ex, runs, seed_start, writer, quiet):
+    """The batch under a Rich progress bar (runs, rate, elapsed, ETA) on stderr when it is a terminal."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
     from rich.text import Text
+
+    from simulator.batch.runner import run_batch
 
     class RateColumn(ProgressColumn):
         def render(self, task) -> Text:
