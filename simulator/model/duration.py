@@ -14,8 +14,8 @@ _UNITS = {"w": 7 * 24 * 60, "d": 24 * 60, "h": 60, "m": 1}
 _DURATION_RE = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
 _OFFSET_RE = re.compile(r"^(T)?([+-])?(.*)$")
 
-DURATION_PATTERN = r"^(?=\d)(\d+w)?(\d+d)?(\d+h)?(\d+m)?$"
-OFFSET_PATTERN = r"^(T[+-]|[+-])?(?=\d)(\d+w)?(\d+d)?(\d+h)?(\d+m)?$"
+DURATION_PATTERN = r"^(0|(?=\d)(\d+w)?(\d+d)?(\d+h)?(\d+m)?)$"
+OFFSET_PATTERN = r"^(T[+-]|[+-])?(0|(?=\d)(\d+w)?(\d+d)?(\d+h)?(\d+m)?)$"
 
 # Hard upper bound: nothing in an exercise (even `--until recovery`) needs
 # more than a few years; larger values are typos that would overflow clocks.
@@ -33,6 +33,8 @@ def parse_duration(text: str) -> int:
             f"a duration must be a string such as '90m', '2h', '1h30m' or '3d', not {type(text).__name__} {text!r}"
         )
     s = text.strip()
+    if s == "0":
+        return 0
     match = _DURATION_RE.match(s)
     if not s or not match or not any(match.groups()):
         raise DurationError(
@@ -56,8 +58,6 @@ def parse_offset(text: str) -> int:
     assert match is not None  # the pattern accepts any string
     t_prefix, sign, rest = match.groups()
     if t_prefix and not sign:
-        if rest in ("", "0"):
-            return 0
         raise DurationError(f"invalid time offset {text!r}: write 'T+2h' or 'T-3d'")
     if rest == "0":
         return 0
