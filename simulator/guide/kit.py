@@ -39,7 +39,7 @@ def build_kit(src: Source, lang: str, delimiter: str | None = None) -> dict[str,
 
 def write_files(files: dict[str, bytes], out_dir: str | os.PathLike) -> list[Path]:
     """Write each file whole or not at all, creating the folder if needed."""
-    from simulator.cli.output import write_atomic
+    from simulator.fileio import write_atomic
 
     out = Path(out_dir)
     try:
