@@ -191,7 +191,7 @@ class Selector(StrictModel):
 
 class After(StrictModel):
     stage: Id = Field(description="Stage this one follows ('initial_access' for the first).")
-    delay: Delay = Field(default="0m", description="Delay after that stage completes.")
+    delay: Delay = Field(default="0m", validate_default=True, description="Delay after that stage completes.")
 
 
 Effect = Literal[
