@@ -50,6 +50,9 @@ async def measure(ticks: int) -> tuple[float, float, float, float]:
             bridge.resume()
             work, total = [], []
             for _ in range(ticks):
+                for decision in bridge.situation.decisions:  # the cell answers, so the clock keeps running
+                    if decision.pause_clock:
+                        bridge.decide(decision.id, decision.default)
                 clock.now += TICK_SECONDS
                 t0 = time.perf_counter()
                 screen._tick()
@@ -79,7 +82,7 @@ def main() -> int:
     ok_tick = worst_work <= TICK_TARGET
     print(f"first rendered exercise screen: {first:.3f} s (target <= {FIRST_SCREEN_TARGET} s) {'OK' if ok_first else 'OVER'}")
     print(f"worst refresh per tick at 60x:  {worst_work * 1000:.1f} ms (target <= {TICK_TARGET * 1000:.0f} ms) {'OK' if ok_tick else 'OVER'}")
-    print(f"  including Textual's repaint:  {worst_total * 1000:.1f} ms; {args.ticks} ticks reached T+{reached:.0f} min")
+    print(f"  tick + Textual's loop to idle: {worst_total * 1000:.1f} ms (pilot.pause); {args.ticks} ticks reached T+{reached:.0f} min")
     print("  rounds: " + "; ".join(f"{r[0]:.2f} s / {r[1] * 1000:.0f} ms" for r in rounds))
     return 0 if ok_first and ok_tick else 1
 

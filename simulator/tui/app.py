@@ -8,6 +8,7 @@ unsealed journal is offered for resume on the next start.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import time
 from pathlib import Path
 from typing import Callable
@@ -29,6 +30,8 @@ from simulator.tui.screens.replay import ReplayScreen
 from simulator.tui.text import localise_bindings, tr
 
 ROLES = ("players", "facilitator", "evaluator")
+TUNED_GC = (20_000, 20, 20)
+"""Collector thresholds while an exercise runs: fewer, shorter passes (the UI allocates in bursts)."""
 
 
 class CyberDrillApp(App[Path | None]):
@@ -82,6 +85,7 @@ class CyberDrillApp(App[Path | None]):
         self.bridge: ExerciseBridge | None = None
         self.replay: JournalReplay | None = None
         self.played: Path | None = None
+        self._gc_before: tuple[int, ...] | None = None
 
     # -- start --------------------------------------------------------------------------------
 
@@ -152,6 +156,13 @@ class CyberDrillApp(App[Path | None]):
             self.role = rec.role
         self.bridge = ExerciseBridge(rec, self.lang, self.role, self.speed, self.monotonic)
         self.played = rec.log_path
+        # The models, the hospital graph and the widgets live as long as the exercise: moved out
+        # of the cyclic collector's reach, full passes scan only what the run allocates since.
+        if self._gc_before is None:
+            self._gc_before = gc.get_threshold()
+            gc.collect()
+            gc.freeze()
+            gc.set_threshold(*TUNED_GC)
         self._replace(ExerciseScreen(self.bridge, self.lang, self.role, autostart=self.autostart))
 
     # -- end ----------------------------------------------------------------------------------
@@ -188,6 +199,10 @@ class CyberDrillApp(App[Path | None]):
         if self.bridge is not None:
             self.bridge.close()
             self.bridge = None
+        if self._gc_before is not None:  # give the collector back as it was
+            gc.unfreeze()
+            gc.set_threshold(*self._gc_before)
+            self._gc_before = None
 
     def on_unmount(self) -> None:
         self._close_bridge()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -159,6 +159,10 @@ class ExerciseBridge:
         self._history: dict[str, deque[float]] = {}
         self._history_bucket: int | None = None
         self.acked: set[int] = set()
+        self._dirty = True
+        self._bucket = -1
+        self._clinical_step = float(self.ex.params.get("clinical_tick_minutes", 15.0)) or 15.0
+        self._engine_end = ""
         if recorded.resumed_from is not None:
             self._restore(recorded.log_path)
         self.ex.subscribe(self._on_event)
@@ -174,6 +178,9 @@ class ExerciseBridge:
         """After a resume: the feed, acknowledgements and speed the journal already holds."""
         journal = load_journal(path)
         self._timeline = [rec["data"] for _line, rec in journal.events()]
+        for data in self._timeline:
+            if data.get("kind") == "exercise-end":
+                self._engine_end = str(data.get("reason", ""))
         for _line, rec in journal.commands():
             data = rec["data"]
             if data.get("kind") != UI_KIND:
@@ -199,6 +206,7 @@ class ExerciseBridge:
             for key, spec in table.items():
                 names[key] = spec.name.get(lang)
         self._names = names
+        self._dirty = True
         self._feed = deque((self._line(r) for r in self._timeline[-FEED_LINES:]), maxlen=FEED_LINES)
 
     def name(self, key: str) -> str:
@@ -206,6 +214,9 @@ class ExerciseBridge:
 
     def _on_event(self, event) -> None:
         record = event.to_record()
+        self._dirty = True
+        if event.kind == "exercise-end":
+            self._engine_end = str(record.get("reason", ""))
         self._timeline.append(record)
         if not event.truth and event.kind not in QUIET_KINDS:
             self._visible += 1
@@ -330,6 +341,7 @@ class ExerciseBridge:
         if key in self.acked or not 0 <= key < len(self.ex.inbox):
             return False
         self.acked.add(key)
+        self._dirty = True
         self.rec.record_ui("ack", self.role, key=key, ref=self.ex.inbox[key].ref)
         self.publish()
         return True
@@ -434,9 +446,22 @@ class ExerciseBridge:
         return self.situation
 
     def build(self) -> Situation:
+        """The situation now. Between engine events only the clock moves: the last picture is
+        reused with its time-dependent fields renewed, so a quiet tick allocates almost nothing."""
         ex = self.ex
-        snap = ex.snapshot()
         now = ex.now
+        bucket = int(now // self._clinical_step)
+        previous = getattr(self, "situation", None)
+        if not self._dirty and bucket == self._bucket and previous is not None:
+            wall = ex.calendar.wall(now)
+            return replace(
+                previous, t=now, wall=wall, night=wall.hour < 7 or wall.hour >= 21, weekend=wall.weekday() >= 5,
+                running=self.running, speed=self.speed, held_by_decision=self.held_by_decision(),
+                next_event_in=self._next_event_in(), ended=self.ended, end_reason=self._end_reason(), jobs=self._jobs(),
+            )
+        self._dirty = False
+        self._bucket = bucket
+        snap = ex.snapshot()
         lang = self.lang
         wall = ex.calendar.wall(now)
         hour = wall.hour
@@ -471,10 +496,7 @@ class ExerciseBridge:
         clocks = tuple(ClockView(c.id, ex.clocks[c.id].authority, c.state, c.started, c.deadline, c.met_at) for c in snap.clocks)
         st = snap.staff
         staff = StaffView(st.on_duty, st.busy, st.free, st.queued_jobs) if ex.staff is not None else None
-        jobs = tuple(
-            JobView(j.id, j.action, j.target, j.staff, "running" if j.started_at is not None else "queued", j.progress, j.expected_end)
-            for j in snap.jobs
-        )
+        jobs = self._jobs()
         truth_visible = self.role == "facilitator"
         feed = tuple(line for line in self._feed if truth_visible or not line.truth)
         return Situation(
@@ -502,12 +524,18 @@ class ExerciseBridge:
         )
 
     def _end_reason(self) -> str:
-        if self.closed:
-            return "facilitator"
-        for record in reversed(self._timeline):
-            if record.get("kind") == "exercise-end":
-                return str(record.get("reason", ""))
-        return ""
+        return "facilitator" if self.closed else self._engine_end
+
+    def _jobs(self) -> tuple[JobView, ...]:
+        now = self.ex.now
+        return tuple(
+            JobView(
+                j.id, j.action, j.asset or j.target, j.staff, "running" if j.started_at is not None else "queued",
+                round(j.progress(now), 3), (j.started_at + j.duration) if j.started_at is not None else None,
+            )
+            for j in self.ex.jobs
+            if j.finished_at is None
+        )
 
     def _sample_history(self, functions, now: float) -> None:
         bucket = int(now // HISTORY_STEP)
