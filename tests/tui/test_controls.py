@@ -44,6 +44,16 @@ def test_language_and_speed_switch_live(journal_dir, fake_clock):
             assert app.bridge.speed == 30.0
             log = Path(app.bridge.rec.log_path)
             assert ui_inputs(log).count("speed") == 3
+            await pilot.press("n", "n", "n")
+            inbox = screen.query_one("#inbox")
+            channels = {i.channel for i in app.bridge.situation.inbox}
+            assert {"phone", "decision"} <= channels
+            await pilot.press("c")
+            shown = {i.channel for i in inbox.items}
+            assert len(shown) == 1 and inbox.channel in shown and "[" in inbox.border_title
+            for _ in channels:
+                await pilot.press("c")
+            assert inbox.channel is None and len(inbox.items) == len(app.bridge.situation.inbox)
             await pilot.press("ctrl+c")
         assert app.return_value == log
         assert verify_journal(log).sealed is False  # left resumable, every input on disk

@@ -78,6 +78,7 @@ class ExerciseScreen(Screen):
         Binding("d", "decide", "Decide", id="exercise.decide"),
         Binding("i", "focus_inbox", "Inbox", id="exercise.inbox"),
         Binding("k", "acknowledge", "Acknowledge", id="exercise.ack"),
+        Binding("c", "channel", "Channel", id="exercise.channel"),
         Binding("o", "note", "Note", id="exercise.note"),
         Binding("f", "fire", "Fire inject", id="exercise.fire"),
         Binding("t", "toggle_truth", "Ground truth", id="exercise.truth"),
@@ -207,6 +208,11 @@ class ExerciseScreen(Screen):
 
     def action_focus_inbox(self) -> None:
         self.query_one(InboxPanel).focus()
+
+    def action_channel(self) -> None:
+        inbox = self.query_one(InboxPanel)
+        inbox.cycle_channel()
+        inbox.show(self.bridge.situation, self.lang)
 
     def action_acknowledge(self) -> None:
         item = self.query_one(InboxPanel).current()

@@ -35,16 +35,30 @@ class InboxPanel(OptionList):
         self._last: object = None
         self.items: tuple[InboxView, ...] = ()
         self.lang = "fr"
+        self.channel: str | None = None  # show one channel only (None: all)
+        self._all: tuple[InboxView, ...] = ()
+
+    def cycle_channel(self) -> str | None:
+        """Next channel among those received (then all again); returns the one shown."""
+        channels = sorted({i.channel for i in self._all})
+        options: list[str | None] = [None, *channels]
+        index = options.index(self.channel) if self.channel in options else 0
+        self.channel = options[(index + 1) % len(options)]
+        self._last = None
+        return self.channel
 
     def show(self, sit: Situation, lang: str) -> bool:
-        key = (sit.inbox, lang)
+        key = (sit.inbox, lang, self.channel)
         if key == self._last:
             return False
         self._last = key
         self.lang = lang
-        self.items = tuple(reversed(sit.inbox))
+        self._all = sit.inbox
+        self.items = tuple(i for i in reversed(sit.inbox) if self.channel is None or i.channel == self.channel)
         unread = sit.unread
         self.border_title = tr("panel.inbox", lang) + (f" ● {unread}" if unread else "")
+        if self.channel is not None:
+            self.border_title += f" [{CHANNEL_GLYPHS.get(self.channel, '·')} {tr('channel.' + self.channel, lang)}]"
         highlighted = self.highlighted
         self.clear_options()
         self.add_options([Option(self._line(item, lang), id=f"inbox-{item.key}") for item in self.items])
