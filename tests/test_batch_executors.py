@@ -71,6 +71,29 @@ def test_dask_local_cluster_gives_the_same_lines(plan, serial_lines):
     assert lines_of(ex, plan) == serial_lines
 
 
+def test_dask_joins_an_existing_cluster(plan, serial_lines):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        ex = make_executor(plan, "dask", scheduler=cluster.scheduler_address, timeout=10)
+        assert ex.workers == 1 and ex.scheduler == cluster.scheduler_address
+        assert lines_of(ex, plan, runs=20) == serial_lines[:20]
+
+
+def test_a_port_that_is_not_a_scheduler_fails_within_the_timeout(plan):
+    """A Client alone would wait forever on a server that accepts but never answers in Dask."""
+    pytest.importorskip("distributed")
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+        began = time.monotonic()
+        with pytest.raises(InputError, match="cannot reach the Dask scheduler"):
+            make_executor(plan, "dask", scheduler=address, timeout=1.5)
+        assert time.monotonic() - began < 10
+    with pytest.raises(InputError, match="missing port"):
+        make_executor(plan, "dask", scheduler="not an address", timeout=1)
+
+
 def test_batch_lines_are_run_headless_results(plan):
     """The worker plays from the loaded plan; it must answer exactly what run_headless answers."""
     for seed in (0, 7, 19):

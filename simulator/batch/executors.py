@@ -124,6 +124,43 @@ def _get(async_result) -> list:
         raise RunFailed(f"{type(exc).__name__}: {one_line(str(exc))}") from exc
 
 
+def _unreachable(address: str, timeout: float, exc: BaseException) -> InputError:
+    detail = one_line(str(exc)) or ("no answer" if isinstance(exc, TimeoutError) else type(exc).__name__)
+    return InputError([Diagnostic("--scheduler", 1, 1, "error", f"cannot reach the Dask scheduler at {address} within {timeout:g} s: {detail}")])
+
+
+def _probe_scheduler(address: str, timeout: float) -> None:
+    """Ask `address` who it is, with a hard deadline, before building a Client.
+
+    A Client waits without end on a port that accepts connections but does not
+    speak Dask (a web server), and leaves a noisy half-built object behind on a
+    bad address; one identity call under `wait_for` fails cleanly in every case.
+    """
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from distributed.core import rpc
+
+    async def identity() -> dict:
+        remote = rpc(address, timeout=timeout)
+        try:
+            return await remote.identity()
+        finally:
+            await remote.close_rpc()
+
+    def ask() -> dict:
+        return asyncio.run(asyncio.wait_for(identity(), timeout))
+
+    try:
+        with ThreadPoolExecutor(1) as pool:  # its own event loop, whatever the caller runs
+            info = pool.submit(ask).result()
+    except Exception as exc:  # noqa: BLE001 (refused, timed out, garbage, bad address: all one error line)
+        raise _unreachable(address, timeout, exc) from None
+    if not isinstance(info, dict) or info.get("type") != "Scheduler":
+        kind = info.get("type") if isinstance(info, dict) else type(info).__name__
+        raise InputError([Diagnostic("--scheduler", 1, 1, "error", f"{address} answers but is not a Dask scheduler (it says it is a {kind})")])
+
+
 class DaskExecutor:
     """Tasks on a Dask cluster: a LocalCluster of `workers` processes, or the cluster at `scheduler`."""
 
@@ -148,10 +185,11 @@ class DaskExecutor:
             # Ctrl+C reaches the whole process group: only this process stops the batch.
             self._client.run(ignore_sigint)
         else:
+            _probe_scheduler(scheduler, timeout)
             try:
                 self._client = Client(scheduler, timeout=timeout, set_as_default=False)
-            except (OSError, TimeoutError, ValueError) as exc:
-                raise InputError([Diagnostic("--scheduler", 1, 1, "error", f"cannot reach the Dask scheduler at {scheduler} within {timeout:g} s: {one_line(str(exc)) or type(exc).__name__}")]) from None
+            except Exception as exc:  # noqa: BLE001 (gone between the probe and the connection)
+                raise _unreachable(scheduler, timeout, exc) from None
         info = self._client.scheduler_info()
         self.workers = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
         if scheduler is not None and not info.get("workers"):
