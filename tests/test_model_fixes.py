@@ -21,3 +21,57 @@ def test_stage_after_without_delay_runs(tmp_path):
     ex = exercise(variant(tmp_path, mutate), seed=3)
     ex.advance(ex.duration)
     assert ex.now == ex.duration
+
+
+# ------------------------------------------------------------ strict scalars
+
+
+def _load_error(tmp_path, mutate) -> str:
+    from simulator.model.diagnostics import InputError
+    from simulator.model.documents import load_document
+
+    path = variant(tmp_path, mutate)
+    with pytest.raises(InputError) as info:
+        load_document(path, expect="scenario")
+    return str(info.value) + " ".join(str(d) for d in getattr(info.value, "diagnostics", []))
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda s: s["threat"].__setitem__("hurry_when_detected", "yes"),
+        lambda s: s["threat"]["actor"].__setitem__("ransom_eur", "3"),
+        lambda s: s["threat"]["actor"].__setitem__("ransom_eur", 2.5),
+        lambda s: s["threat"]["stages"][1].__setitem__("detect", {"base": "0.5"}),
+        lambda s: s["threat"]["stages"][1].__setitem__("detect", {"base": True}),
+        lambda s: s["decisions"][0].__setitem__("pause_clock", "true"),
+        lambda s: s.__setitem__("engine", {"avoidance_fraction": "0.2"}),
+        lambda s: s.__setitem__("actions", {"restore": {"staff": "2"}}),
+        lambda s: s["injects"][0].__setitem__("noise", 1),
+    ],
+)
+def test_scenario_scalars_are_not_coerced(tmp_path, mutate):
+    assert _load_error(tmp_path, mutate)
+
+
+def test_condition_scalars_are_not_coerced():
+    from pydantic import TypeAdapter, ValidationError
+
+    from simulator.model.conditions import Condition
+
+    adapter = TypeAdapter(Condition)
+    for bad in ({"flag": "x", "value": "no"}, {"inject": "x", "fired": 0}, {"clinical": "ed", "above": "3"},
+                {"action": "eradicate", "done": "yes"}):
+        with pytest.raises(ValidationError):
+            adapter.validate_python(bad)
+    assert adapter.validate_python({"clinical": "ed", "above": 3}).above == 3.0
+
+
+def test_integer_numbers_still_fill_float_fields(tmp_path):
+    from simulator.model.documents import load_document
+
+    def mutate(s):
+        s["engine"] = {"avoidance_fraction": 0}
+        s["threat"]["stages"][1]["detect"] = {"base": 1}
+
+    load_document(variant(tmp_path, mutate), expect="scenario")

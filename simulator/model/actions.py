@@ -11,7 +11,7 @@ import functools
 from importlib import resources
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, StrictFloat, StrictInt
 
 from simulator.model.base import Id, LocalizedText, StrictModel
 from simulator.model.distributions import Delay
@@ -29,24 +29,24 @@ class ActionSpec(StrictModel):
     target: TargetType = Field(description="What the command names: nothing, an asset, a zone, a service, a clinical function, or one of `choices`.")
     choices: list[Id] = Field(default_factory=list, description="Allowed targets when target is 'choice' (authorities, audiences, on/off...).")
     default_choice: Id | None = Field(default=None, description="Target used when the command names none (target 'choice').")
-    staff: int = Field(default=0, ge=0, description="IT technicians busy while the action runs (count); 0 for decisions taken by the cell.")
+    staff: StrictInt = Field(default=0, ge=0, description="IT technicians busy while the action runs (count); 0 for decisions taken by the cell.")
     duration: Delay = Field(default="0m", description="Time to carry out the action (a delay distribution).")
-    params: dict[str, float] = Field(default_factory=dict, description="Named numbers the engine reads for this action (rates, factors, hours).")
+    params: dict[str, StrictFloat] = Field(default_factory=dict, description="Named numbers the engine reads for this action (rates, factors, hours).")
 
 
 class ActionOverride(StrictModel):
     """A scenario's change to one action of the catalogue (only the given keys change)."""
 
-    staff: int | None = Field(default=None, ge=0, description="IT technicians needed (count).")
+    staff: StrictInt | None = Field(default=None, ge=0, description="IT technicians needed (count).")
     duration: Delay | None = Field(default=None, description="Time to carry out the action.")
-    params: dict[str, float] = Field(default_factory=dict, description="Parameters replaced (others keep their defaults).")
+    params: dict[str, StrictFloat] = Field(default_factory=dict, description="Parameters replaced (others keep their defaults).")
 
 
 class ActionCatalogue(StrictModel):
     """Top level of simulator/data/actions.yaml."""
 
     actions: dict[Id, ActionSpec] = Field(description="Every response action by id.")
-    engine: dict[str, float] = Field(default_factory=dict, description="Engine-wide calibration numbers (see docs/scenario-format.md).")
+    engine: dict[str, StrictFloat] = Field(default_factory=dict, description="Engine-wide calibration numbers (see docs/scenario-format.md).")
 
 
 @functools.lru_cache(maxsize=1)

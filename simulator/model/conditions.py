@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import Discriminator, Field, Tag, model_validator
+from pydantic import Discriminator, Field, StrictBool, StrictFloat, Tag, model_validator
 
 from simulator.model.base import Duration, Id, Offset, StrictModel
 from simulator.model.tagged import register_tags
@@ -77,8 +77,8 @@ class ClinicalThreshold(StrictModel):
         default="waiting",
         description="Indicator: waiting (patients), capacity_pct (0-100), diverted, cancelled, transferred, treated (cumulative counts).",
     )
-    above: float | None = Field(default=None, description="True when the indicator is strictly above this value.")
-    below: float | None = Field(default=None, description="True when the indicator is strictly below this value.")
+    above: StrictFloat | None = Field(default=None, description="True when the indicator is strictly above this value.")
+    below: StrictFloat | None = Field(default=None, description="True when the indicator is strictly below this value.")
     for_: Duration | None = Field(default=None, alias="for", description="The threshold has been crossed for at least this long.")
 
     @model_validator(mode="after")
@@ -117,7 +117,7 @@ class ActionDone(StrictModel):
     )
     before: Offset | None = Field(default=None, description="Taken before this time.")
     before_clock: Id | None = Field(default=None, description="Taken before this regulatory clock's deadline.")
-    done: bool = Field(default=False, description="Require the action's job to be finished, not merely started.")
+    done: StrictBool = Field(default=False, description="Require the action's job to be finished, not merely started.")
 
 
 class ClockIs(StrictModel):
@@ -131,14 +131,14 @@ class InjectFired(StrictModel):
     """An inject was delivered (or not)."""
 
     inject: Id = Field(description="Inject id.")
-    fired: bool = Field(default=True, description="True: the inject was delivered; false: not yet.")
+    fired: StrictBool = Field(default=True, description="True: the inject was delivered; false: not yet.")
 
 
 class FlagIs(StrictModel):
     """A scenario flag (set by decision options and injects) has a value."""
 
     flag: Id = Field(description="Flag name.")
-    value: bool = Field(default=True, description="Value tested.")
+    value: StrictBool = Field(default=True, description="Value tested.")
 
 
 class StageIs(StrictModel):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, StrictBool, StrictFloat, StrictInt, field_validator, model_validator
 
 from simulator.model.actions import ActionOverride
 from simulator.model.base import Duration, Id, LocalizedText, Offset, StrictModel
@@ -40,35 +40,35 @@ def _id_or_mapping(value: Any) -> Any:
 class ControlsPatch(StrictModel):
     """Network-wide controls to change (only the given keys)."""
 
-    edr_coverage: float | None = Field(default=None, ge=0, le=1, description="Share of machines with EDR (0..1).")
-    av_blocking: bool | None = Field(default=None, description="Antivirus blocks what it detects.")
-    mfa_remote_access: bool | None = Field(default=None, description="MFA on VPN and remote access portals.")
-    mfa_privileged: bool | None = Field(default=None, description="MFA for privileged accounts.")
+    edr_coverage: StrictFloat | None = Field(default=None, ge=0, le=1, description="Share of machines with EDR (0..1).")
+    av_blocking: StrictBool | None = Field(default=None, description="Antivirus blocks what it detects.")
+    mfa_remote_access: StrictBool | None = Field(default=None, description="MFA on VPN and remote access portals.")
+    mfa_privileged: StrictBool | None = Field(default=None, description="MFA for privileged accounts.")
     siem_hours: SiemHours | None = Field(default=None, description="When someone watches security alerts.")
-    tiered_admin: bool | None = Field(default=None, description="AD tiering enforced.")
-    email_filtering: bool | None = Field(default=None, description="Attachment sandboxing and link rewriting.")
-    edr: bool | None = Field(default=None, description="With `asset`: an EDR agent runs on it.")
-    mfa: bool | None = Field(default=None, description="With `asset`: logins on it need MFA.")
-    patched: bool | None = Field(default=None, description="With `asset`: its known vulnerabilities are patched.")
+    tiered_admin: StrictBool | None = Field(default=None, description="AD tiering enforced.")
+    email_filtering: StrictBool | None = Field(default=None, description="Attachment sandboxing and link rewriting.")
+    edr: StrictBool | None = Field(default=None, description="With `asset`: an EDR agent runs on it.")
+    mfa: StrictBool | None = Field(default=None, description="With `asset`: logins on it need MFA.")
+    patched: StrictBool | None = Field(default=None, description="With `asset`: its known vulnerabilities are patched.")
 
 
 class BackupPatch(StrictModel):
     """Backup properties to change on one backup asset."""
 
-    offline: bool | None = Field(default=None, description="Offline or immutable copy.")
-    restore_hours_per_asset: float | None = Field(default=None, gt=0, description="Technician hours to restore one asset (hours).")
-    age_hours: float | None = Field(default=None, ge=0, description="Age of the newest copy at T+0 (hours).")
+    offline: StrictBool | None = Field(default=None, description="Offline or immutable copy.")
+    restore_hours_per_asset: StrictFloat | None = Field(default=None, gt=0, description="Technician hours to restore one asset (hours).")
+    age_hours: StrictFloat | None = Field(default=None, ge=0, description="Age of the newest copy at T+0 (hours).")
 
 
 class StaffPatch(StrictModel):
     """IT staffing to change (only the given keys)."""
 
-    weekday_day: int | None = Field(default=None, ge=0, description="Technicians on weekday days.")
-    weekday_night: int | None = Field(default=None, ge=0, description="Technicians on weekday nights.")
-    weekend_day: int | None = Field(default=None, ge=0, description="Technicians on weekend days.")
-    weekend_night: int | None = Field(default=None, ge=0, description="Technicians on weekend nights.")
+    weekday_day: StrictInt | None = Field(default=None, ge=0, description="Technicians on weekday days.")
+    weekday_night: StrictInt | None = Field(default=None, ge=0, description="Technicians on weekday nights.")
+    weekend_day: StrictInt | None = Field(default=None, ge=0, description="Technicians on weekend days.")
+    weekend_night: StrictInt | None = Field(default=None, ge=0, description="Technicians on weekend nights.")
     recall_delay: Duration | None = Field(default=None, description="Time to recall off-duty technicians.")
-    recall_total: int | None = Field(default=None, ge=0, description="Technicians once everyone is recalled.")
+    recall_total: StrictInt | None = Field(default=None, ge=0, description="Technicians once everyone is recalled.")
 
 
 class FlowRef(StrictModel):
@@ -93,7 +93,7 @@ class Override(StrictModel):
     controls: ControlsPatch | None = Field(default=None, description="Network-wide controls (with no `asset`) or asset controls (with `asset`).")
     asset: Id | None = Field(default=None, description="Asset changed by `controls`, `backup` or `remove`.")
     backup: BackupPatch | None = Field(default=None, description="Backup properties of `asset`.")
-    remove: bool = Field(default=False, description="Remove `asset` from the network (with its flows of dependencies).")
+    remove: StrictBool = Field(default=False, description="Remove `asset` from the network (with its flows of dependencies).")
     it_staff: StaffPatch | None = Field(default=None, description="IT staffing changes.")
     add_flow: Flow | None = Field(default=None, description="A flow added to the segmentation.")
     remove_flow: FlowRef | None = Field(default=None, description="A flow removed from the segmentation (both directions).")
@@ -153,14 +153,14 @@ class Persona(StrictModel):
 class Actor(StrictModel):
     name: str = Field(description="Attacker name as shown in the debrief (never to players during the run).")
     motivation: Literal["extortion", "espionage", "sabotage", "hacktivism"] = Field(default="extortion", description="What drives the attacker.")
-    ransom_eur: int = Field(default=0, ge=0, description="Ransom demanded (euros).")
+    ransom_eur: StrictInt = Field(default=0, ge=0, description="Ransom demanded (euros).")
 
 
 class Detect(StrictModel):
     """Chance that a stage raises an alert: `base`, raised by each control present."""
 
-    base: float = Field(default=0.05, ge=0, le=1, description="Chance with no control (0..1).")
-    with_: dict[Literal["edr", "siem", "mfa", "av"], float] = Field(
+    base: StrictFloat = Field(default=0.05, ge=0, le=1, description="Chance with no control (0..1).")
+    with_: dict[Literal["edr", "siem", "mfa", "av"], StrictFloat] = Field(
         default_factory=dict,
         alias="with",
         description="Extra chance contributed by each control when present (0..1): edr, siem, mfa, av.",
@@ -183,10 +183,10 @@ class Selector(StrictModel):
     zones: list[Id] = Field(default_factory=list, description="Zones.")
     sites: list[Id] = Field(default_factory=list, description="Sites.")
     services: list[Id] = Field(default_factory=list, description="Assets that services run on.")
-    domain_joined: bool | None = Field(default=None, description="Only domain-joined (true) or non-joined (false) assets.")
-    online: bool | None = Field(default=None, description="For backups: only online (true) or offline (false) copies.")
-    reachable_only: bool = Field(default=True, description="Only assets the attacker can reach from its footholds now.")
-    max: int | None = Field(default=None, ge=1, description="At most this many targets (picked at random).")
+    domain_joined: StrictBool | None = Field(default=None, description="Only domain-joined (true) or non-joined (false) assets.")
+    online: StrictBool | None = Field(default=None, description="For backups: only online (true) or offline (false) copies.")
+    reachable_only: StrictBool = Field(default=True, description="Only assets the attacker can reach from its footholds now.")
+    max: StrictInt | None = Field(default=None, ge=1, description="At most this many targets (picked at random).")
 
 
 class After(StrictModel):
@@ -218,14 +218,14 @@ class Stage(StrictModel):
     targets: Selector | None = Field(default=None, description="Assets acted on (encryption, exfiltration, lateral...).")
     detect: Detect | None = Field(default=None, description="Chance the stage raises an alert; default from the engine table.")
     when: Condition | None = Field(default=None, description="Only runs if this condition holds when due (else waits for it).")
-    also: dict[str, bool] = Field(default_factory=dict, description="Side facts: print_ransom_note.")
+    also: dict[str, StrictBool] = Field(default_factory=dict, description="Side facts: print_ransom_note.")
 
 
 class Threat(StrictModel):
     actor: Actor = Field(description="Who attacks.")
     initial_access: InitialAccess = Field(description="How and where the attacker gets in.")
     stages: list[Stage] = Field(default_factory=list, description="What the attacker does next, in order.")
-    hurry_when_detected: bool = Field(default=True, description="Remaining delays shrink once the attacker sees defenders react.")
+    hurry_when_detected: StrictBool = Field(default=True, description="Remaining delays shrink once the attacker sees defenders react.")
 
 
 # ---------------------------------------------------------------- injects and decisions
@@ -236,9 +236,9 @@ class OptionEffect(StrictModel):
 
     action: Id | None = Field(default=None, description="Response action taken (isolate, notify, cut-internet...).")
     target: str | None = Field(default=None, description="Target of the action as in commands (zone:dmz, cert-sante).")
-    count: int | None = Field(default=None, ge=1, description="Count for actions that take one (transfer).")
+    count: StrictInt | None = Field(default=None, ge=1, description="Count for actions that take one (transfer).")
     flag: Id | None = Field(default=None, description="Scenario flag set.")
-    value: bool = Field(default=True, description="Value given to `flag`.")
+    value: StrictBool = Field(default=True, description="Value given to `flag`.")
     inject: Id | None = Field(default=None, description="Inject fired now.")
 
     @model_validator(mode="after")
@@ -264,8 +264,8 @@ class Inject(StrictModel):
     text: LocalizedText = Field(description="What the recipients read or hear.")
     expected: list[LocalizedText] = Field(default_factory=list, description="Actions the cell is expected to take.")
     objectives: list[Id] = Field(default_factory=list, description="Objectives this inject serves.")
-    contingency: bool = Field(default=False, description="Played only if needed (a nudge); its trigger usually tests what the cell did not do.")
-    noise: bool = Field(default=False, description="A distractor: not related to the attack.")
+    contingency: StrictBool = Field(default=False, description="Played only if needed (a nudge); its trigger usually tests what the cell did not do.")
+    noise: StrictBool = Field(default=False, description="A distractor: not related to the attack.")
     effects: list[OptionEffect] = Field(default_factory=list, description="Flags set or injects chained when it fires.")
     facilitator_note: LocalizedText | None = Field(default=None, description="For the animation cell only.")
 
@@ -293,7 +293,7 @@ class Decision(StrictModel):
     options: list[Option] = Field(min_length=2, description="Choices.")
     deadline: Duration = Field(description="Time the cell has to decide.")
     default: Id = Field(description="Option applied when the deadline passes.")
-    pause_clock: bool = Field(default=False, description="The facilitator's clock stops while the decision is pending (interactive play).")
+    pause_clock: StrictBool = Field(default=False, description="The facilitator's clock stops while the decision is pending (interactive play).")
     objectives: list[Id] = Field(default_factory=list, description="Objectives this decision serves.")
 
     @model_validator(mode="after")
@@ -361,7 +361,7 @@ class ScenarioBody(StrictModel):
     objectives: list[Objective] = Field(default_factory=list, description="Exercise objectives.")
     end: EndSpec = Field(default_factory=EndSpec, description="End and recovery conditions.")
     actions: dict[Id, ActionOverride] = Field(default_factory=dict, description="Changes to the response-action catalogue (staff, duration, params).")
-    engine: dict[str, float] = Field(default_factory=dict, description="Changes to engine calibration numbers (see simulator/data/actions.yaml).")
+    engine: dict[str, StrictFloat] = Field(default_factory=dict, description="Changes to engine calibration numbers (see simulator/data/actions.yaml).")
     facilitator: Facilitator = Field(default_factory=Facilitator, description="Material for the animation cell.")
 
     @field_validator("start")
