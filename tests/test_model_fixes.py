@@ -75,3 +75,32 @@ def test_integer_numbers_still_fill_float_fields(tmp_path):
         s["threat"]["stages"][1]["detect"] = {"base": 1}
 
     load_document(variant(tmp_path, mutate), expect="scenario")
+
+
+# ------------------------------------------------------------ detected: technique ids
+
+
+def test_detected_accepts_a_technique_id(tmp_path):
+    from simulator.model.documents import load_document
+
+    def mutate(s):
+        s["injects"].append({"id": "edr-ransom", "when": {"detected": "T1486"}, "channel": "siem-alert", "text": "EDR: ransomware"})
+        s["injects"].append({"id": "edr-creds", "when": {"detected": "T1003.001"}, "channel": "siem-alert", "text": "EDR: LSASS"})
+
+    path = variant(tmp_path, mutate)
+    load_document(path, expect="scenario")
+    ex = exercise(path, seed=1)
+    cond = next(i.when for i in ex.scenario.injects if i.id == "edr-ransom")
+    assert not ex.evaluate(cond)
+    ex.alert_noticed("ransomware behaviour", "encryption", "T1486", "")
+    assert ex.evaluate(cond)
+
+
+@pytest.mark.parametrize("bad", ["T148", "T1486.1", "Encryption"])
+def test_detected_rejects_malformed_names(bad):
+    from pydantic import TypeAdapter, ValidationError
+
+    from simulator.model.conditions import Condition
+
+    with pytest.raises(ValidationError):
+        TypeAdapter(Condition).validate_python({"detected": bad})

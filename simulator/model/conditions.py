@@ -24,6 +24,8 @@ AssetStateName = Literal[
     "up", "down", "compromised", "encrypted", "isolated", "offline", "restoring", "restored", "destroyed", "not-up"
 ]
 ClockStateName = Literal["not-started", "running", "met", "missed"]
+DETECTED_PATTERN = r"^([a-z0-9][a-z0-9._-]*|T\d{4}(\.\d{3})?)$"
+"""A stage id (lower case) or an ATT&CK technique id (T1486, T1003.001)."""
 ClinicalMetric = Literal["waiting", "capacity_pct", "diverted", "cancelled", "transferred", "treated"]
 
 
@@ -151,8 +153,10 @@ class StageIs(StrictModel):
 class Detected(StrictModel):
     """Defenders have an alert (from detection or symptoms)."""
 
-    detected: Id = Field(
-        description="'any' for any alert, else an attack stage id or an ATT&CK technique id (T1486)."
+    detected: str = Field(
+        pattern=DETECTED_PATTERN,
+        max_length=80,
+        description="'any' for any alert, else an attack stage id or an ATT&CK technique id (T1486).",
     )
 
 
