@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from simulator.batch.display import fmt, fmt_ci, label, order
+from simulator.batch.display import fmt, fmt_ci, in_days, label, order
 from simulator.batch.plot import bins_for, counts, histogram, histograms_svg, plotted_metrics, summary_html
 from simulator.batch.stats import summarize
 
@@ -63,6 +63,10 @@ def test_display_units_labels_and_order():
     assert fmt("patients_diverted", float("nan")) == "-"
     assert fmt_ci("ehr_downtime_minutes", 600.0, 540.0, 660.0) == "10.0 ± 1.0 h"
     assert fmt_ci("patients_diverted", -3.0, -5.0, -1.0, signed=True) == "-3 ± 2"
+    assert in_days("ehr_downtime_minutes", 13560.0) and not in_days("ehr_downtime_minutes", 4000.0)
+    assert not in_days("patients_diverted", 1e6)
+    assert fmt("ehr_downtime_minutes", 13560.0, days=True) == "9.4 d"
+    assert fmt_ci("ehr_downtime_minutes", -4260.0, -4944.0, -3576.0, signed=True, days=True) == "-3.0 ± 0.5 d"
     assert label("clock.nis2-24h.met") == "nis2-24h met in time" and label("service_downtime_minutes.ehr") == "downtime: ehr"
     names = ["sim_minutes", "clock.a.met", "service_downtime_minutes.ehr", "zzz", "patients_diverted", "ehr_downtime_minutes"]
     assert order(names) == ["ehr_downtime_minutes", "patients_diverted", "service_downtime_minutes.ehr", "zzz", "clock.a.met", "sim_minutes"]

@@ -104,21 +104,34 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value)))
 
 
-def fmt(name: str, value: float, signed: bool = False) -> str:
-    """A metric value for a table cell: 72.0 h, +3.5 %, 85 %, 1,204."""
+def in_days(name: str, reference: float) -> bool:
+    """Show a duration row in days when its reference value (the baseline median) is 3 days or more."""
+    return unit(name) == "h" and not _missing(reference) and abs(reference) >= 3 * 1440
+
+
+def _in_unit(name: str, value: float, days: bool) -> tuple[float, str]:
+    if days and unit(name) == "h":
+        return value / 1440.0, " d"
+    return scale(name, value), _suffix(name)
+
+
+def fmt(name: str, value: float, signed: bool = False, days: bool = False) -> str:
+    """A metric value for a table cell: 72.0 h, 9.4 d, +3.5 %, 85 %, 1,204."""
     if _missing(value):
         return "-"
-    return _number(name, scale(name, value), "+" if signed else "") + _suffix(name)
+    v, suffix = _in_unit(name, value, days)
+    return _number(name, v, "+" if signed else "") + suffix
 
 
-def fmt_ci(name: str, mean: float, low: float, high: float, signed: bool = False) -> str:
+def fmt_ci(name: str, mean: float, low: float, high: float, signed: bool = False, days: bool = False) -> str:
     """Mean and the half-width of its (symmetric) interval: `72.0 ± 1.3 h`."""
     if _missing(mean):
         return "-"
     if _missing(low) or _missing(high):
-        return fmt(name, mean, signed)
-    half = (scale(name, high) - scale(name, low)) / 2
-    return f"{_number(name, scale(name, mean), '+' if signed else '')} ± {_number(name, abs(half), '')}{_suffix(name)}"
+        return fmt(name, mean, signed, days)
+    m, suffix = _in_unit(name, mean, days)
+    half = (_in_unit(name, high, days)[0] - _in_unit(name, low, days)[0]) / 2
+    return f"{_number(name, m, '+' if signed else '')} ± {_number(name, abs(half), '')}{suffix}"
 
 
 def axis_unit(name: str) -> str:

@@ -12,7 +12,7 @@ import html
 import math
 from typing import Mapping, Sequence
 
-from simulator.batch.display import axis_unit, fmt, label, order, scale
+from simulator.batch.display import axis_unit, fmt, in_days, label, order, scale
 from simulator.batch.stats import Summary
 
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7")
@@ -143,10 +143,11 @@ def summary_html(
     ]
     out.extend(f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>" for k, v in facts)
     out.append("</dl><h2>Indicators (baseline)</h2>")
-    out.append(_table(table, signed=False))
+    days = {name: in_days(name, s.median) for name, s in table}
+    out.append(_table(table, signed=False, days=days))
     if differences:
         out.append(f"<h2>Paired differences: {_esc(variant_label or 'variant')} minus baseline (same seeds)</h2>")
-        out.append(_table(differences, signed=True))
+        out.append(_table(differences, signed=True, days=days))
     out.append("<p>CI: 95 % Student t interval of the mean. p5/p95: 5th and 95th percentiles.</p><h2>Distributions</h2>")
     for name in plotted:
         svg = histogram(name, series_of(name)).replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
@@ -157,14 +158,14 @@ def summary_html(
     return "".join(out)
 
 
-def _table(rows: Sequence[tuple[str, Summary]], signed: bool) -> str:
+def _table(rows: Sequence[tuple[str, Summary]], signed: bool, days: Mapping[str, bool]) -> str:
     head = "<tr><th>indicator</th><th>mean</th><th>95 % CI</th><th>median</th><th>p5</th><th>p95</th><th>runs</th></tr>"
     body = []
     for name, s in rows:
+        d = days.get(name, False)
+        cell = lambda v: _esc(fmt(name, v, signed, d))  # noqa: E731
         body.append(
-            f"<tr><td>{_esc(label(name))}</td><td>{_esc(fmt(name, s.mean, signed))}</td>"
-            f"<td>{_esc(fmt(name, s.ci_low, signed))} .. {_esc(fmt(name, s.ci_high, signed))}</td>"
-            f"<td>{_esc(fmt(name, s.median, signed))}</td><td>{_esc(fmt(name, s.p5, signed))}</td>"
-            f"<td>{_esc(fmt(name, s.p95, signed))}</td><td>{s.n}</td></tr>"
+            f"<tr><td>{_esc(label(name))}</td><td>{cell(s.mean)}</td><td>{cell(s.ci_low)} .. {cell(s.ci_high)}</td>"
+            f"<td>{cell(s.median)}</td><td>{cell(s.p5)}</td><td>{cell(s.p95)}</td><td>{s.n}</td></tr>"
         )
     return f"<table>{head}{''.join(body)}</table>"

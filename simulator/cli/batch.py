@@ -143,7 +143,7 @@ def _print_tables(plan, outcome, detail: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from simulator.batch.display import fmt, fmt_ci, label
+    from simulator.batch.display import fmt, fmt_ci, in_days, label
 
     console = Console()
     base = outcome.summaries()
@@ -158,7 +158,8 @@ def _print_tables(plan, outcome, detail: bool) -> None:
         table.add_column(col, justify="left" if col == "indicator" else "right")
     for name in names:
         s = base[name]
-        table.add_row(label(name), fmt_ci(name, s.mean, s.ci_low, s.ci_high), fmt(name, s.median), fmt(name, s.p5), fmt(name, s.p95))
+        d = in_days(name, s.median)
+        table.add_row(label(name), fmt_ci(name, s.mean, s.ci_low, s.ci_high, days=d), fmt(name, s.median, days=d), fmt(name, s.p5, days=d), fmt(name, s.p95, days=d))
     console.print(table)
     if len(plan.arms) < 2:
         return
@@ -172,8 +173,10 @@ def _print_tables(plan, outcome, detail: bool) -> None:
         if name not in diff or name not in var:
             continue
         d = diff[name]
+        days = in_days(name, base[name].median)
         cmp.add_row(
-            label(name), fmt(name, base[name].median), fmt(name, var[name].median), fmt_ci(name, d.mean, d.ci_low, d.ci_high, signed=True),
+            label(name), fmt(name, base[name].median, days=days), fmt(name, var[name].median, days=days),
+            fmt_ci(name, d.mean, d.ci_low, d.ci_high, signed=True, days=days),
         )
     console.print(cmp)
 
