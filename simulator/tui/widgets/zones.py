@@ -31,6 +31,14 @@ class ZonesPanel(Panel):
             head = Text(zone.name, style="bold")
             if zone.isolated:
                 head.append(" ▣ " + tr("state.isolated", lang), style=f"bold {BLUE}")
+            counts: dict[str, int] = {}
+            for asset in zone.assets:
+                counts[asset.state] = counts.get(asset.state, 0) + 1
+            for state in ASSET_STATES:  # the zone at a glance: how many of each state
+                if counts.get(state):
+                    head.append(" ")
+                    head.append_text(glyph(ASSET_STATES, state))
+                    head.append(str(counts[state]))
             lines.append(head)
             row = Text("  ")
             for asset in zone.assets:
