@@ -71,12 +71,15 @@ def test_dask_local_cluster_gives_the_same_lines(plan, serial_lines):
     assert lines_of(ex, plan) == serial_lines
 
 
-def test_dask_joins_an_existing_cluster(plan, serial_lines):
+def test_dask_joins_an_existing_cluster(plan, serial_lines, monkeypatch):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
         ex = make_executor(plan, "dask", scheduler=cluster.scheduler_address, timeout=10)
         assert ex.workers == 1 and ex.scheduler == cluster.scheduler_address
         assert lines_of(ex, plan, runs=20) == serial_lines[:20]
+        monkeypatch.setattr("simulator.batch.executors.__version__", "0.0.0-other")
+        with pytest.raises(InputError, match="install the same version everywhere"):
+            make_executor(plan, "dask", scheduler=cluster.scheduler_address, timeout=10)
 
 
 def test_a_port_that_is_not_a_scheduler_fails_within_the_timeout(plan):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import logging
 import multiprocessing
 import os
 import signal
@@ -23,7 +24,8 @@ import threading
 from typing import Any, Iterator, Sequence
 
 from simulator.batch.plan import Plan
-from simulator.batch.worker import ignore_sigint, install, run_chunk
+from simulator import __version__
+from simulator.batch.worker import ignore_sigint, install, run_chunk, software_version
 from simulator.model.diagnostics import Diagnostic, InputError, one_line
 
 Results = Iterator[tuple[int, list[dict[str, Any]]]]
@@ -171,8 +173,6 @@ class DaskExecutor:
             from distributed import Client, LocalCluster
         except ImportError:
             raise InputError([Diagnostic("--executor", 1, 1, "error", "the dask executor needs the cluster extra: pip install 'cyberdrill[cluster]'")]) from None
-        import logging
-
         self.plan = plan
         self.scheduler = scheduler
         self._cluster = None
@@ -192,11 +192,28 @@ class DaskExecutor:
                 raise _unreachable(scheduler, timeout, exc) from None
         info = self._client.scheduler_info()
         self.workers = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
-        if scheduler is not None and not info.get("workers"):
-            self.close()
-            raise InputError([Diagnostic("--scheduler", 1, 1, "error", f"the Dask cluster at {scheduler} has no workers")])
+        if scheduler is not None:
+            self._check_workers(scheduler, info)
         # One copy of the plan per worker, not one per task.
         self._plan_future = self._client.scatter(plan, broadcast=True, hash=False)
+
+    def _check_workers(self, scheduler: str, info: dict) -> None:
+        """A joined cluster must have workers running this very CyberDrill (results would differ otherwise)."""
+        problem = None
+        if not info.get("workers"):
+            problem = f"the Dask cluster at {scheduler} has no workers"
+        else:
+            try:
+                versions = self._client.run(software_version)
+            except Exception as exc:  # noqa: BLE001 (a worker without the package cannot even unpickle the call)
+                problem = f"the workers of {scheduler} cannot run CyberDrill (install cyberdrill {__version__} on every worker): {one_line(str(exc)) or type(exc).__name__}"
+            else:
+                other = sorted({v for v in versions.values() if v != __version__})
+                if other:
+                    problem = f"the workers of {scheduler} run CyberDrill {', '.join(other)}, this batch {__version__}: install the same version everywhere"
+        if problem is not None:
+            self.close()
+            raise InputError([Diagnostic("--scheduler", 1, 1, "error", problem)])
 
     def run(self, seeds: Sequence[int]) -> Results:
         size = chunk_size(len(seeds), self.workers)

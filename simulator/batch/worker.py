@@ -25,6 +25,13 @@ _PLAN: Plan | None = None
 DROPPED = ("series",)
 
 
+def software_version() -> str:
+    """The CyberDrill version a (possibly remote) worker runs."""
+    from simulator import __version__
+
+    return __version__
+
+
 def ignore_sigint() -> None:
     """Ctrl+C reaches every process of the terminal's foreground group; workers
     ignore it so only the parent stops the batch (and writes the end line)."""
