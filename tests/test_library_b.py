@@ -208,15 +208,14 @@ def test_every_text_in_french_and_english(named):
 def test_names_its_source_incident_with_a_public_address(named):
     name, sc = named
     _, _, words, url = LIBRARY[name]
+    assert url in [s.url for s in sc.sources]
     for lang in ("fr", "en"):
         summary = sc.summary.get(lang)
         notes = sc.facilitator.notes.get(lang)
-        assert url in notes, f"{name} ({lang}) notes lack {url}"
-        assert re.search(r"https://\S+", summary), f"{name} ({lang}) summary names no source address"
+        assert "http" not in summary + notes, f"{name} ({lang}): addresses belong in 'sources'"
         for word in words:
             assert word in summary and word in notes, f"{name} ({lang}) does not name {word}"
-    header = (SCENARIOS / name).read_text(encoding="utf-8").split("scenario:", 1)[0]
-    assert url in header
+            assert word in sc.sources[0].title.get(lang), f"{name} ({lang}): first source does not name {word}"
 
 
 def test_sources_of_the_incidents_come_from_the_domain_facts_where_it_has_them():

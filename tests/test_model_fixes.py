@@ -104,3 +104,40 @@ def test_detected_rejects_malformed_names(bad):
 
     with pytest.raises(ValidationError):
         TypeAdapter(Condition).validate_python({"detected": bad})
+
+
+# ------------------------------------------------------------ sources
+
+
+def test_sources_are_validated_and_shown_in_the_facilitator_kit(tmp_path):
+    from simulator.guide import FILE_NAMES, build_kit, load_source
+    from simulator.model.diagnostics import InputError
+    from simulator.model.documents import load_document
+
+    def good(s):
+        s["sources"] = [{"title": {"fr": "CH Exemple, rançongiciel", "en": "CH Example, ransomware"},
+                         "url": "https://example.org/ch-exemple", "date": "2022-08-21"}]
+
+    path = variant(tmp_path, good)
+    sc = load_document(path, expect="scenario").model.scenario
+    assert sc.sources[0].date.isoformat() == "2022-08-21"
+    for lang, title in (("fr", "CH Exemple, rançongiciel"), ("en", "CH Example, ransomware")):
+        kit = build_kit(load_source(path), lang)
+        fac = kit[FILE_NAMES[lang]["facilitator"]].decode("utf-8")
+        assert f"{title} (2022-08-21) — <https://example.org/ch-exemple>" in fac
+        assert "example.org" not in kit[FILE_NAMES[lang]["player"]].decode("utf-8")
+
+    for bad in ({"title": "x", "url": "example.org"}, {"title": "x"}, {"title": "x", "url": "https://a.b", "date": "août 2022"}):
+        with pytest.raises(InputError):
+            load_document(variant(tmp_path, lambda s, bad=bad: s.__setitem__("sources", [bad])), expect="scenario")
+
+
+def test_every_shipped_scenario_names_its_sources():
+    from pathlib import Path
+
+    from simulator.model.documents import load_document
+
+    for path in sorted((Path(__file__).resolve().parent.parent / "scenarios").glob("*.yaml")):
+        sc = load_document(path, expect="scenario").model.scenario
+        assert sc.sources, path.name
+        assert all(s.url.startswith("https://") for s in sc.sources)

@@ -41,6 +41,9 @@ def render(src: Source, lang: str) -> str:
     ))
     add(f"### {tr('fac.summary', lang)}")
     add(loc(sc.summary, lang))
+    if sc.sources:
+        add(f"### {tr('fac.sources', lang)}")
+        add(bullets(_source_line(s, lang) for s in sc.sources))
     if sc.facilitator.notes is not None:
         add(f"### {tr('fac.notes', lang)}")
         add(quote(loc(sc.facilitator.notes, lang)))
@@ -214,3 +217,8 @@ def _override(ov, names, lang: str) -> str:
     else:
         text = tr("override.remove-flow", lang, src=names.of(ov.remove_flow.from_zone), dst=names.of(ov.remove_flow.to_zone))
     return text + (f" — {loc(ov.note, lang)}" if ov.note is not None else "")
+
+
+def _source_line(source, lang: str) -> str:
+    date = f" ({source.date.isoformat()})" if source.date else ""
+    return f"{loc(source.title, lang)}{date} — <{source.url}>"

@@ -77,10 +77,11 @@ def index(sources: list[Source]) -> str:
             f"{loc(sc.title, 'fr')}<br>_{loc(sc.title, 'en')}_",
             f"{tr(f'level.{sc.level}', 'fr')} / {tr(f'level.{sc.level}', 'en')}",
             format_duration(sc.duration),
+            " ".join(f"[{i}]({source.url})" for i, source in enumerate(sc.sources, 1)),
             links["fr"],
             links["en"],
         ])
-    out.append(table(["id", "Titre / Title", "Niveau / Level", "Durée / Duration", "Français", "English"], rows))
+    out.append(table(["id", "Titre / Title", "Niveau / Level", "Durée / Duration", "Sources", "Français", "English"], rows))
     return "\n\n".join(out) + "\n"
 
 

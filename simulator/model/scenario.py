@@ -335,6 +335,14 @@ class EndSpec(StrictModel):
     )
 
 
+class IncidentSource(StrictModel):
+    """A documented incident the scenario draws on, with its public source (exercises should be plausible)."""
+
+    title: LocalizedText = Field(description="The incident, named: 'CH Sud Francilien, Corbeil-Essonnes — LockBit 3.0'.")
+    url: str = Field(pattern=r"^https?://[^\s]+$", max_length=500, description="Public source (press article, official report).")
+    date: dt.date | None = Field(default=None, description="When the incident happened (2022-08-21).")
+
+
 class Facilitator(StrictModel):
     notes: LocalizedText | None = Field(default=None, description="Notes for the animation cell.")
     debrief_questions: list[LocalizedText] = Field(default_factory=list, description="Questions for the hot debrief (RETEX).")
@@ -348,6 +356,7 @@ class ScenarioBody(StrictModel):
     title: LocalizedText = Field(description="Title.")
     summary: LocalizedText = Field(description="A few lines for the facilitator's menu.")
     level: Level = Field(description="ANS kit level: beginner, intermediate or confirmed.")
+    sources: list[IncidentSource] = Field(default_factory=list, description="Documented incidents the scenario draws on, with their public sources.")
     languages: list[Literal["fr", "en"]] = Field(default_factory=lambda: ["fr", "en"], min_length=1, description="Languages the texts are written in.")
     start: dt.datetime = Field(description="Wall-clock date and time of T+0 (weekday and hour set staffing and patient arrivals): 2026-03-14T01:00.")
     duration: Duration = Field(description="Exercise window (72h); `run --until recovery` goes beyond.")
