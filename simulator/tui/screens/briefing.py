@@ -55,7 +55,11 @@ class BriefingScreen(Screen):
         )
         out.append(Text(""))
         out.append(Text(tr("briefing.context", lang), style="bold"))
-        out.append(Text(sc.summary.get(lang)))
+        if self.role == "players":  # the summary is the author's synopsis: it gives the attack away
+            out.append(Text(tr("briefing.player-context", lang, hospital=net.name.get(lang), beds=net.beds,
+                               day=tr("day." + str(start.weekday()), lang), start=f"{start:%d/%m/%Y %H:%M}")))
+        else:
+            out.append(Text(sc.summary.get(lang)))
         out.append(Text(""))
         out.append(Text(tr("briefing.objectives", lang), style="bold"))
         for obj in sc.objectives:

@@ -12,6 +12,10 @@ from simulator.tui.text import tr
 from simulator.tui.widgets.panel import Panel
 
 
+WIDE = 58
+"""Below this width the board drops the trend and cancelled columns (80x24 terminals)."""
+
+
 class ClinicalPanel(Panel):
     TITLE = "panel.clinical"
 
@@ -19,23 +23,29 @@ class ClinicalPanel(Panel):
         return sit.functions
 
     def draw(self, sit: Situation, lang: str):
+        wide = self.size.width == 0 or self.size.width >= WIDE
         table = Table(box=None, padding=(0, 1), expand=True, show_edge=False, header_style="bold")
-        table.add_column("", width=1)
-        table.add_column(tr("clinical.function", lang), ratio=1, no_wrap=True, overflow="ellipsis")
+        table.add_column("", width=1, no_wrap=True)
+        table.add_column(tr("clinical.function", lang), ratio=1, min_width=10, no_wrap=True, overflow="ellipsis")
         table.add_column(tr("clinical.capacity", lang), justify="right", no_wrap=True)
-        table.add_column(tr("clinical.trend", lang), no_wrap=True)
+        if wide:
+            table.add_column(tr("clinical.trend", lang), no_wrap=True)
         table.add_column(tr("clinical.waiting", lang), justify="right", no_wrap=True)
         table.add_column(tr("clinical.diverted", lang), justify="right", no_wrap=True)
-        table.add_column(tr("clinical.cancelled", lang), justify="right", no_wrap=True)
+        if wide:
+            table.add_column(tr("clinical.cancelled", lang), justify="right", no_wrap=True)
         notes = []
         for f in sit.functions:
             name = Text(f.name)
             if f.paper:
                 name.append(" ✎", style="bold")
-            table.add_row(
-                glyph(SERVICE_LEVELS, f.level), name, f"{f.capacity_pct:.0f}%", sparkline(f.history, 12, 100.0),
-                f"{f.waiting:.0f}", f"{f.diverted:.0f}", f"{f.cancelled:.0f}",
-            )
+            cells = [glyph(SERVICE_LEVELS, f.level), name, f"{f.capacity_pct:.0f}%"]
+            if wide:
+                cells.append(sparkline(f.history, 12, 100.0))
+            cells += [f"{f.waiting:.0f}", f"{f.diverted:.0f}"]
+            if wide:
+                cells.append(f"{f.cancelled:.0f}")
+            table.add_row(*cells)
             if f.turnaround is not None:
                 notes.append(Text(tr("clinical.turnaround", lang, name=f.name, change=f"{f.turnaround:+.0f}"), style="bold"))
         if any(f.paper for f in sit.functions):

@@ -26,10 +26,16 @@ class Panel(VerticalScroll):
         super().__init__(**kwargs)
         self.body = Static("", markup=False)
         self._last: object = object()
+        self._sit: Situation | None = None
         self.lang = "fr"
 
     def compose(self):
         yield self.body
+
+    def on_resize(self, event) -> None:
+        """A new width may change the layout of the content: redraw the last picture."""
+        if self._sit is not None:
+            self.show(self._sit, self.lang)
 
     def part(self, sit: Situation) -> object:
         """The slice of the situation this panel shows (compared between ticks)."""
@@ -39,8 +45,9 @@ class Panel(VerticalScroll):
         raise NotImplementedError
 
     def show(self, sit: Situation, lang: str) -> bool:
-        """Repaint when the slice or the language changed; returns whether it repainted."""
-        key = (self.part(sit), lang)
+        """Repaint when the slice, the language or the width changed; returns whether it repainted."""
+        self._sit = sit
+        key = (self.part(sit), lang, self.size.width)
         if key == self._last:
             return False
         self._last = key
