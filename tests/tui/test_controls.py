@@ -9,6 +9,7 @@ from pathlib import Path
 from simulator.journal.verify import verify_journal
 from simulator.tui.app import CyberDrillApp
 from simulator.tui.bridge import ExerciseBridge, load_inputs, start_recorded
+from simulator.tui.screens.briefing import BriefingScreen
 from simulator.tui.screens.exercise import ExerciseScreen
 from simulator.tui.screens.home import HomeScreen
 
@@ -85,3 +86,23 @@ def test_home_offers_the_interrupted_exercise(journal_dir, fake_clock):
         assert ui_inputs(log)[-1] == "session-resumed"
 
     asyncio.run(run())
+
+
+def test_players_briefing_does_not_give_the_attack_away(journal_dir, fake_clock):
+    """The scenario summary is the author's synopsis: facilitators read it, players get the setting."""
+    summary = load_inputs(MINI).scenario.summary.get("en")
+
+    async def brief(role: str) -> str:
+        app = CyberDrillApp(lang="en", role=role, scenario=MINI, journal_dir=journal_dir, monotonic=fake_clock, now=lambda: FIXED_NOW)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, BriefingScreen)
+            text = "\n".join(str(part) for part in screen.render_brief("en").renderables)
+            await pilot.press("ctrl+q")
+        return text
+
+    players = asyncio.run(brief("players"))
+    assert summary not in players and "You are the crisis cell" in players
+    assert "Alert the right authorities in time" in players  # objectives are for everyone
+    assert summary in asyncio.run(brief("facilitator"))
