@@ -16,7 +16,7 @@ from simulator.model.schema import schema_kinds, schema_text
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print diagnostics as a JSON list of {file, line, col, severity, message}.")
 def validate(paths: tuple[str, ...], as_json: bool) -> None:
-    """Check network, scenario and policy files (files or folders of *.yaml).
+    """Check network, scenario, policy and variant files (files or folders of *.yaml).
 
     Exit 0 when every file is valid, 2 when any is not.
     """
@@ -34,7 +34,7 @@ def validate(paths: tuple[str, ...], as_json: bool) -> None:
 @cli.command("schema")
 @click.argument("kind")
 def schema(kind: str) -> None:
-    """Print the JSON Schema (draft-07) of a file kind: network, scenario or policy."""
+    """Print the JSON Schema (draft-07) of a file kind: network, scenario, policy or variant."""
     available = schema_kinds()
     if kind not in available:
         click.echo(f"<command line>:1:1: error: unknown schema kind '{kind}': choose one of {', '.join(available)}", err=True)
