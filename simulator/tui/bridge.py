@@ -112,21 +112,20 @@ class Debrief:
 
 
 def _delay_text(delay: Any) -> str:
-    """A short reading of a delay distribution: its typical value."""
-    data = delay.model_dump() if hasattr(delay, "model_dump") else delay
-    if isinstance(data, (int, float)):
-        return format_duration(int(data))
-    if isinstance(data, str):
-        return data
-    if isinstance(data, dict):
-        for key in ("fixed", "mode", "median", "mean", "min"):
-            if key in data and isinstance(data[key], (int, float)):
-                return "~" + format_duration(int(data[key]))
-        for value in data.values():
-            text = _delay_text(value)
-            if text:
-                return text
-    return "?"
+    """How long an action takes, as the room reads it: '~20m (up to 1h)', '15m'."""
+    mean, upper = getattr(delay, "mean", None), getattr(delay, "upper", None)
+    if not callable(mean) or not callable(upper):
+        return "?"
+    low, high = _rounded(mean()), _rounded(upper())
+    if high <= low:
+        return format_duration(low)
+    return f"~{format_duration(low)} (≤ {format_duration(high)})"
+
+
+def _rounded(minutes: float) -> int:
+    """Estimates, not promises: minutes under 2 h, hours under 2 days, half-days beyond."""
+    step = 1 if minutes < 120 else 60 if minutes < 2880 else 720
+    return int(round(minutes / step) * step)
 
 
 class ExerciseBridge:
