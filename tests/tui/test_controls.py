@@ -55,6 +55,10 @@ def test_language_and_speed_switch_live(journal_dir, fake_clock):
             for _ in channels:
                 await pilot.press("c")
             assert inbox.channel is None and len(inbox.items) == len(app.bridge.situation.inbox)
+            await pilot.press("tab", "z")
+            assert screen.maximized is screen.focused and screen.maximized.id == "decisions"
+            await pilot.press("z")
+            assert screen.maximized is None
             await pilot.press("ctrl+c")
         assert app.return_value == log
         assert verify_journal(log).sealed is False  # left resumable, every input on disk

@@ -16,6 +16,7 @@ class Panel(VerticalScroll):
     """A bordered, scrollable panel. Subclasses give `TITLE`, `part()` and `draw()`."""
 
     TITLE = ""
+    ALLOW_MAXIMIZE = True  # 'z' zooms the focused panel to the whole screen (small terminals)
     DEFAULT_CSS = """
     Panel { border: round $panel-lighten-2; height: 1fr; padding: 0 1; }
     Panel:focus-within, Panel:focus { border: round $accent; }
