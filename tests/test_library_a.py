@@ -262,7 +262,8 @@ def test_passive_and_textbook_cells_differ_in_clinical_impact(name, seed):
     passive, textbook = _play(name, seed, "passive"), _play(name, seed, "textbook")
     assert _impact(passive) != _impact(textbook)
     assert all(by == "default" for _, _, by in passive.decisions_made.values())
-    assert len(passive.fired) >= 12 and len(textbook.fired) >= 10
+    # a textbook cell that heeds the weak signals (phishing: av-alerts -> investigate) may stop the story early
+    assert len(passive.fired) >= 12 and len(textbook.fired) >= 8
 
 
 @needs_engine

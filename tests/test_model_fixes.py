@@ -141,3 +141,70 @@ def test_every_shipped_scenario_names_its_sources():
         sc = load_document(path, expect="scenario").model.scenario
         assert sc.sources, path.name
         assert all(s.url.startswith("https://") for s in sc.sources)
+
+
+# ------------------------------------------------------------ recommended options
+
+
+def _mark_recommended(s, decision="cut-internet", option="cut"):
+    d = next(d for d in s["decisions"] if d["id"] == decision)
+    next(o for o in d["options"] if o["id"] == option)["recommended"] = True
+
+
+def test_at_most_one_recommended_option_per_decision(tmp_path):
+    from simulator.model.diagnostics import InputError
+    from simulator.model.documents import load_document
+
+    def two(s):
+        _mark_recommended(s, "cut-internet", "cut")
+        _mark_recommended(s, "cut-internet", "wait")
+
+    with pytest.raises(InputError) as info:
+        load_document(variant(tmp_path, two), expect="scenario")
+    assert "at most one recommended option" in str(info.value) + "".join(str(d) for d in info.value.diagnostics)
+
+
+def test_textbook_follows_recommended_options_and_defaults_keep_defaults(tmp_path):
+    from simulator.model.policy import builtin_policy
+
+    def mutate(s):
+        _mark_recommended(s, "ransom", "pay")  # a perverse mark, to see who follows it
+
+    path = variant(tmp_path, mutate)
+    assert builtin_policy("textbook").follow_recommended
+    chosen = {}
+    for policy in ("textbook", "scenario-defaults", "passive"):
+        ex = exercise(path, seed=2, policy=policy)
+        ex.advance(ex.duration)
+        chosen[policy] = ex.decisions_made.get("ransom", (None,))[0]
+    assert chosen["textbook"] == "pay"
+    assert chosen["scenario-defaults"] in (None, "refuse") and chosen["passive"] in (None, "refuse")
+    assert chosen["scenario-defaults"] == chosen["passive"]
+
+
+def test_explicit_policy_decisions_win_over_recommended(tmp_path):
+    def mutate(s):
+        _mark_recommended(s, "cut-internet", "wait")
+
+    ex = exercise(variant(tmp_path, mutate), seed=2, policy="textbook")  # textbook lists cut-internet: cut
+    ex.advance(ex.duration)
+    assert ex.decisions_made["cut-internet"][0] == "cut"
+
+
+def test_shipped_scenarios_mark_good_practice():
+    from pathlib import Path
+
+    from simulator.model.documents import load_document
+
+    root = Path(__file__).resolve().parent.parent / "scenarios"
+    flagship = load_document(root / "ransomware-weekend-night.yaml", expect="scenario").model.scenario
+    rec = {d.id: d.recommended for d in flagship.decisions}
+    assert rec["ransom"] == "refuse" and rec["ght-link"] == "cut" and rec["divert-ed"] == "divert"
+    assert rec["call-pris"] == "pris" and rec["public-comms"] == "proactive" and rec["monday-elective"] == "targeted"
+    for path in sorted(root.glob("*.yaml")):
+        sc = load_document(path, expect="scenario").model.scenario
+        marked = [d for d in sc.decisions if d.recommended]
+        assert len(marked) >= len(sc.decisions) - 1, path.name
+        for d in sc.decisions:
+            if d.id == "ransom" or "ransom" in d.prompt.get("en").lower():
+                assert d.recommended and d.recommended.startswith("refuse"), path.name

@@ -384,9 +384,17 @@ class Exercise:
         self.inbox.append(InboxItem(self.now, "decision", did, "decision", "", tuple(d.to), "", d.prompt.get(self.lang)))
         self.emit(ev.DecisionPresented(self.now, did, pd.deadline))
         self.at(pd.deadline, lambda: self._deadline(did))
-        if self.policy is not None and did in self.policy.decisions:
-            option = self.policy.decisions[did]
+        option = self._policy_option(d)
+        if option is not None:
             self.at(self.now + self.policy.decision_delay, lambda: self._policy_decide(did, option))
+
+    def _policy_option(self, d) -> str | None:
+        """The option the headless policy picks at once: listed in its `decisions`, else the recommended one if it follows them."""
+        if self.policy is None:
+            return None
+        if d.id in self.policy.decisions:
+            return self.policy.decisions[d.id]
+        return d.recommended if self.policy.follow_recommended else None
 
     def _policy_decide(self, did: str, option: str) -> None:
         if did in self.pending:

@@ -118,12 +118,14 @@ def render(src: Source, lang: str) -> str:
                 tr("fac.decision.to", lang, roles=names.roles(d.to)),
                 tr("fac.decision.deadline", lang, deadline=format_duration(d.deadline), default=d.default),
             ]
+            if d.recommended is not None:
+                facts.append(tr("fac.decision.recommended", lang, option=d.recommended))
             if d.pause_clock:
                 facts.append(tr("fac.decision.pause", lang))
             add(bullets(facts))
             add(table(
                 [tr("option", lang), tr("label", lang), tr("consequences", lang)],
-                [[f"`{o.id}`" + (" ★" if o.id == d.default else ""), loc(o.label, lang), describe.effects(o.effects, names)] for o in d.options],
+                [[f"`{o.id}`" + (" ★" if o.id == d.default else "") + (" ✔" if o.recommended else ""), loc(o.label, lang), describe.effects(o.effects, names)] for o in d.options],
             ))
 
     contingency = [i for i in sc.injects if i.contingency]

@@ -24,7 +24,7 @@ import functools
 from importlib import resources
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, StrictBool, field_validator
 
 from simulator.model.base import Duration, Id, LocalizedText, StrictModel
 from simulator.model.conditions import Condition
@@ -58,6 +58,10 @@ class PolicyBody(StrictModel):
     decisions: dict[Id, Id] = Field(
         default_factory=dict,
         description="Option chosen at once for a decision id; decisions not listed (or not in the scenario) take their default at the deadline.",
+    )
+    follow_recommended: StrictBool = Field(
+        default=False,
+        description="Pick the scenario's recommended option (options marked `recommended: true`) of every decision not listed in `decisions`.",
     )
     decision_delay: Duration = Field(default=0, description="Time the cell takes to choose a listed option after the decision is put.")
     rules: list[Rule] = Field(default_factory=list, description="Rules applied in order.")

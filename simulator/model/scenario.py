@@ -280,6 +280,10 @@ class Option(StrictModel):
     id: Id = Field(description="Option id.")
     label: LocalizedText | None = Field(default=None, description="Text of the option.")
     effects: list[OptionEffect] = Field(default_factory=list, description="What choosing it does.")
+    recommended: StrictBool = Field(
+        default=False,
+        description="Good practice (ANSSI, CERT Santé, French public policy: e.g. never pay the ransom); the textbook policy picks it.",
+    )
 
 
 class Decision(StrictModel):
@@ -302,7 +306,15 @@ class Decision(StrictModel):
             raise ValueError("give 'at' or 'when', not both")
         if self.at is None and self.when is None:
             raise ValueError("a decision needs 'at' or 'when'")
+        recommended = [o.id for o in self.options if o.recommended]
+        if len(recommended) > 1:
+            raise ValueError(f"at most one recommended option per decision (here: {', '.join(recommended)})")
         return self
+
+    @property
+    def recommended(self) -> str | None:
+        """The option marked `recommended: true`, if any."""
+        return next((o.id for o in self.options if o.recommended), None)
 
 
 # ---------------------------------------------------------------- objectives and end
