@@ -646,7 +646,10 @@ class ExerciseBridge:
         return Debrief(
             t=ex.now,
             end_reason=self._end_reason(),
-            kpis=tuple(ex.kpis().items()),
+            kpis=tuple(
+                (key, {self.name(k): v for k, v in value.items()} if isinstance(value, dict) else value)
+                for key, value in ex.kpis().items()
+            ),
             objectives=tuple(objectives),
             clocks=self.situation.clocks,
             timeline=timeline,
