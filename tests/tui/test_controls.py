@@ -10,6 +10,7 @@ from simulator.journal.verify import verify_journal
 from simulator.tui.app import CyberDrillApp
 from simulator.tui.bridge import ExerciseBridge, load_inputs, start_recorded
 from simulator.tui.screens.briefing import BriefingScreen
+from simulator.tui.screens.debrief import DebriefScreen
 from simulator.tui.screens.exercise import ExerciseScreen
 from simulator.tui.screens.home import HomeScreen
 
@@ -110,3 +111,31 @@ def test_players_briefing_does_not_give_the_attack_away(journal_dir, fake_clock)
     assert summary not in players and "You are the crisis cell" in players
     assert "Alert the right authorities in time" in players  # objectives are for everyone
     assert summary in asyncio.run(brief("facilitator"))
+
+
+def test_players_reach_the_end_of_the_window_and_open_the_debrief(journal_dir, fake_clock):
+    async def run() -> None:
+        app = CyberDrillApp(lang="en", scenario=MINI, journal_dir=journal_dir, monotonic=fake_clock, now=lambda: FIXED_NOW)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("enter")
+            await pilot.pause()
+            bridge = app.bridge
+            await pilot.press("e")  # players cannot end the exercise early
+            assert isinstance(app.screen, ExerciseScreen) and not bridge.ended
+            for _ in range(60):
+                if bridge.ended:
+                    break
+                if bridge.situation.decisions:
+                    await pilot.press("d", "enter")
+                else:
+                    await pilot.press("n")
+                await pilot.pause()
+            assert bridge.ended and bridge.situation.end_reason == "duration"
+            assert bridge.now == bridge.ex.duration
+            await pilot.press("e")
+            await pilot.pause()
+            assert isinstance(app.screen, DebriefScreen) and app.screen.debrief.sealed
+            await pilot.press("ctrl+q")
+        assert verify_journal(app.played).ok
+
+    asyncio.run(run())

@@ -159,6 +159,8 @@ class ExerciseScreen(Screen):
         if sit.ended != self._was_ended:
             self._was_ended = sit.ended
             self.refresh_bindings()  # 'end' opens the debrief for every role once the exercise is over
+            if sit.ended and not self.bridge.closed:
+                self.notify(tr("notify.ended", self.lang), timeout=10)
         with self.app.batch_update():  # one repaint for every panel that changed
             self.query_one(ClockBar).show(sit, self.lang, self.role)
             self.query_one(InboxPanel).show(sit, self.lang)
