@@ -74,6 +74,16 @@ def _built(network: NetworkBody, scenario: ScenarioBody, overrides_applied: bool
     return net, model
 
 
+class SimEnv(simpy.Environment):
+    """A SimPy environment whose clock can be moved to a time before the next queued event."""
+
+    def jump_to(self, t: float) -> None:
+        """Set the clock to exactly `t`: a timeout of `t - now` can land one ulp short."""
+        if not self._now <= t <= self.peek():
+            raise ValueError(f"cannot move the clock from {self._now} to {t} (next event at {self.peek()})")
+        self._now = t
+
+
 class Exercise:
     def __init__(
         self,
@@ -99,7 +109,7 @@ class Exercise:
         self.calendar = Calendar(scenario.start)
         self.streams = Streams(self.seed)
         self.t_min = float(min(0, scenario.threat.initial_access.at))
-        self.env = simpy.Environment(initial_time=self.t_min)
+        self.env = SimEnv(initial_time=self.t_min)
         self.duration = float(scenario.duration)
         self.events_processed = 0
 
@@ -150,6 +160,7 @@ class Exercise:
         self.recovered_at: float | None = None
         self._halt = False
         self.halt_on_recovery = False
+        self.halt_on_end = False
         self.series: list[tuple] = []
         self._next_job = 1
 
@@ -212,7 +223,12 @@ class Exercise:
         self._subscribers.append(callback)
 
     def advance(self, until: float) -> int:
-        """Process every event with time <= until; the clock then reads `until`. Returns events processed."""
+        """Process every event with time <= until; the clock then reads exactly `until`.
+
+        Stops early, the clock at that time, when the run halts: at recovery
+        (`halt_on_recovery`) or at the end of the exercise (`halt_on_end`, once the
+        events of that same minute have run). Returns events processed.
+        """
         env = self.env
         peek, step = env.peek, env.step
         n = 0
@@ -222,12 +238,22 @@ class Exercise:
         while not self._halt and peek() <= until:
             step()
             n += 1
-        if not self._halt and env.now < until:
-            env.timeout(until - env.now)
-            step()  # the clock lands on `until`; later events stay queued
-            n += 1
+        if self._halt:
+            if self.ended and self.halt_on_end:
+                now = env.now
+                while peek() <= now:  # the rest of the end's minute
+                    step()
+                    n += 1
+        elif env.now < until:
+            env.jump_to(until)  # nothing is queued in between: a later command applies at `until` exactly
         self.events_processed += n
         return n
+
+    def stop_at(self, *, end: bool = False, recovery: bool = False) -> None:
+        """Where headless runs stop: at the end of the exercise (`end.when` or the window) and/or at recovery."""
+        self.halt_on_end = end
+        self.halt_on_recovery = recovery
+        self._halt = (end and self.ended) or (recovery and self.recovered_at is not None)
 
     def run_to_end(self) -> None:
         self.advance(self.duration)
@@ -782,6 +808,8 @@ class Exercise:
         self.emit(ev.ExerciseEnded(self.now, reason))
         if not self.end_event.triggered:
             self.end_event.succeed()
+        if self.halt_on_end:
+            self._halt = True
 
     # ================================================================ processes
 

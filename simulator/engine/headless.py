@@ -141,11 +141,15 @@ def run_exercise(ex: Exercise, until: str | float = "end") -> float:
     """Advance an exercise as asked; returns the sim time reached."""
     until = parse_until(until) if isinstance(until, str) else float(until)
     if until == "end":
+        ex.stop_at(end=True)  # `end.when` may close the window early: KPIs count to that time
         ex.advance(ex.duration)
     elif until == "recovery":
-        ex.advance(ex.duration)  # the whole window, then on until the recovery services are back
+        ex.stop_at(end=True)
+        ex.advance(ex.duration)  # the window, then on until the recovery services are back
+        if not ex.ended and ex.now >= ex.duration:
+            ex.end("duration")
         if ex.recovery_pending():
-            ex.halt_on_recovery = True
+            ex.stop_at(recovery=True)
             ex.advance(ex.params["recovery_max_days"] * 1440.0)
     else:
         ex.advance(max(float(until), 0.0))

@@ -8,7 +8,6 @@ inject, rate, note) and `by` (the role that gave it). Text that did not parse is
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from simulator.engine.commands import Command
@@ -51,15 +50,6 @@ def apply_recorded(ex: Exercise, data: dict) -> Result:
 
 
 def advance_exact(ex: Exercise, until: float) -> int:
-    """Advance, then make the clock read exactly `until`.
-
-    The engine lands on `until` with one timeout from `now`, and `now + (until - now)` can miss
-    `until` by one ulp; a command recorded at that time would then replay one ulp off.
-    Nothing lies between the two values (every event <= until has run), so pinning the
-    clock changes no state; it keeps recorded times and replayed times bit-identical.
-    """
-    n = ex.advance(until)
-    env = ex.env
-    if env.now != until and math.isclose(env.now, until, rel_tol=1e-12, abs_tol=1e-9) and env.peek() > until:
-        env._now = until  # simpy keeps the clock here; no public setter
-    return n
+    """Advance so that the clock reads exactly `until` (the engine lands there itself;
+    kept as the journal's one name for it, so recorded and replayed times stay bit-identical)."""
+    return ex.advance(until)
