@@ -131,7 +131,12 @@ class CyberDrillApp(App[Path | None]):
         if self.log_path is not None:
             return self.log_path
         stamp = self.now().astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        return self.journal_dir / f"{scenario_id}-{stamp}-s{self.seed}{JOURNAL_SUFFIX}"
+        stem = f"{scenario_id}-{stamp}-s{self.seed}"
+        path, n = self.journal_dir / f"{stem}{JOURNAL_SUFFIX}", 1
+        while path.exists():  # two exercises started in the same second
+            n += 1
+            path = self.journal_dir / f"{stem}-{n}{JOURNAL_SUFFIX}"
+        return path
 
     def start_exercise(self, inputs) -> None:
         try:

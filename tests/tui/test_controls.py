@@ -139,3 +139,18 @@ def test_players_reach_the_end_of_the_window_and_open_the_debrief(journal_dir, f
         assert verify_journal(app.played).ok
 
     asyncio.run(run())
+
+
+def test_two_exercises_started_in_the_same_second_get_two_journals(journal_dir, fake_clock):
+    async def start() -> Path:
+        app = CyberDrillApp(lang="en", seed=7, scenario=MINI, journal_dir=journal_dir, monotonic=fake_clock, now=lambda: FIXED_NOW)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, ExerciseScreen)
+            await pilot.press("ctrl+q")
+        return app.played
+
+    first, second = asyncio.run(start()), asyncio.run(start())
+    assert first != second and first.parent == second.parent == journal_dir
+    assert first.name == "mini-ransomware-20260314T093000Z-s7.jsonl" and second.name.endswith("-s7-2.jsonl")
