@@ -41,6 +41,7 @@ class CyberDrillApp(App[Path | None]):
     TITLE = "CyberDrill"
     BINDINGS = [
         Binding("l", "switch_language", "FR/EN", id="app.language"),
+        Binding("question_mark,f1", "toggle_keys", "Keys", id="app.keys", key_display="?"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         Binding("ctrl+c", "quit", "Quit", id="app.interrupt", show=False, priority=True),
     ]
@@ -215,6 +216,13 @@ class CyberDrillApp(App[Path | None]):
     async def action_quit(self) -> None:
         self._close_bridge()
         self.exit(self.played)
+
+    def action_toggle_keys(self) -> None:
+        """Every key of the current screen in a side panel (the footer cannot hold them all at 80 columns)."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
 
     # -- language -----------------------------------------------------------------------------
 
