@@ -103,7 +103,7 @@ class Detection:
         ex.emit(ev.AlertRaised(now, alert, sid, tech, asset))
         # alerts of the dwell time sit unread in a console until the exercise opens (the scenario's premise)
         seen = self.notice_time(max(now, 0.0))
-        ex.at(seen, lambda: ex.alert_noticed(alert, sid, tech, asset))
+        ex.at(seen, lambda: ex.alert_noticed(alert, sid, tech, asset, effect))
 
     def noise(self):
         """False positives: alerts that lead nowhere (players cannot tell them apart)."""

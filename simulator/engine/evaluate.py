@@ -54,6 +54,7 @@ class Evaluator:
             c.StageIs: self._stage,
             c.Detected: self._detected,
             c.FactIs: self._fact,
+            c.InForce: self._in_force,
         }
 
     def __call__(self, cond: Any) -> bool:
@@ -235,3 +236,21 @@ class Evaluator:
         if t is None:
             return False
         return cond.within is None or t <= cond.within
+
+    def _in_force(self, cond: c.InForce) -> bool:
+        ex = self.ex
+        m = cond.in_force
+        if m == "internet-cut":
+            return ex.state.internet_cut
+        if m == "remote-access-disabled":
+            return ex.remote_access_disabled
+        if m == "isolation":
+            return bool(ex.state.isolated_zones or ex.state.isolated_assets)
+        if m == "offline":
+            return any(ex.state.status(a).offline for a in ex.model.assets if a not in ex.remote_assets)
+        flows = ex.clinical.flows.values()
+        if m == "degraded-mode":
+            return any(fl.paper_at is not None for fl in flows)
+        if m == "diversion":
+            return ex.clinical.diverting
+        return any(fl.cancel_elective for fl in flows)

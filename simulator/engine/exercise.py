@@ -32,6 +32,7 @@ from simulator.engine.response import Refused, Response, Unit
 from simulator.engine.rng import Streams
 from simulator.hospital.graph import DOWN, HospitalModel
 from simulator.hospital.state import HospitalState
+from simulator.model.attack import technique as attack_technique
 from simulator.model.actions import ActionCatalogue, default_catalogue, merged
 from simulator.model.clocks import CLOCKS
 from simulator.model.command_text import CommandSyntaxError
@@ -42,6 +43,11 @@ from simulator.model.scenario import ScenarioBody
 from simulator.model.targets import NetworkIndex, Target, resolve_target
 
 RATING_ORDER = {"P": 0, "S": 1, "M": 2, "U": 3}
+# alerts on these stage effects tell defenders someone is inside (a denial of service or a defacement does not)
+INTRUSION_EFFECTS = frozenset({
+    "initial-access", "discovery", "credentials", "privilege", "persistence", "lateral", "evasion", "collection",
+    "exfiltration", "encryption", "backup-destruction", "destruction",
+})
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,12 @@ def _built(network: NetworkBody, scenario: ScenarioBody, overrides_applied: bool
         _BUILT.pop(next(iter(_BUILT)))
     _BUILT[key] = (network, scenario, net, model)
     return net, model
+
+
+def _outage_technique(tid: str) -> bool:
+    """A way in that is itself an outage (a network flood: T1498): no one is inside."""
+    t = attack_technique(tid)
+    return t is not None and t.effect in ("service-stop", "defacement", "none")
 
 
 class SimEnv(simpy.Environment):
@@ -598,6 +610,11 @@ class Exercise:
             loose = [a for a in self.model.assets if a not in members and self.state.status(a).isolated]
             targets = [f"zone:{z}" for z in zones] + [f"asset:{a}" for a in loose]
             return [text.replace("zone:@isolated", "@isolated").replace("asset:@isolated", "@isolated").replace("@isolated", t) for t in targets]
+        if "@offline" in text:
+            remote = set(self.remote_assets)  # remote access comes back with enable-remote-access
+            status = self.state.status  # encrypted ones come back through restore or rebuild
+            targets = [a for a in self.model.assets if a not in remote and status(a).offline and not status(a).encrypted]
+            return [text.replace("asset:@offline", "@offline").replace("@offline", "asset:" + a) for a in targets]
         if "@stopped" in text:
             targets = [a for a in self.model.assets if a in self.stopped_by_attacker and self.state.status(a).offline]
             return [text.replace("asset:@stopped", "@stopped").replace("@stopped", "asset:" + a) for a in targets]
@@ -661,6 +678,8 @@ class Exercise:
         st = self.state.status(asset)
         if st.encrypted >= st.count:
             return
+        if "awareness" in self.facts:
+            self._known_intrusion()  # before the events below
         self.encrypted_ever.add(asset)
         self.encrypted_now.add(asset)
         self.apply(self.state.encrypt(asset))
@@ -691,6 +710,8 @@ class Exercise:
         if n <= 0:
             return
         self.records_exfiltrated += n
+        if "awareness" in self.facts:
+            self._known_intrusion()
         self.set_fact("exfiltration", f"{n} records")
         self._maybe_breach()
 
@@ -703,9 +724,16 @@ class Exercise:
             self.facts[fact] = self.now
             self.emit(ev.Fact(self.now, fact, detail))
 
+    def _known_intrusion(self) -> None:
+        """Defenders know someone is inside. A derived fact, recorded without an event of its own:
+        the alert, awareness or impact that reveals it is emitted right after (conditions re-check then)."""
+        self.facts.setdefault("intrusion", self.now)
+
     def aware(self, how: str) -> None:
         if "awareness" in self.facts:
             return
+        if "encryption" in self.facts or "exfiltration" in self.facts:
+            self._known_intrusion()
         self.set_fact("awareness", how)
         self.clinical.public = True
         for c in CLOCKS:
@@ -750,8 +778,10 @@ class Exercise:
                 if clock.started is not None:
                     self.emit(ev.ClockMet(self.now, clock.id))
 
-    def alert_noticed(self, alert: str, stage: str, technique: str, asset: str) -> None:
+    def alert_noticed(self, alert: str, stage: str, technique: str, asset: str, effect: str = "") -> None:
         self.detected.update((stage, technique))
+        if effect in INTRUSION_EFFECTS and not (effect == "initial-access" and _outage_technique(technique)):
+            self._known_intrusion()
         if self.first_detected_asset is None and asset:
             self.first_detected_asset = asset
         if asset:

@@ -73,6 +73,8 @@ def _predicate(cond: Any, names: Names) -> str:
         if cond.within is not None:
             text += tr("cond.fact-within", lang, duration=format_duration(cond.within))
         return text
+    if isinstance(cond, c.InForce):
+        return tr("cond.in-force", lang, measure=cond.in_force)
     return type(cond).__name__
 
 

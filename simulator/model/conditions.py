@@ -161,12 +161,30 @@ class Detected(StrictModel):
 
 
 class FactIs(StrictModel):
-    """An engine fact has happened: awareness, crisis-declared, encryption, exfiltration, personal-data-breach, ransom-paid."""
+    """An engine fact has happened: awareness, crisis-declared, encryption, exfiltration, personal-data-breach, ransom-paid,
+    detection (first alert), intrusion (defenders know someone is inside: an alert on an intrusion stage, or encryption
+    or exfiltration once aware; not a mere outage such as a denial of service), eradicated, exercise-end."""
 
     fact: Literal[
-        "awareness", "crisis-declared", "encryption", "exfiltration", "personal-data-breach", "ransom-paid", "detection", "exercise-end"
+        "awareness", "crisis-declared", "encryption", "exfiltration", "personal-data-breach", "ransom-paid", "detection",
+        "intrusion", "eradicated", "exercise-end",
     ] = Field(description="Fact name.")
     within: Duration | None = Field(default=None, description="The fact happened within this long after T+0.")
+
+
+Measure = Literal[
+    "internet-cut", "remote-access-disabled", "isolation", "offline", "degraded-mode", "diversion", "elective-cancelled"
+]
+
+
+class InForce(StrictModel):
+    """A response measure is in force now (lifted measures no longer count): for recovery rules
+    that must undo only what is still in place."""
+
+    in_force: Measure = Field(
+        description="internet-cut, remote-access-disabled, isolation (a zone or asset isolated), offline (an asset "
+        "shut down), degraded-mode (a function on paper by order), diversion (SAMU diverting), elective-cancelled.",
+    )
 
 
 _KEYS = {
@@ -186,6 +204,7 @@ _KEYS = {
     "stage": "stage",
     "detected": "detected",
     "fact": "fact",
+    "in_force": "in_force",
 }
 
 PREDICATE_KEYS = tuple(_KEYS)
@@ -221,6 +240,7 @@ Condition = Annotated[
         Annotated[StageIs, Tag("~stage")],
         Annotated[Detected, Tag("~detected")],
         Annotated[FactIs, Tag("~fact")],
+        Annotated[InForce, Tag("~in_force")],
     ],
     Discriminator(
         _condition_tag,
@@ -246,6 +266,7 @@ _CLASSES: dict[str, type] = {
     "stage": StageIs,
     "detected": Detected,
     "fact": FactIs,
+    "in_force": InForce,
 }
 
 for _cls in (AllOf, AnyOf, NotOf):

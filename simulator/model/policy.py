@@ -14,7 +14,8 @@ Commands use the same text syntax as the command line. Placeholders starting
 with '@' expand at run time: @detected-zone, @detected-asset (where the first
 alert came from), @encrypted (every encrypted asset, one command each, most
 urgent first), @isolated (every isolated zone, and isolated asset outside
-them), @stopped (assets the attacker shut down), @down-functions (each
+them), @offline (every asset shut down, but remote access and encrypted
+ones), @stopped (assets the attacker shut down), @down-functions (each
 clinical function down).
 """
 
@@ -31,7 +32,7 @@ from simulator.model.conditions import Condition
 from simulator.model.diagnostics import Diagnostic
 from simulator.model.tagged import TagStrippingModel
 
-TOKENS = ("@detected-zone", "@detected-asset", "@encrypted", "@isolated", "@stopped", "@down-functions")
+TOKENS = ("@detected-zone", "@detected-asset", "@encrypted", "@isolated", "@offline", "@stopped", "@down-functions")
 BUILTIN_POLICIES = ("passive", "scenario-defaults", "textbook")
 
 
