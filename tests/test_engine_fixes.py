@@ -126,3 +126,26 @@ def test_the_kit_describes_the_new_predicates():
     cond = TypeAdapter(Condition).validate_python({"all": [{"fact": "intrusion"}, {"in_force": "internet-cut"}]})
     text = condition(cond, names)
     assert "intrusion known" in text and "measure in force: internet-cut" in text
+
+
+# ------------------------------------------------------------ item: lab turnaround, week 1
+
+
+FLAGSHIP = SCENARIOS / "ransomware-weekend-night.yaml"
+
+
+def test_lab_turnaround_counts_the_tests_completed_in_week_1_only():
+    ex = load_exercise(FLAGSHIP, 0, "textbook")
+    ex.advance(7 * 1440.0 - 1)
+    ex.advance(7 * 1440.0 + 60)
+    at_week_end = ex.kpis()["lab_turnaround_change_pct"]
+    ex.advance(20 * 1440.0)
+    assert ex.kpis()["lab_turnaround_change_pct"] == at_week_end
+
+
+def test_lab_turnaround_of_the_flagship_is_realistic():
+    """US study (domain facts §4.2): lab results +62 % on average during EHR downtime."""
+    values = [run_headless(FLAGSHIP, seed=s, policy="textbook", until="recovery").kpis["lab_turnaround_change_pct"] for s in range(8)]
+    assert all(40.0 <= v <= 300.0 for v in values), values
+    passive = run_headless(FLAGSHIP, seed=0, policy="passive", until="end").kpis["lab_turnaround_change_pct"]
+    assert passive > values[0]  # no paper procedures ordered: slower still

@@ -21,7 +21,7 @@ class FunctionFlow:
     __slots__ = (
         "spec", "weights", "arrivals", "treated", "waiting", "diverted", "transferred", "cancelled", "avoided",
         "demand", "paper_at", "paper_requested", "down_since", "cancel_elective", "factor", "turnaround_weighted",
-        "week1_admitted", "week1_demand", "per_minute", "cap_per_minute", "elective", "divertable",
+        "week1_admitted", "week1_demand", "week1_treated", "week1_turnaround", "per_minute", "cap_per_minute", "elective", "divertable",
         "soft_loss", "paper_factor", "paper_turnaround", "turnaround", "hourly_demand",
     )
 
@@ -37,6 +37,7 @@ class FunctionFlow:
         self.factor = 1.0
         self.turnaround_weighted = 0.0  # sum of turnaround x treated
         self.week1_admitted = self.week1_demand = 0.0
+        self.week1_treated = self.week1_turnaround = 0.0  # tests completed in week 1, and their summed turnaround
         # constants of the spec, read on every tick
         self.per_minute = spec.arrivals_per_day / 1440.0
         self.cap_per_minute = spec.capacity_per_hour / 60.0
@@ -119,6 +120,8 @@ class ClinicalFlow:
                 if week1:
                     fl.week1_demand += demand
                     fl.week1_admitted += demand
+                    fl.week1_treated += demand
+                    fl.week1_turnaround += fl.turnaround * demand
                 continue
             f = 1.0 if (level == 0 and not self.emergency_boost) else self.factor_of(fl, level, t)
             fl.factor = f
@@ -157,6 +160,9 @@ class ClinicalFlow:
                 if hourly_cap > 0:
                     ta += waiting / hourly_cap * 60.0
                 fl.turnaround_weighted += ta * treated
+                if week1:
+                    fl.week1_treated += treated
+                    fl.week1_turnaround += ta * treated
             if week1:
                 fl.week1_demand += demand
                 fl.week1_admitted += admitted
@@ -181,10 +187,12 @@ class ClinicalFlow:
         return 100.0 * (fl.week1_admitted / fl.week1_demand - 1.0)
 
     def lab_turnaround_change_pct(self) -> float:
+        """Mean turnaround (paper slowness plus queue time) of the lab tests completed in week 1
+        (or the part simulated) against the normal turnaround."""
         fl = self.flows.get(self.lab_id) if self.lab_id else None
-        if fl is None or fl.treated <= 0:
+        if fl is None or fl.week1_treated <= 0:
             return 0.0
-        mean = fl.turnaround_weighted / fl.treated
+        mean = fl.week1_turnaround / fl.week1_treated
         return 100.0 * (mean / fl.spec.turnaround_minutes - 1.0)
 
 
