@@ -149,3 +149,31 @@ def test_lab_turnaround_of_the_flagship_is_realistic():
     assert all(40.0 <= v <= 300.0 for v in values), values
     passive = run_headless(FLAGSHIP, seed=0, policy="passive", until="end").kpis["lab_turnaround_change_pct"]
     assert passive > values[0]  # no paper procedures ordered: slower still
+
+
+# ------------------------------------------------------------ item: one RunResult builder, cached records
+
+
+def test_one_run_result_builder_serves_run_and_run_log(tmp_path):
+    import json
+
+    from simulator.engine import headless
+    from simulator.journal import headless_log
+
+    assert headless_log.result_of is headless.result_of
+    plain = headless.run_headless(FLAGSHIP, seed=2, policy="textbook", until="1d").to_json()
+    logged, _rec = headless_log.run_logged(FLAGSHIP, seed=2, policy="textbook", until="1d", log_path=tmp_path / "r.jsonl")
+    assert json.dumps(logged.to_json(), sort_keys=True) == json.dumps(plain, sort_keys=True)
+    assert plain["kpis"]["ehr_downtime_minutes"] > 0
+
+
+def test_event_records_list_every_field_once_per_class():
+    from dataclasses import fields
+
+    from simulator.engine import events as ev
+
+    a = ev.StageStarted(1.23456, "s1", "T1486")
+    b = ev.StageStarted(2.0, "s2", "T1003.001")
+    assert a.to_record() == {"kind": "stage-started", "t": 1.235, "stage": "s1", "technique": "T1486", "truth": True}
+    assert b.to_record()["stage"] == "s2"
+    assert ev._FIELD_NAMES[ev.StageStarted] == tuple(f.name for f in fields(ev.StageStarted) if f.name != "t")

@@ -28,12 +28,17 @@ class Event:
 
     def to_record(self) -> dict:
         out: dict[str, Any] = {"kind": self.kind, "t": round(float(self.t), 3)}
-        for f in fields(self):
-            if f.name != "t":
-                out[f.name] = _plain(getattr(self, f.name))
+        names = _FIELD_NAMES.get(type(self))
+        if names is None:
+            names = _FIELD_NAMES[type(self)] = tuple(f.name for f in fields(self) if f.name != "t")
+        for name in names:
+            out[name] = _plain(getattr(self, name))
         if self.truth:
             out["truth"] = True
         return out
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # per event class, computed once: records are built on every event journaled
 
 
 @dataclass(frozen=True)

@@ -158,20 +158,23 @@ def run_exercise(ex: Exercise, until: str | float = "end") -> float:
     return ex.now
 
 
-def run_headless(scenario_path: str | os.PathLike, seed: int = 0, policy: str | PolicyBody = "scenario-defaults", until: str | int | float = "end") -> RunResult:
-    pol = load_policy(policy)
-    ex = load_exercise(scenario_path, seed, pol)
-    counts = {"accepted": 0, "refused": 0}
+class CommandCounts:
+    """Subscriber counting the commands accepted and refused during a run."""
 
-    def count(e) -> None:
-        if e.kind == "command-accepted":
-            counts["accepted"] += 1
-        elif e.kind == "command-refused":
-            counts["refused"] += 1
+    def __init__(self) -> None:
+        self.accepted = 0
+        self.refused = 0
 
-    ex.subscribe(count)
-    until_v = parse_until(until)
-    reached = run_exercise(ex, until_v)
+    def __call__(self, event) -> None:
+        kind = event.kind
+        if kind == "command-accepted":
+            self.accepted += 1
+        elif kind == "command-refused":
+            self.refused += 1
+
+
+def result_of(ex: Exercise, *, seed: int, policy_id: str, until: str | float, reached: float, counts: CommandCounts) -> RunResult:
+    """The `RunResult` of a finished headless exercise: the one builder (`run`, `run --log`, `resume`)."""
     objectives = ex.objective_results if ex.objective_results is not None else ex.rate_objectives()
     clocks = [
         {
@@ -186,7 +189,7 @@ def run_headless(scenario_path: str | os.PathLike, seed: int = 0, policy: str | 
     return RunResult(
         scenario=ex.scenario.id,
         seed=int(seed),
-        policy=pol.id,
+        policy=policy_id,
         until=until if isinstance(until, str) else f"{float(until):g}m",
         sim_minutes=reached,
         events=ex.events_processed,
@@ -195,9 +198,18 @@ def run_headless(scenario_path: str | os.PathLike, seed: int = 0, policy: str | 
         objectives=objectives,
         series=[list(row) for row in ex.series],
         recovered_at=ex.recovered_at,
-        refused=counts["refused"],
-        commands=counts["accepted"],
+        refused=counts.refused,
+        commands=counts.accepted,
     )
+
+
+def run_headless(scenario_path: str | os.PathLike, seed: int = 0, policy: str | PolicyBody = "scenario-defaults", until: str | int | float = "end") -> RunResult:
+    pol = load_policy(policy)
+    ex = load_exercise(scenario_path, seed, pol)
+    counts = CommandCounts()
+    ex.subscribe(counts)
+    reached = run_exercise(ex, parse_until(until))
+    return result_of(ex, seed=seed, policy_id=pol.id, until=until, reached=reached, counts=counts)
 
 
 def scenario_label(path: str | os.PathLike) -> str:
