@@ -19,9 +19,19 @@ from textual.reactive import reactive
 
 from simulator.i18n import LANGUAGES
 from simulator.model.diagnostics import InputError
-from simulator.journal.session import RecordedExercise
-from simulator.tui.bridge import DEFAULT_SPEED, ExerciseBridge, Inputs, JournalReplay, load_inputs, resume_recorded, start_recorded
-from simulator.tui.catalog import JOURNAL_SUFFIX, default_journal_dir, list_interrupted, list_scenarios
+from simulator.tui.bridge import (
+    DEFAULT_SPEED,
+    ExerciseBridge,
+    Inputs,
+    JOURNAL_SUFFIX,
+    JournalReplay,
+    RecordedExercise,
+    list_interrupted,
+    load_inputs,
+    resume_recorded,
+    start_recorded,
+)
+from simulator.tui.catalog import default_journal_dir, list_scenarios
 from simulator.tui.screens.briefing import BriefingScreen
 from simulator.tui.screens.debrief import DebriefScreen
 from simulator.tui.screens.exercise import ExerciseScreen

@@ -7,6 +7,8 @@ commands, acknowledgements, and one immutable `Situation` per timer tick.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import time
 from collections import deque
@@ -21,8 +23,10 @@ from simulator.engine.commands import Act, Decide, FireInject, NoteCmd, Rate
 from simulator.engine.exercise import Result
 from simulator.i18n import has as _i18n_has
 from simulator.i18n import t as tr
+from simulator.model.diagnostics import InputError
 from simulator.journal.commands import UI_KIND, advance_exact
 from simulator.journal.inputs import Inputs, load_inputs, locate_inputs
+from simulator.journal.reader import read_header
 from simulator.journal.replay import Replayer, build_exercise, load_journal
 from simulator.journal.session import RecordedExercise
 from simulator.model.duration import format_duration, format_offset
@@ -43,7 +47,10 @@ from simulator.tui.situation import (
     ZoneView,
 )
 
-__all__ = ["ExerciseBridge", "SituationUpdated", "start_recorded", "resume_recorded", "load_inputs", "Inputs"]
+__all__ = [
+    "ExerciseBridge", "Inputs", "JournalReplay", "RecordedExercise", "SituationUpdated",
+    "JournalEntry", "list_interrupted", "load_inputs", "resume_recorded", "start_recorded",
+]
 
 
 def start_recorded(inputs: Inputs, seed: int, lang: str, log_path: str | os.PathLike, role: str) -> RecordedExercise:
@@ -757,3 +764,62 @@ class JournalReplay:
         self.lang = lang
         if self.bridge is not None:
             self.bridge.set_language(lang)
+
+
+# ====================================================================== interrupted exercises
+
+JOURNAL_SUFFIX = ".jsonl"
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    path: Path
+    scenario_id: str
+    scenario_file: str
+    seed: int
+    language: str
+    role: str
+    last_t: float
+    modified: dt.datetime
+
+
+def _last_line(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        size = fh.tell()
+        fh.seek(max(0, size - 65536))
+        tail = fh.read()
+    lines = [ln for ln in tail.split(b"\n") if ln.strip()]
+    return lines[-1] if lines else b""
+
+
+def read_journal_entry(path: Path) -> JournalEntry | None:
+    """An unsealed journal (an interrupted exercise), or None when sealed or unreadable."""
+    try:
+        header = read_header(path)
+        last = json.loads(_last_line(path))
+    except (InputError, OSError, ValueError):
+        return None
+    if not isinstance(last, dict) or last.get("type") == "seal":
+        return None
+    data = header["data"]
+    participants = data.get("participants") or [{}]
+    config = data.get("config") or {}
+    return JournalEntry(
+        path=path,
+        scenario_id=str((data.get("scenario") or {}).get("id") or ""),
+        scenario_file=str((data.get("scenario") or {}).get("file") or ""),
+        seed=int(data.get("seed", 0)),
+        language=str(data.get("language", "")),
+        role=str(config.get("role") or participants[0].get("role") or ""),
+        last_t=float(last.get("t", 0.0)),
+        modified=dt.datetime.fromtimestamp(path.stat().st_mtime),
+    )
+
+
+def list_interrupted(folder: Path) -> list[JournalEntry]:
+    """Unsealed journals in `folder`, most recent first."""
+    if not folder.is_dir():
+        return []
+    found = [read_journal_entry(p) for p in folder.glob("*" + JOURNAL_SUFFIX)]
+    return sorted((j for j in found if j is not None), key=lambda j: j.modified, reverse=True)
