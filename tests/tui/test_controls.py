@@ -154,3 +154,20 @@ def test_two_exercises_started_in_the_same_second_get_two_journals(journal_dir, 
     first, second = asyncio.run(start()), asyncio.run(start())
     assert first != second and first.parent == second.parent == journal_dir
     assert first.name == "mini-ransomware-20260314T093000Z-s7.jsonl" and second.name.endswith("-s7-2.jsonl")
+
+
+def test_replay_scrubs_backwards_and_forwards_to_the_same_picture(tmp_path):
+    from simulator.tui.bridge import JournalReplay
+
+    from .test_snapshots import _journal
+
+    replay = JournalReplay(_journal(tmp_path), "en")
+    assert replay.marks[0] == 0.0 and replay.marks[-1] == replay.end
+    later = replay.seek(45.0)
+    earlier = replay.seek(12.0)
+    assert earlier.t == 12.0 and len(earlier.inbox) < len(later.inbox)
+    again = replay.seek(45.0)
+    assert again.inbox == later.inbox and again.zones == later.zones and again.services == later.services
+    end = replay.seek(replay.end + 100)
+    assert end.t == replay.end and end.ended and end.end_reason == "facilitator"
+    assert replay.next_mark(-1).t == replay.marks[-2]
