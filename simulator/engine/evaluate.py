@@ -27,6 +27,36 @@ def _state_match(level: int, wanted: str) -> bool:
     return level == _LEVEL[wanted]
 
 
+_CLOCK = ("clock-started", "clock-met", "clock-missed")
+_JOBS = ("command-accepted", "job-started", "job-finished")
+# Event kinds after which a predicate's truth may have changed (time aside: see wake_after).
+# Conservative: a kind listed needlessly costs a re-check, a kind missing a wrong answer.
+_KINDS: dict[type, tuple[str, ...]] = {
+    c.ServiceIs: ("availability",),
+    c.FunctionIs: ("availability",),
+    c.AssetIs: ("asset-changed", "availability", "stage-done", *_JOBS),
+    c.ClinicalThreshold: ("clinical", "availability", *_JOBS),
+    c.TimeAfter: (),
+    c.DecisionTaken: ("decision-made",),
+    c.ActionDone: (*_JOBS, "fact", *_CLOCK),
+    c.ClockIs: _CLOCK,
+    c.InjectFired: ("inject",),
+    c.FlagIs: ("flag", "fact", "inject", "decision-made"),
+    c.StageIs: ("stage-started", "stage-done", "stage-blocked", "attacker-evicted", "asset-changed", "availability", *_JOBS),
+    c.Detected: ("alert-noticed",),
+    c.FactIs: ("fact", "alert-noticed", "asset-changed", "stage-done", "exercise-end"),
+    c.InForce: ("clinical", "availability", "asset-changed", *_JOBS),
+}
+
+
+def event_kinds(cond: Any) -> tuple[str, ...]:
+    """The event kinds that may change `cond` (every predicate of its tree)."""
+    kinds: set[str] = set()
+    for _path, x in c.walk(cond):
+        kinds.update(_KINDS.get(type(x), ()))
+    return tuple(sorted(kinds))
+
+
 class Evaluator:
     """Evaluates conditions for one exercise; remembers since when `for` predicates hold."""
 
@@ -71,6 +101,21 @@ class Evaluator:
             entry[3] = self._table[type(cond)](cond)
             entry[2] = version
         return entry[3]
+
+    def gates(self, cond: Any) -> tuple:
+        """(leaf, test) pairs that must all hold for `cond` to hold, and that only an engine event
+        can open: facts, decisions, injects, clocks, flags, at the top of the condition or of
+        its top-level `all`. The watcher checks them first (see Exercise._due_and_holds)."""
+        tops = cond.all if isinstance(cond, c.AllOf) else [cond]
+        gates = []
+        for leaf in tops:
+            if isinstance(leaf, c.FactIs) and leaf.within is None:
+                gates.append((leaf.fact, self.ex.facts.__contains__))
+            elif isinstance(leaf, (c.DecisionTaken, c.InjectFired, c.ClockIs, c.FlagIs)) or (
+                isinstance(leaf, c.FactIs)
+            ):
+                gates.append((leaf, self._table[type(leaf)]))
+        return tuple(gates)
 
     def wake_after(self, cond: Any) -> float:
         """Earliest sim time at which `cond` could change with no engine event (inf: only events change it)."""
