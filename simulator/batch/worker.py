@@ -4,9 +4,8 @@ A worker process gets the plan once (`install`, the pool initializer) and then
 only seeds. The engine reuses the hospital graph it built for the same network
 object, so after a worker's first run nothing is parsed or built again.
 
-`play` mirrors `simulator.engine.headless.run_headless` from the point where the
-exercise exists (run_headless loads from a path on every call); a test checks
-both give the same result line for line.
+`play` builds the exercise from the loaded plan and hands it to the engine's
+own `run_exercise` and `result_of`, the same functions `run_headless` uses.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from typing import Any
 
 from simulator.batch.plan import Plan
 from simulator.engine.exercise import Exercise
-from simulator.engine.headless import RunResult, run_exercise
+from simulator.engine.headless import CommandCounts, result_of, run_exercise
 
 _PLAN: Plan | None = None
 
@@ -48,39 +47,10 @@ def install(plan: Plan) -> None:
 def play(plan: Plan, network, seed: int) -> dict[str, Any]:
     """One run of the plan's scenario on `network`; the JSON dict of its RunResult, without the series."""
     ex = Exercise(plan.scenario, network, seed, policy=plan.policy, overrides_applied=True)
-    counts = {"command-accepted": 0, "command-refused": 0}
-
-    def count(e) -> None:
-        if e.kind in counts:
-            counts[e.kind] += 1
-
-    ex.subscribe(count)
+    counts = CommandCounts()
+    ex.subscribe(counts)
     reached = run_exercise(ex, plan.until_value)
-    objectives = ex.objective_results if ex.objective_results is not None else ex.rate_objectives()
-    clocks = [
-        {
-            "id": c.id,
-            "state": c.state(),
-            "started": c.started,
-            "deadline": c.deadline,
-            "met_at": c.met_at if (c.met_at is not None and c.started is not None) else None,
-        }
-        for c in ex.clocks.values()
-    ]
-    result = RunResult(
-        scenario=plan.scenario.id,
-        seed=int(seed),
-        policy=plan.policy.id,
-        until=plan.until,
-        sim_minutes=reached,
-        events=ex.events_processed,
-        kpis=ex.kpis(),
-        clocks=clocks,
-        objectives=objectives,
-        recovered_at=ex.recovered_at,
-        refused=counts["command-refused"],
-        commands=counts["command-accepted"],
-    ).to_json()
+    result = result_of(ex, seed=seed, policy_id=plan.policy.id, until=plan.until, reached=reached, counts=counts).to_json()
     for key in DROPPED:
         result.pop(key, None)
     return result
