@@ -87,7 +87,8 @@ class ExerciseScreen(Screen):
         Binding("z", "zoom", "Zoom", id="exercise.zoom"),
     ]
 
-    situation: reactive[Situation | None] = reactive(None, always_update=True, init=False)
+    # repaint=False: the panels repaint what changed; a screen-wide repaint per tick would redraw everything
+    situation: reactive[Situation | None] = reactive(None, always_update=True, init=False, repaint=False)
 
     def __init__(self, bridge: ExerciseBridge, lang: str, role: str, autostart: bool = False) -> None:
         super().__init__()

@@ -24,7 +24,7 @@ class ClockBar(Static):
         if key == self._last:
             return False
         self._last = key
-        self.update(self.line(sit, lang, role))
+        self.update(self.line(sit, lang, role), layout=False)  # always one line
         return True
 
     def line(self, sit: Situation, lang: str, role: str) -> Text:

@@ -17,6 +17,9 @@ class DecisionsPanel(Panel):
     def part(self, sit: Situation) -> object:
         return (sit.decisions, int(sit.t) if sit.decisions else 0)
 
+    def shape(self, sit: Situation) -> object:
+        return sit.decisions  # the countdown ticks; the lines stay
+
     def draw(self, sit: Situation, lang: str):
         if not sit.decisions:
             return Text(tr("decisions.none", lang), style="dim")

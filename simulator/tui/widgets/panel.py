@@ -27,6 +27,7 @@ class Panel(VerticalScroll):
         super().__init__(**kwargs)
         self.body = Static("", markup=False)
         self._last: object = object()
+        self._shape: object = object()
         self._sit: Situation | None = None
         self.lang = "fr"
 
@@ -45,14 +46,22 @@ class Panel(VerticalScroll):
     def draw(self, sit: Situation, lang: str) -> RenderableType:
         raise NotImplementedError
 
+    def shape(self, sit: Situation) -> object:
+        """What decides the content's height: a repaint that keeps it skips the layout pass."""
+        return self.part(sit)
+
     def show(self, sit: Situation, lang: str) -> bool:
         """Repaint when the slice, the language or the width changed; returns whether it repainted."""
         self._sit = sit
         key = (self.part(sit), lang, self.size.width)
         if key == self._last:
             return False
+        shape = (self.shape(sit), lang, self.size.width)
+        layout, self._shape = shape != self._shape, shape
         self._last = key
         self.lang = lang
-        self.border_title = tr(self.TITLE, lang)
-        self.body.update(self.draw(sit, lang))
+        title = tr(self.TITLE, lang)
+        if self.border_title != title:
+            self.border_title = title
+        self.body.update(self.draw(sit, lang), layout=layout)
         return True

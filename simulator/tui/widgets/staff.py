@@ -17,6 +17,9 @@ class StaffPanel(Panel):
     def part(self, sit: Situation) -> object:
         return (sit.staff, sit.jobs)
 
+    def shape(self, sit: Situation) -> object:
+        return (sit.staff, tuple((j.id, j.state) for j in sit.jobs))  # progress moves inside fixed-width bars
+
     def draw(self, sit: Situation, lang: str):
         out = []
         if sit.staff is not None:
