@@ -171,3 +171,21 @@ def test_replay_scrubs_backwards_and_forwards_to_the_same_picture(tmp_path):
     end = replay.seek(replay.end + 100)
     assert end.t == replay.end and end.ended and end.end_reason == "facilitator"
     assert replay.next_mark(-1).t == replay.marks[-2]
+
+
+def test_keys_can_be_remapped_by_binding_id(journal_dir, fake_clock):
+    async def run() -> None:
+        from simulator.tui.screens.dialogs import PickDialog
+
+        app = CyberDrillApp(lang="en", scenario=MINI, journal_dir=journal_dir, monotonic=fake_clock, now=lambda: FIXED_NOW)
+        app.set_keymap({"exercise.act": "x"})
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press("x")
+            await pilot.pause()
+            assert isinstance(app.screen, PickDialog)
+            await pilot.press("escape")
+            await pilot.press("ctrl+q")
+
+    asyncio.run(run())
