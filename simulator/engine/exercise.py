@@ -129,8 +129,9 @@ class Exercise:
         self._subscribers: list[Callable[[ev.Event], None]] = []
         self.version = 0
         self._marks: dict[int, list] = {}  # id(cond) -> [cond, changed since last check, wake-up time, gates]
-        self._watched_version = -1
+        self._watch_due = True  # an event of a kind some watched condition listens to happened since the last pass
         self._next_wake = float("-inf")
+        self._pass_wake = float("inf")
         self.recent: collections.deque = collections.deque(maxlen=60)
         self.inbox: list[InboxItem] = []
         self.level_since: dict[str, float] = {}
@@ -282,6 +283,7 @@ class Exercise:
         self.version += 1  # every change of state goes through an event: conditions re-check only then
         marks = self._interest.get(event.kind)
         if marks:
+            self._watch_due = True
             for mark in marks:
                 mark[1] = True
         self.recent.append(event)
@@ -517,9 +519,10 @@ class Exercise:
         now = self.env.now
         if now < 0:
             return
-        if self.version == self._watched_version and now < self._next_wake:
+        if not self._watch_due and now < self._next_wake:
             return  # no event since the last check and no time-based predicate due: nothing can have changed
         holds = self._due_and_holds
+        self._pass_wake = _INF  # the pass gathers the next wake-up time as it goes
         if not self.ended:
             if self._conditional_injects:
                 for inj in list(self._conditional_injects):
@@ -540,14 +543,17 @@ class Exercise:
             for rule in list(self._rules_pending):
                 rs = self.rule_states[rule.id]
                 if rs.fired_at and (rule.every is None or now < rs.fired_at[-1] + rule.every):
+                    if rule.every is not None and rs.fired_at[-1] + rule.every < self._pass_wake:
+                        self._pass_wake = rs.fired_at[-1] + rule.every
                     continue
                 if holds(rule.on, now, force=bool(rs.fired_at)):
                     rs.fired_at.append(now)
                     if rule.every is None:
                         self._rules_pending.remove(rule)
                     self.at(now + rule.delay, lambda r=rule: self._run_rule(r))
-        self._watched_version = self.version
-        self._next_wake = self._wake()
+        self._watch_due = False
+        # conditions that fired this pass may count too: at worst a pass where nothing is due
+        self._next_wake = self._pass_wake
 
     def _due_and_holds(self, cond, now: float, force: bool = False) -> bool:
         """Evaluate one watched condition if an event that may change it happened since its last
@@ -566,6 +572,8 @@ class Exercise:
             for kind in event_kinds(cond):
                 interest.setdefault(kind, []).append(mark)
         elif not (force or mark[1]) and now < mark[2]:
+            if mark[2] < self._pass_wake:
+                self._pass_wake = mark[2]
             return False
         mark[1] = False
         for gate, test in mark[3]:
@@ -573,31 +581,10 @@ class Exercise:
                 mark[2] = _INF
                 return False
         result = self.evaluate(cond)
-        mark[2] = self.evaluate.wake_after(cond)
+        wake = mark[2] = self.evaluate.wake_after(cond)
+        if wake < self._pass_wake:
+            self._pass_wake = wake
         return result
-
-    def _wake(self) -> float:
-        """When the watched conditions could next change by time alone."""
-        marks = self._marks
-        inf = float("inf")
-        best = inf
-        conds = []
-        if not self.ended:
-            conds = [i.when for i in self._conditional_injects] + [d.when for d in self._conditional_decisions]
-            if self.scenario.end.when is not None:
-                conds.append(self.scenario.end.when)
-        for rule in self._rules_pending:
-            rs = self.rule_states[rule.id]
-            if rs.fired_at and rule.every is not None:
-                best = min(best, rs.fired_at[-1] + rule.every)
-            else:
-                conds.append(rule.on)
-        for cond in conds:
-            mark = marks.get(id(cond))
-            wake = mark[2] if mark is not None else -inf
-            if wake < best:
-                best = wake
-        return best
 
     def _run_rule(self, rule) -> None:
         for text in rule.do:
