@@ -103,18 +103,25 @@ class Evaluator:
         return entry[3]
 
     def gates(self, cond: Any) -> tuple:
-        """(leaf, test) pairs that must all hold for `cond` to hold, and that only an engine event
-        can open: facts, decisions, injects, clocks, flags, at the top of the condition or of
-        its top-level `all`. The watcher checks them first (see Exercise._due_and_holds)."""
+        """(leaf, test) pairs that must all hold for `cond` to hold, checked by the watcher first
+        (see Exercise._due_and_holds): facts, decisions, injects, clocks and flags (only an engine
+        event opens them; test: a function of the leaf) and times (`(minutes, None)`: open from
+        then on), at the top of the condition or of its top-level `all`.
+
+        Only the leading children of an `all` count, up to the first one that records since when
+        it holds (`for` on a clinical or asset predicate): `_all` stops at the first false child,
+        so checking these gates first skips exactly the evaluations `_all` would have skipped."""
         tops = cond.all if isinstance(cond, c.AllOf) else [cond]
         gates = []
         for leaf in tops:
+            if any(isinstance(x, (c.ClinicalThreshold, c.AssetIs)) and x.for_ for _p, x in c.walk(leaf)):
+                break
             if isinstance(leaf, c.FactIs) and leaf.within is None:
                 gates.append((leaf.fact, self.ex.facts.__contains__))
-            elif isinstance(leaf, (c.DecisionTaken, c.InjectFired, c.ClockIs, c.FlagIs)) or (
-                isinstance(leaf, c.FactIs)
-            ):
+            elif isinstance(leaf, (c.DecisionTaken, c.InjectFired, c.ClockIs, c.FlagIs, c.FactIs)):
                 gates.append((leaf, self._table[type(leaf)]))
+            elif isinstance(leaf, c.TimeAfter):
+                gates.append((float(leaf.time), None))
         return tuple(gates)
 
     def wake_after(self, cond: Any) -> float:

@@ -577,7 +577,13 @@ class Exercise:
             return False
         mark[1] = False
         for gate, test in mark[3]:
-            if not test(gate):
+            if test is None:  # a time: shut until then
+                if now < gate:
+                    mark[2] = gate
+                    if gate < self._pass_wake:
+                        self._pass_wake = gate
+                    return False
+            elif not test(gate):
                 mark[2] = _INF
                 return False
         result = self.evaluate(cond)
