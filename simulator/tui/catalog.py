@@ -14,6 +14,9 @@ from simulator.model.duration import format_duration
 from simulator.model.yaml_loader import load_yaml
 
 JOURNAL_SUFFIX = ".jsonl"
+DEFAULT_SCENARIO_ID = "ransomware-weekend-night"
+"""Opened by `cyberdrill` with no argument: first in the list, under the cursor."""
+_LEVEL_ORDER = {"beginner": 0, "intermediate": 1, "confirmed": 2}
 
 
 def shipped_scenarios_dir() -> Path | None:
@@ -86,4 +89,6 @@ def list_scenarios(folder: Path | None = None) -> list[ScenarioEntry]:
         entry = read_scenario_entry(path)
         if entry is not None:
             out.append(entry)
+    # The flagship first, then from beginner to confirmed kits, as the ANS kits are chosen.
+    out.sort(key=lambda e: (e.id != DEFAULT_SCENARIO_ID, _LEVEL_ORDER.get(e.level, 9), e.path.name))
     return out
