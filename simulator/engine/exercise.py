@@ -859,13 +859,12 @@ class Exercise:
         if env.now < 0:
             yield env.timeout(-env.now)
         dt = self._tick_minutes
-        functions = tuple(self.model.functions)
         level = self.state._level
         flow = self.clinical
         late = float(self.params["clinical_tick_after_end_minutes"])
         while True:
             step = dt if env.now < self.duration else late  # past the window (`--until recovery`) coarser ticks do
-            flow.tick(env.now, step, {f: level.get(f, 0) for f in functions})
+            flow.tick(env.now, step, level)  # read-only: the functions' levels as the state keeps them
             yield env.timeout(step)
 
     def _kpi_process(self):
