@@ -177,3 +177,43 @@ def test_event_records_list_every_field_once_per_class():
     assert a.to_record() == {"kind": "stage-started", "t": 1.235, "stage": "s1", "technique": "T1486", "truth": True}
     assert b.to_record()["stage"] == "s2"
     assert ev._FIELD_NAMES[ev.StageStarted] == tuple(f.name for f in fields(ev.StageStarted) if f.name != "t")
+
+
+# ------------------------------------------------------------ the watcher's bookkeeping
+
+
+def test_every_event_kind_is_either_listened_to_or_known_to_change_no_condition():
+    """A new event kind must be placed: in `evaluate._KINDS` if a predicate may change with it."""
+    from simulator.engine import events as ev
+    from simulator.engine.evaluate import _KINDS
+
+    listened = {k for kinds in _KINDS.values() for k in kinds}
+    inert = {"event", "alert-raised", "decision-presented", "command-refused", "staff", "rating", "note", "recovered"}
+    kinds = {cls.kind for cls in vars(ev).values() if isinstance(cls, type) and issubclass(cls, ev.Event)}
+    assert kinds <= listened | inert, kinds - listened - inert
+    assert not (listened & inert)
+
+
+def test_a_gated_condition_is_not_walked_while_its_gate_is_shut():
+    from pydantic import TypeAdapter
+
+    from simulator.model.conditions import Condition
+
+    ex = exercise(seed=1)
+    ex.advance(1)
+    cond = TypeAdapter(Condition).validate_python({"all": [{"fact": "eradicated"}, {"service": "ehr", "state": "up"}]})
+    walked = []
+    original = ex.evaluate.__class__.__call__
+
+    class Spy(ex.evaluate.__class__):
+        def __call__(self, c):
+            walked.append(c)
+            return original(self, c)
+
+    ex.evaluate.__class__ = Spy
+    assert ex._due_and_holds(cond, ex.now) is False
+    assert walked == []
+    ex.facts["eradicated"] = ex.now
+    ex._marks.clear()
+    ex._due_and_holds(cond, ex.now)
+    assert walked and walked[0] is cond
