@@ -44,6 +44,8 @@ class ScenarioEntry:
     duration: str
     languages: tuple[str, ...]
     start: str
+    sources: tuple[tuple[dict[str, str], str], ...] = ()
+    """Documented incidents the scenario draws on: (localised title, public address)."""
 
     def text(self, field: dict[str, str], lang: str) -> str:
         return field.get(lang) or next(iter(field.values()), "")
@@ -77,6 +79,11 @@ def read_scenario_entry(path: Path) -> ScenarioEntry | None:
         duration=str(duration),
         languages=tuple(str(x) for x in langs),
         start=str(body.get("start", "")),
+        sources=tuple(
+            (_localised(src.get("title", "")), str(src.get("url", "")))
+            for src in (body.get("sources") or [])
+            if isinstance(src, dict)
+        ),
     )
 
 

@@ -14,3 +14,11 @@ def test_default_scenario_first_then_by_level():
     levels = [ORDER[e.level] for e in entries[1:]]
     assert levels == sorted(levels)
     assert len(entries) == len(list(SCENARIOS.glob("*.yaml")))
+
+
+def test_entries_carry_their_source_incidents():
+    entries = {e.id: e for e in list_scenarios(SCENARIOS)}
+    flagship = entries[DEFAULT_SCENARIO_ID]
+    assert flagship.sources, "the flagship names the incidents it draws on"
+    for title, url in flagship.sources:
+        assert title.get("fr") and title.get("en") and url.startswith("http")

@@ -91,6 +91,9 @@ class HomeScreen(Screen):
         text = Text(s.text(s.title, self.lang), style="bold")
         text.append(f"\n{tr('home.start', self.lang, start=s.start)} · {tr('level.' + s.level, self.lang)} · {s.duration}\n", style="dim")
         text.append(s.text(s.summary, self.lang))
+        for title, url in s.sources:
+            text.append(f"\n{tr('home.source', self.lang, title=s.text(title, self.lang))} ", style="italic")
+            text.append(url, style="dim underline")
         self.query_one("#summary", Static).update(text)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
