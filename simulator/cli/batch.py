@@ -19,7 +19,7 @@ PLOT_SUFFIXES = (".svg", ".html", ".htm")
 
 
 @cli.command("batch")
-@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("scenario")
 @click.option("--runs", type=int, required=True, help="Number of seeds to run (each seed once per arm).")
 @click.option("--seed-start", type=int, default=0, show_default=True, help="First seed; runs use seed-start .. seed-start+runs-1.")
 @click.option("--policy", default="scenario-defaults", show_default=True, help="passive, scenario-defaults, textbook, or a policy file.")

@@ -12,8 +12,8 @@ from simulator.model.diagnostics import Diagnostic, InputError
 
 
 @cli.command("guide")
-@click.argument("scenario", type=click.Path())
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Folder to write (created if missing).")
+@click.argument("scenario")
+@click.option("--out", "out", required=True, metavar="DIRECTORY", help="Folder to write (created if missing).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Language of the kit and of its file names.")
 @click.option("--delimiter", type=click.Choice([";", ","]), default=None, help="CSV delimiter. Default: ';' for fr, ',' for en.")
 @click.option("--all", "all_", is_flag=True, help="SCENARIO is a folder: write OUT/<scenario-id>/{fr,en}/ for every scenario in it, and an index.")
@@ -28,8 +28,14 @@ def guide(scenario: str, out: str, lang: str, delimiter: str | None, all_: bool)
     from simulator.guide.kit import write_kit
     from simulator.guide.tree import build_tree, write_tree
 
+    from pathlib import Path
+
+    if Path(out).exists() and not Path(out).is_dir():
+        fail([Diagnostic(out, 1, 1, "error", "--out must be a folder: this is a file")])
     try:
         if all_:
+            if Path(scenario).exists() and not Path(scenario).is_dir():
+                fail([Diagnostic(scenario, 1, 1, "error", "--all expects a folder of scenarios: this is a file (drop --all to write its kit)")])
             tree = build_tree(scenario)
             if not tree.scenario_ids and not tree.problems:
                 fail([Diagnostic(scenario, 1, 1, "error", "no scenario file (*.yaml) in this folder")])

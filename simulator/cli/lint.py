@@ -13,7 +13,7 @@ import sys
 import click
 
 from simulator.cli import cli
-from simulator.cli.output import EXIT_BAD_INPUT, EXIT_FAILED, print_diagnostics, print_json
+from simulator.cli.output import EXIT_BAD_INPUT, EXIT_FAILED, print_diagnostics, print_json, usage_error
 from simulator.lint import RULES, LintOptions, lint_paths
 from simulator.model.diagnostics import Diagnostic
 from simulator.model.duration import DurationError, parse_duration
@@ -23,9 +23,9 @@ def _window(_ctx: click.Context, _param: click.Parameter, value: str) -> int:
     try:
         minutes = parse_duration(value)
     except DurationError as exc:
-        raise click.BadParameter(str(exc)) from None
+        usage_error("--window", str(exc))
     if minutes <= 0:
-        raise click.BadParameter("the window must be longer than 0m")
+        usage_error("--window", "the window must be longer than 0m")
     return minutes
 
 

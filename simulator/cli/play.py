@@ -6,6 +6,8 @@ give compiler-style one-line errors and exit 2.
 
 from __future__ import annotations
 
+import math
+import tempfile
 from pathlib import Path
 
 import click
@@ -20,6 +22,23 @@ ROLES = ("players", "facilitator", "evaluator")
 def _journal_line(path: Path | None) -> None:
     if path is not None:
         click.echo(f"journal: {path}", err=True)
+
+
+def _writable(folder: Path) -> bool:
+    """Whether journals can be created in FOLDER, or in the nearest existing folder above it.
+
+    Checked before a screen opens: a journal that cannot be written would lose the exercise.
+    """
+    probe = folder.absolute()
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        return False
+    try:
+        with tempfile.TemporaryFile(dir=probe):
+            return True
+    except OSError:
+        return False
 
 
 @cli.command("play")
@@ -42,7 +61,7 @@ def play(scenario: str | None, seed: int, lang: str, role: str, speed: float, lo
     from simulator.tui.bridge import load_inputs
     from simulator.tui.catalog import default_journal_dir
 
-    if not speed > 0:
+    if not (speed > 0 and math.isfinite(speed)):
         usage_error("--speed", f"speed must be a positive number of simulated minutes per real minute, not {speed}")
     inputs = _journal_call(load_inputs, scenario) if scenario is not None else None
     if log_path is not None:
@@ -51,10 +70,14 @@ def play(scenario: str | None, seed: int, lang: str, role: str, speed: float, lo
             usage_error(log_path, "journal already exists: refusing to overwrite it (use 'cyberdrill resume' to carry on)")
         if not target.parent.is_dir() and str(target.parent) not in ("", "."):
             usage_error(log_path, f"cannot write: folder '{target.parent}' does not exist")
+        if not _writable(target.parent):
+            usage_error(log_path, f"cannot write: folder '{target.parent}' is not writable")
     key = _journal_call(load_private_key, sign_key) if sign_key else None
     folder = Path(journal_dir) if journal_dir else default_journal_dir()
     if folder.exists() and not folder.is_dir():
         usage_error(str(folder), "is not a folder")
+    if not _writable(folder):
+        usage_error(str(folder), "cannot write journals here: the folder (or the folder it would be created in) is not writable")
     app = CyberDrillApp(
         lang=lang, role=role, seed=seed, speed=speed, scenario=inputs, log_path=Path(log_path) if log_path else None,
         journal_dir=folder, sign_key=key,

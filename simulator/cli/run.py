@@ -13,7 +13,7 @@ from simulator.model.duration import format_duration, format_offset
 
 
 @cli.command("run")
-@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("scenario")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random streams.")
 @click.option("--policy", default="scenario-defaults", show_default=True, help="passive, scenario-defaults, textbook, or a policy file.")
 @click.option("--until", "until", default="end", show_default=True, help="end (the exercise window), recovery, or a duration (5d).")

@@ -1,0 +1,103 @@
+"""QA pass on bad input at the command line: one compiler-style line, exit 2, nothing written.
+
+Each test pins one case found wrong in the QA sweep (a click usage error where a file or a
+value was at fault, or a pre-screen check that let the crisis-room UI open on input it
+could not use).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SCENARIOS
+
+SCENARIO = SCENARIOS / "beginner-teleservices-ddos.yaml"
+COMPILER_STYLE = re.compile(r"^\S.*:\d+:\d+: error: .+$")
+
+
+def assert_one_error(code: int, err: str, *needles: str) -> str:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert code == 2, err
+    assert len(lines) == 1, err
+    assert COMPILER_STYLE.match(lines[0]), lines[0]
+    assert "Traceback" not in err and "Usage:" not in err
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+    return lines[0]
+
+
+def play(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """`python -m simulator play ...` in a subprocess: a failed pre-screen check must not open the UI."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run(
+        [sys.executable, "-m", "simulator", "play", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.mark.parametrize("command", [("run",), ("batch", "--runs", "2")])
+def test_scenario_that_is_a_folder(run_cli, tmp_path, command):
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    code, _out, err = run_cli(command[0], folder, *command[1:])
+    assert_one_error(code, err, str(folder), "directory")
+
+
+def test_guide_out_that_is_a_file(run_cli, tmp_path):
+    target = tmp_path / "kit.md"
+    target.write_text("notes kept by the facilitator\n")
+    code, _out, err = run_cli("guide", SCENARIO, "--out", target)
+    assert_one_error(code, err, str(target), "folder")
+    assert target.read_text() == "notes kept by the facilitator\n"
+
+
+def test_guide_all_on_a_file(run_cli, tmp_path):
+    code, _out, err = run_cli("guide", SCENARIO, "--out", tmp_path / "kits", "--all")
+    assert_one_error(code, err, str(SCENARIO), "--all")
+    assert not (tmp_path / "kits").exists()
+
+
+@pytest.mark.parametrize("window, needle", [("5x", "invalid duration"), ("0", "longer than 0m"), ("-5m", "invalid duration")])
+def test_lint_bad_window(run_cli, window, needle):
+    code, _out, err = run_cli("lint", SCENARIO, "--static", "--window", window)
+    line = assert_one_error(code, err, needle)
+    assert line.startswith("--window:1:1: error:")
+
+
+@pytest.mark.parametrize("speed", ["inf", "nan", "0", "-3"])
+def test_play_speed_must_be_finite_and_positive(tmp_path, speed):
+    result = play(str(SCENARIO), "--speed", speed, "--journal-dir", str(tmp_path), cwd=tmp_path)
+    assert_one_error(result.returncode, result.stderr, "--speed")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_play_journal_dir_under_a_file(tmp_path):
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("x")
+    result = play(str(SCENARIO), "--journal-dir", str(blocker / "journals"), cwd=tmp_path)
+    assert_one_error(result.returncode, result.stderr, "cannot write journals here")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_play_log_in_missing_folder(tmp_path):
+    result = play(str(SCENARIO), "--log", "nodir/x.jsonl", "--journal-dir", str(tmp_path / "j"), cwd=tmp_path)
+    assert_one_error(result.returncode, result.stderr, "nodir/x.jsonl", "does not exist")
+    assert not (tmp_path / "nodir").exists()
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root writes into read-only folders")
+def test_play_log_in_read_only_folder(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        result = play(str(SCENARIO), "--log", str(locked / "x.jsonl"), "--journal-dir", str(tmp_path / "j"), cwd=tmp_path)
+        assert_one_error(result.returncode, result.stderr, "not writable")
+        assert list(locked.iterdir()) == []
+    finally:
+        locked.chmod(0o755)
