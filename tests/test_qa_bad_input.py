@@ -101,3 +101,33 @@ def test_play_log_in_read_only_folder(tmp_path):
         assert list(locked.iterdir()) == []
     finally:
         locked.chmod(0o755)
+
+
+@pytest.mark.parametrize(
+    "args, name",
+    [
+        (("validate", ""), "PATHS"),
+        (("run", ""), "SCENARIO"),
+        (("run", str(SCENARIO), "--policy", ""), "--policy"),
+        (("batch", str(SCENARIO), "--runs", "1", "--out", ""), "--out"),
+        (("network", "export", str(SCENARIOS / "networks" / "ch-reference.yaml"), "--format", "dot", "-o", ""), "--output"),
+        (("guide", str(SCENARIO), "--out", ""), "--out"),
+        (("keys", "generate", "--out", ""), "--out"),
+        (("log", "verify", ""), "LOG"),
+    ],
+)
+def test_empty_file_name(run_cli, tmp_cwd, args, name):
+    """'' is the current folder to pathlib: it must not validate, or write into, the folder the user is in."""
+    code, _out, err = run_cli(*args)
+    line = assert_one_error(code, err, "empty file name")
+    assert line.startswith(f"{name}:1:1: error:")
+    assert list(tmp_cwd.iterdir()) == []
+
+
+def test_empty_pubkey_does_not_skip_the_signature_check(run_cli, tmp_cwd):
+    journal = tmp_cwd / "run.jsonl"
+    code, _out, err = run_cli("run", SCENARIO, "--log", journal)
+    assert code == 0, err
+    code, out, err = run_cli("log", "verify", journal, "--pubkey", "")
+    assert_one_error(code, err, "--pubkey")
+    assert "intact" not in out

@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from simulator.cli import cli
-from simulator.cli.output import fail, print_json, usage_error, write_atomic
+from simulator.cli.output import fail, given_path, print_json, usage_error, write_atomic
 from simulator.model.diagnostics import InputError
 from simulator.model.documents import load_document
 
@@ -64,7 +64,7 @@ def summary(net, model) -> dict:
 
 
 @network.command("show")
-@click.argument("file")
+@click.argument("file", callback=given_path)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable summary (counts, zones, services, dependencies).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="en", show_default=True, help="Language of names.")
 def show(file: str, as_json: bool, lang: str) -> None:
@@ -105,9 +105,9 @@ def show(file: str, as_json: bool, lang: str) -> None:
 
 
 @network.command("export")
-@click.argument("file")
+@click.argument("file", callback=given_path)
 @click.option("--format", "fmt", type=click.Choice(["graphml", "dot", "json"]), required=True, help="Output format.")
-@click.option("-o", "--output", "out", required=True, help="File to write (written whole or not at all).")
+@click.option("-o", "--output", "out", required=True, help="File to write (written whole or not at all).", callback=given_path)
 def export(file: str, fmt: str, out: str) -> None:
     """Export the flow and dependency graphs (GraphML reads back with networkx)."""
     from simulator.hospital import export as exporter
@@ -133,7 +133,7 @@ def export(file: str, fmt: str, out: str) -> None:
 @click.option("--sites", type=click.IntRange(1, 60), required=True, help="Number of hospitals in the GHT (1-60).")
 @click.option("--beds", type=click.IntRange(50, 100_000), required=True, help="Total beds across sites.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: same seed, same file.")
-@click.option("-o", "--output", "out", required=True, help="Network file to write.")
+@click.option("-o", "--output", "out", required=True, help="Network file to write.", callback=given_path)
 def generate(sites: int, beds: int, seed: int, out: str) -> None:
     """Write a multi-site GHT network (shared AD and EHR, per-site care), deterministic for a seed."""
     from simulator.hospital.generate import generate_network, write_network

@@ -33,5 +33,18 @@ def usage_error(path: str, message: str) -> NoReturn:
     fail([Diagnostic(path, 1, 1, "error", message)])
 
 
+def given_path(_ctx: click.Context, param: click.Parameter, value):
+    """Click callback for parameters that name a file or folder: an empty name is an error.
+
+    Path('') is the current folder, so '' would otherwise validate the whole folder, write
+    next to the user's files or, for --pubkey, silently skip the signature check.
+    """
+    values = value if isinstance(value, tuple) else (value,)
+    if "" in values:
+        name = max(param.opts, key=len) if isinstance(param, click.Option) else (param.metavar or param.name or "").upper()
+        usage_error(name, "empty file name: give the path of a file or folder")
+    return value
+
+
 def print_json(data: object) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))

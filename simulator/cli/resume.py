@@ -13,6 +13,7 @@ import json
 import click
 
 from simulator.cli import cli
+from simulator.cli.output import given_path
 from simulator.cli.log import _journal_call
 from simulator.model.duration import format_offset
 
@@ -32,11 +33,11 @@ def _tui_entry():
 
 
 @cli.command("resume")
-@click.argument("journal", metavar="LOG")
-@click.option("--sign-key", "sign_key", metavar="FILE", help="Sign the seal with this Ed25519 private key when the exercise ends.")
+@click.argument("journal", metavar="LOG", callback=given_path)
+@click.option("--sign-key", "sign_key", metavar="FILE", help="Sign the seal with this Ed25519 private key when the exercise ends.", callback=given_path)
 @click.option("--headless", is_flag=True, help="For an interactive exercise: no terminal UI, play on to the end of the window with no further commands.")
-@click.option("--scenario", "scenario_path", metavar="FILE", help="The scenario file played (default: found by the name and SHA-256 in the header).")
-@click.option("--policy", "policy_path", metavar="FILE", help="The policy file of a headless run (default: found like the scenario).")
+@click.option("--scenario", "scenario_path", metavar="FILE", help="The scenario file played (default: found by the name and SHA-256 in the header).", callback=given_path)
+@click.option("--policy", "policy_path", metavar="FILE", help="The policy file of a headless run (default: found like the scenario).", callback=given_path)
 @click.option("--json", "as_json", is_flag=True, help="Headless runs: print the run's result as `run --json` does.")
 def resume(journal: str, sign_key: str | None, headless: bool, scenario_path: str | None, policy_path: str | None, as_json: bool) -> None:
     """Carry on the interrupted exercise recorded in LOG and seal it when it ends.

@@ -7,20 +7,20 @@ import json
 import click
 
 from simulator.cli import cli
-from simulator.cli.output import fail
+from simulator.cli.output import fail, given_path
 from simulator.model.diagnostics import Diagnostic, InputError
 from simulator.model.duration import format_duration, format_offset
 
 
 @cli.command("run")
-@click.argument("scenario")
+@click.argument("scenario", callback=given_path)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random streams.")
-@click.option("--policy", default="scenario-defaults", show_default=True, help="passive, scenario-defaults, textbook, or a policy file.")
+@click.option("--policy", default="scenario-defaults", show_default=True, help="passive, scenario-defaults, textbook, or a policy file.", callback=given_path)
 @click.option("--until", "until", default="end", show_default=True, help="end (the exercise window), recovery, or a duration (5d).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (byte-identical for the same inputs).")
 # -- journal options (simulator/journal/headless_log.py) --
-@click.option("--log", "log_path", metavar="FILE", help="Write the run's journal (hash-chained, sealed) to FILE.")
-@click.option("--sign-key", "sign_key", metavar="FILE", help="Sign the journal's seal with this Ed25519 private key (with --log).")
+@click.option("--log", "log_path", metavar="FILE", help="Write the run's journal (hash-chained, sealed) to FILE.", callback=given_path)
+@click.option("--sign-key", "sign_key", metavar="FILE", help="Sign the journal's seal with this Ed25519 private key (with --log).", callback=given_path)
 def run(scenario: str, seed: int, policy: str, until: str, as_json: bool, log_path: str | None = None, sign_key: str | None = None) -> None:
     """Play SCENARIO without a crisis cell: the policy takes the decisions."""
     from simulator.engine.headless import run_headless
