@@ -294,3 +294,9 @@ def test_no_lenient_conversions(tmp_path, old, new, needle):
     """YAML 1.2 keeps `yes` a string; the models must not turn it back into a boolean."""
     msgs = [m.group("msg") for m in diagnostics_of(write(tmp_path, VALID.replace(old, new)))]
     assert any(needle in m for m in msgs), msgs
+
+
+def test_a_journal_given_as_yaml_is_named_for_what_it_is(tmp_path):
+    line = '{"data":{},"prev":"' + "0" * 64 + '","seq":0,"t":0.0,"type":"header","wall":"2026-01-01T00:00:00Z"}\n'
+    msgs = [m.group("msg") for m in diagnostics_of(write(tmp_path, line, name="log.jsonl"))]
+    assert msgs and "exercise journal" in msgs[0] and "cyberdrill log" in msgs[0]

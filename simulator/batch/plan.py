@@ -16,7 +16,7 @@ from simulator.model.documents import file_sha256, load_document, resolve_refere
 from simulator.model.duration import DurationError, parse_duration
 from simulator.model.network import NetworkBody
 from simulator.model.overrides import apply_overrides
-from simulator.model.policy import BUILTIN_POLICIES, PolicyBody, builtin_policy
+from simulator.model.policy import PolicyBody, resolve_policy
 from simulator.model.scenario import ScenarioBody
 from simulator.model.variant import variant_problems
 from simulator.model.yaml_loader import display_path
@@ -62,12 +62,10 @@ def parse_until(text: str) -> str | float:
 
 def load_policy(spec: str) -> tuple[PolicyBody, Source | None]:
     """A built-in policy by name, or a policy file (then recorded with its digest)."""
-    if spec in BUILTIN_POLICIES:
-        return builtin_policy(spec), None
-    if os.path.isfile(spec):
-        loaded = load_document(spec, expect="policy")
-        return loaded.model.policy, Source(display_path(spec), loaded.sha256, loaded.model.policy.id)
-    raise InputError([Diagnostic("--policy", 1, 1, "error", f"unknown policy '{spec}': use {', '.join(BUILTIN_POLICIES)} or the path of a policy file")])
+    resolved = resolve_policy(spec)
+    if resolved.path is None:
+        return resolved.body, None
+    return resolved.body, Source(display_path(spec), resolved.sha256 or "", resolved.body.id)
 
 
 def build_plan(scenario_path: str | os.PathLike, policy: str = "scenario-defaults", until: str = "end", variant_path: str | os.PathLike | None = None) -> Plan:

@@ -18,8 +18,7 @@ from simulator.engine.exercise import Exercise
 from simulator.model.diagnostics import Diagnostic, InputError
 from simulator.model.documents import load_document
 from simulator.model.duration import DurationError, parse_duration
-from simulator.model.policy import BUILTIN_POLICIES, PolicyBody, builtin_policy
-from simulator.model.yaml_loader import display_path
+from simulator.model.policy import PolicyBody, resolve_policy
 
 
 @dataclass
@@ -74,11 +73,7 @@ def load_policy(spec: str | PolicyBody) -> PolicyBody:
     """A built-in policy by name, or a policy file."""
     if isinstance(spec, PolicyBody):
         return spec
-    if spec in BUILTIN_POLICIES:
-        return builtin_policy(spec)
-    if os.path.exists(spec):
-        return load_document(spec, expect="policy").model.policy
-    raise InputError([Diagnostic(display_path(spec), 1, 1, "error", f"unknown policy '{spec}': use {', '.join(BUILTIN_POLICIES)} or a policy file")])
+    return resolve_policy(spec).body
 
 
 _LOADED: dict[str, tuple[tuple, Any]] = {}

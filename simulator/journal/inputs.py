@@ -21,7 +21,7 @@ from simulator.journal.format import file_sha256
 from simulator.model.diagnostics import Diagnostic, InputError
 from simulator.model.documents import load_document, resolve_reference
 from simulator.model.network import NetworkBody
-from simulator.model.policy import BUILTIN_POLICIES, PolicyBody, builtin_policy, builtin_policy_path
+from simulator.model.policy import BUILTIN_POLICIES, PolicyBody, builtin_policy, builtin_policy_path, resolve_policy
 from simulator.model.scenario import ScenarioBody
 
 HOSPITAL_TZ = ZoneInfo("Europe/Paris")
@@ -74,12 +74,8 @@ def _network_of(loaded) -> tuple[Path, NetworkBody]:
 
 
 def _load_policy(spec: str) -> tuple[Path, PolicyBody]:
-    if spec in BUILTIN_POLICIES:
-        return builtin_policy_path(spec), builtin_policy(spec)
-    path = Path(spec)
-    if not path.is_file():
-        raise _error(spec, f"unknown policy '{spec}': use {', '.join(BUILTIN_POLICIES)} or a policy file")
-    return path.resolve(), load_document(path, expect="policy").model.policy
+    resolved = resolve_policy(spec)
+    return (resolved.path or builtin_policy_path(spec)), resolved.body
 
 
 def exercise_start(scenario: ScenarioBody) -> str:

@@ -22,6 +22,7 @@ clinical function down).
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -94,6 +95,35 @@ def check_policy(body: PolicyBody, doc) -> list[Diagnostic]:
 
 def builtin_policy_path(name: str) -> Path:
     return Path(str(resources.files("simulator.data").joinpath("policies", f"{name}.yaml")))
+
+
+@dataclass(frozen=True)
+class ResolvedPolicy:
+    """A policy named on the command line: its model, and its file when it is not built in."""
+
+    body: PolicyBody
+    path: Path | None
+    sha256: str | None
+
+
+def resolve_policy(spec: str) -> ResolvedPolicy:
+    """`--policy NAME|FILE` for every command (run, batch, resume, journals): one rule, one message."""
+    from simulator.model.diagnostics import Diagnostic, InputError
+    from simulator.model.documents import load_document
+
+    if spec in BUILTIN_POLICIES:
+        return ResolvedPolicy(builtin_policy(spec), None, None)
+    path = Path(spec)
+    if path.is_file():
+        loaded = load_document(path, expect="policy")
+        return ResolvedPolicy(loaded.model.policy, path.resolve(), loaded.sha256)
+    if path.exists():
+        raise InputError([Diagnostic(spec, 1, 1, "error", "is a directory, not a policy file")])
+    if path.suffix in (".yaml", ".yml") or "/" in spec or "\\" in spec:
+        raise InputError([Diagnostic(spec, 1, 1, "error", "no such policy file")])
+    raise InputError(
+        [Diagnostic("--policy", 1, 1, "error", f"unknown policy '{spec}': use {', '.join(BUILTIN_POLICIES)} or the path of a policy file")]
+    )
 
 
 @functools.lru_cache(maxsize=8)

@@ -10,6 +10,7 @@ refused. Limits guard against hostile input: size, depth, aliases.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -396,4 +397,18 @@ def load_yaml(path: str | os.PathLike, shown: str | None = None) -> Document:
     text = read_text(path, name)
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         raise InputError([Diagnostic(name, 1, 1, "error", "the file is empty: expected a mapping with one top-level key such as 'network:' or 'scenario:'")])
+    if _looks_like_journal(text):
+        raise InputError([Diagnostic(name, 1, 1, "error", "this is an exercise journal, not a YAML file: use 'cyberdrill log verify|replay|report|view' or 'cyberdrill resume'")])
     return parse_yaml(text, name)
+
+
+def _looks_like_journal(text: str) -> bool:
+    """A journal's first line is a JSON header record; say so instead of a YAML syntax error."""
+    first = text.split("\n", 1)[0].strip()
+    if not (first.startswith("{") and '"type"' in first and '"prev"' in first):
+        return False
+    try:
+        record = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(record, dict) and record.get("type") == "header"
