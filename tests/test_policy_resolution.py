@@ -30,3 +30,27 @@ def test_bad_specs(spec, where, needle, tmp_cwd, run_cli):
     for command in (["run", SCENARIO, "--until", "1h"], ["batch", SCENARIO, "--runs", "1", "--until", "1h"]):
         code, _out, err = run_cli(*command, "--policy", spec)
         assert code == 2 and f"{where}:1:1: error:" in err and needle in err
+
+
+def test_policy_commands_are_checked_against_the_network_before_the_run(tmp_path, run_cli):
+    from simulator.model.policy import builtin_policy_path
+
+    text = builtin_policy_path("textbook").read_text(encoding="utf-8")
+    assert 'do: ["declare-crisis"]' in text
+    bad = tmp_path / "bad-policy.yaml"
+    bad.write_text(text.replace('do: ["declare-crisis"]', 'do: ["isolate zone:nosuch"]', 1), encoding="utf-8")
+    line = text[: text.index('do: ["declare-crisis"]')].count("\n") + 1
+    for command in (["run", SCENARIO, "--until", "1h"], ["batch", SCENARIO, "--runs", "1", "--until", "1h"]):
+        code, _out, err = run_cli(*command, "--policy", bad)
+        assert code == 2, err
+        assert f"bad-policy.yaml:{line}:" in err and "unknown zone 'nosuch'" in err
+
+
+def test_placeholders_pass_the_static_check():
+    from simulator.engine.headless import load_exercise
+    from simulator.engine.policy_check import policy_command_problems
+
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        for name in BUILTIN_POLICIES:
+            ex = load_exercise(path, 0, name)
+            assert policy_command_problems(ex.policy, ex.index, ex.catalogue) == [], (path.name, name)

@@ -9,6 +9,7 @@ once (pool initializer, or one Dask scatter) instead of parsing YAML per run.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from dataclasses import dataclass, field
 
 from simulator.model.diagnostics import Diagnostic, InputError
@@ -16,6 +17,8 @@ from simulator.model.documents import file_sha256, load_document, resolve_refere
 from simulator.model.duration import DurationError, parse_duration
 from simulator.model.network import NetworkBody
 from simulator.model.overrides import apply_overrides
+from simulator.engine.exercise import Exercise
+from simulator.engine.policy_check import check_policy_commands
 from simulator.model.policy import PolicyBody, resolve_policy
 from simulator.model.scenario import ScenarioBody
 from simulator.model.variant import variant_problems
@@ -78,6 +81,8 @@ def build_plan(scenario_path: str | os.PathLike, policy: str = "scenario-default
     net_path = resolve_reference(loaded.doc, ("scenario", "network"), scenario.network)
     net_sha = file_sha256(net_path)
     base = apply_overrides(raw_net, scenario.overrides)
+    probe = Exercise(scenario, base, 0, policy=pol, overrides_applied=True)
+    check_policy_commands(pol, probe.index, probe.catalogue, Path(policy) if pol_source is not None else None)
     networks = [(BASELINE, base)]
     sources = {
         "scenario": Source(display_path(scenario_path), loaded.sha256, scenario.id),

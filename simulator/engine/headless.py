@@ -18,6 +18,7 @@ from simulator.engine.exercise import Exercise
 from simulator.model.diagnostics import Diagnostic, InputError
 from simulator.model.documents import load_document
 from simulator.model.duration import DurationError, parse_duration
+from simulator.engine.policy_check import check_policy_commands
 from simulator.model.policy import PolicyBody, resolve_policy
 
 
@@ -117,8 +118,12 @@ def load_scenario(scenario_path: str | os.PathLike):
 def load_exercise(scenario_path: str | os.PathLike, seed: int = 0, policy: str | PolicyBody | None = None) -> Exercise:
     loaded = load_scenario(scenario_path)
     net = loaded.context["network"]
-    pol = load_policy(policy) if policy is not None else None
-    return Exercise(loaded.model.scenario, net, seed, policy=pol)
+    resolved = resolve_policy(policy) if isinstance(policy, str) else None
+    pol = resolved.body if resolved is not None else policy
+    ex = Exercise(loaded.model.scenario, net, seed, policy=pol)
+    if pol is not None:
+        check_policy_commands(pol, ex.index, ex.catalogue, resolved.path if resolved is not None else None)
+    return ex
 
 
 def parse_until(until: str | int | float) -> str | float:
@@ -199,8 +204,8 @@ def result_of(ex: Exercise, *, seed: int, policy_id: str, until: str | float, re
 
 
 def run_headless(scenario_path: str | os.PathLike, seed: int = 0, policy: str | PolicyBody = "scenario-defaults", until: str | int | float = "end") -> RunResult:
-    pol = load_policy(policy)
-    ex = load_exercise(scenario_path, seed, pol)
+    ex = load_exercise(scenario_path, seed, policy)
+    pol = ex.policy
     counts = CommandCounts()
     ex.subscribe(counts)
     reached = run_exercise(ex, parse_until(until))

@@ -59,8 +59,8 @@ def resolve_target(action_id: str, spec: ActionSpec, raw: str | None, index: Net
     t = spec.target
     if raw is not None:
         raw = raw.strip()
-    if raw is not None and raw.startswith("@"):
-        return Target("token", raw)
+    if raw is not None and (raw.startswith("@") or ":@" in raw):
+        return Target("token", raw)  # a placeholder, expanded when the rule fires
     if t == "none":
         if raw:
             raise ValueError(f"'{action_id}' takes no target (got '{raw}')")
