@@ -20,7 +20,7 @@ from simulator.engine.headless import parse_until, run_exercise
 from simulator.journal.commands import UI_KIND, advance_exact, apply_recorded
 from simulator.journal.format import canonical_json, json_error_text, scan_json
 from simulator.journal.inputs import Inputs, locate_inputs
-from simulator.journal.verify import VerifyResult, verify_bytes
+from simulator.journal.verify import VerifyResult, verify_and_read
 from simulator.model.diagnostics import Diagnostic, InputError, one_line
 from simulator.model.duration import format_offset
 
@@ -111,7 +111,7 @@ def load_journal(path: str | os.PathLike, *, pubkey=None, allow_broken: bool = F
         raise InputError([Diagnostic(name, 1, 1, "error", "is a folder, not a journal")]) from exc
     except OSError as exc:
         raise InputError([Diagnostic(name, 1, 1, "error", f"cannot read journal: {exc.strerror or exc}")]) from exc
-    result = verify_bytes(data, name=name, pubkey=pubkey)
+    result, parsed = verify_and_read(data, name=name, pubkey=pubkey)
     if result.exit_code == 2:
         diag = result.diagnostic()
         assert diag is not None
@@ -125,7 +125,7 @@ def load_journal(path: str | os.PathLike, *, pubkey=None, allow_broken: bool = F
     seal: tuple[int, dict] | None = None
     end = data.rfind(b"\n") + 1
     dropped = end < len(data)  # a partial last line (no newline): never acknowledged, not read
-    records = _parse_all(data[:end], name)
+    records = parsed if parsed is not None else _parse_all(data[:end], name)
     for line_no, rec in enumerate(records, start=1):
         kind = rec.get("type") if isinstance(rec, dict) else None
         if kind == "command" or kind == "event":

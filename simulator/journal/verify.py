@@ -104,6 +104,8 @@ class _State:
     signature_valid: bool | None = None
     header: dict | None = None
     partial_tail: bool = False
+    kept: list | None = None
+    """When a list: every intact record after the header, parsed once (replay reuses them)."""
 
 
 def _looks_like_record(raw: bytes, seq: int) -> bool:
@@ -348,6 +350,7 @@ def _scan_body(fh: IO[bytes], st: _State, pubkey: Ed25519PublicKey | None) -> in
     line_no = 1
     expected_seq = 1
     rec: Any = None
+    keep = st.kept
     try:
         for raw in fh:
             line_no += 1
@@ -386,6 +389,8 @@ def _scan_body(fh: IO[bytes], st: _State, pubkey: Ed25519PublicKey | None) -> in
             last_t = t
             expected_seq += 1
             pos += len(raw)
+            if keep is not None:
+                keep.append(rec)
         else:
             st.records, st.head, st.last_t, st.valid_size = line_no, prev_hash, last_t, pos
             return line_no
@@ -402,6 +407,8 @@ def _scan_body(fh: IO[bytes], st: _State, pubkey: Ed25519PublicKey | None) -> in
         raise
     finally:
         if st.sealed:
+            if keep is not None:
+                keep.append(rec)
             st.records, st.head, st.last_t = line_no, sha256(body).hexdigest(), rec["t"]
             st.valid_size = pos + len(raw)
     return line_no
@@ -426,9 +433,9 @@ def _result(name: str, st: _State, failure: _Failure | None) -> VerifyResult:
 
 
 def _verify_stream(
-    fh: IO[bytes], name: str, pubkey: Ed25519PublicKey | None, scenario_sha256: str | None
+    fh: IO[bytes], name: str, pubkey: Ed25519PublicKey | None, scenario_sha256: str | None, keep: bool = False
 ) -> tuple[VerifyResult, _State]:
-    st = _State()
+    st = _State(kept=[] if keep else None)
     try:
         _scan(fh, st, pubkey)
         if scenario_sha256 is not None and st.header is not None:
@@ -460,6 +467,19 @@ def verify_bytes(
 ) -> VerifyResult:
     """Verify a journal held in memory (same checks as `verify_journal`)."""
     return _verify_stream(io.BytesIO(data), name, _as_public_key(pubkey), scenario_sha256)[0]
+
+
+def verify_and_read(
+    data: bytes, *, name: str = "<journal>", pubkey: Ed25519PublicKey | str | os.PathLike | None = None
+) -> tuple[VerifyResult, list[dict] | None]:
+    """Verify, and hand back the records parsed on the way (header first) so a replay need not parse twice.
+
+    The records cover every line up to the first failure: whole journals and cut ones, not tampered ones (None).
+    """
+    result, st = _verify_stream(io.BytesIO(data), name, _as_public_key(pubkey), None, keep=True)
+    if st.header is None or not (result.ok or result.kind == "truncated"):
+        return result, None
+    return result, [st.header, *(st.kept or [])]
 
 
 def verify_journal(
