@@ -239,6 +239,10 @@ class DaskExecutor:
             self._cluster.close()
 
     def abort(self) -> None:
+        # Tearing down a cluster mid-task makes tornado and distributed log the
+        # cancelled tasks' tracebacks: noise after a Ctrl+C the user asked for.
+        for name in ("tornado.application", "tornado", "distributed", "asyncio"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
         self.close()
 
 
