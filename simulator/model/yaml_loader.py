@@ -261,15 +261,14 @@ def parse_yaml(text: str, name: str) -> Document:
                 else:
                     key = top[2]
                     top[2] = _NO_KEY
-                    if key is _BAD_KEY:
-                        pass
-                    elif key in container:
+                    # a _BAD_KEY was reported already: its value is dropped
+                    if key is not _BAD_KEY and key in container:
                         first = doc.keys.get(path + (key,))
                         where = f" (first defined at line {first.line})" if first else ""
                         errors.append(
                             Diagnostic(name, top[3].line, top[3].col, "error", f"duplicate key '{_key_text(key)}' in {dotted(path) or 'the top level'}{where}")
                         )
-                    else:
+                    elif key is not _BAD_KEY:
                         container[key] = value
                         doc.keys[path + (key,)] = top[3]
                         doc.values[path + (key,)] = pos
