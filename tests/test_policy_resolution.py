@@ -54,3 +54,10 @@ def test_placeholders_pass_the_static_check():
         for name in BUILTIN_POLICIES:
             ex = load_exercise(path, 0, name)
             assert policy_command_problems(ex.policy, ex.index, ex.catalogue) == [], (path.name, name)
+
+
+@pytest.mark.parametrize("until", ["0m", "0"])
+def test_run_and_batch_agree_on_a_zero_until(until, run_cli):
+    for command in (["run", SCENARIO], ["batch", SCENARIO, "--runs", "1"]):
+        code, _out, err = run_cli(*command, "--until", until)
+        assert code == 2 and "--until:1:1: error: --until must be a positive duration" in err

@@ -1,4 +1,4 @@
-"""`cyberdrill log verify` and `cyberdrill keys generate`: the auditor's proof that a journal is intact."""
+"""`cyberdrill log ...` and `cyberdrill keys generate`: the auditor's door to an exercise journal."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from simulator.model.diagnostics import InputError
 
 @cli.group("log")
 def log() -> None:
-    """Exercise journals: verify them (tamper evidence, seal, signature)."""
+    """Exercise journals: verify, replay, report, export, what-if and view them."""
 
 
 @log.command("verify")
@@ -263,7 +263,9 @@ def report(journal: str, fmt: str, lang: str, out_path: str, scenario_path: str 
     """Write the after-action report (HSEEP AAR/IP, ANSSI RETEX) of the exercise in LOG.
 
     Computed from the journal alone: verified, then replayed for the state over time.
-    Exit 1 when LOG fails verification or replay, 2 on bad input.
+    A journal cut short (no seal) is reported up to its last whole line and marked
+    NOT sealed in the report. Exit 1 when LOG is tampered with or does not replay,
+    2 on bad input.
     """
     from simulator.report.data import build_report
     from simulator.report.render import render_html, render_markdown

@@ -132,9 +132,12 @@ def parse_until(until: str | int | float) -> str | float:
     if until in ("end", "recovery"):
         return until
     try:
-        return float(parse_duration(until))
+        minutes = parse_duration(until)
     except DurationError as exc:
         raise InputError([Diagnostic("--until", 1, 1, "error", f"{exc}; or use 'end' or 'recovery'")]) from None
+    if minutes <= 0:
+        raise InputError([Diagnostic("--until", 1, 1, "error", "--until must be a positive duration, 'end' or 'recovery'")])
+    return float(minutes)
 
 
 def run_exercise(ex: Exercise, until: str | float = "end") -> float:
