@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from simulator.model.diagnostics import Diagnostic, InputError
 from simulator.model.documents import file_sha256, load_document, resolve_reference
-from simulator.model.duration import DurationError, parse_duration
 from simulator.model.network import NetworkBody
 from simulator.model.overrides import apply_overrides
 from simulator.engine.exercise import Exercise
+from simulator.engine.headless import parse_until
 from simulator.engine.policy_check import check_policy_commands
 from simulator.model.policy import PolicyBody, resolve_policy
 from simulator.model.scenario import ScenarioBody
@@ -48,19 +48,6 @@ class Plan:
     @property
     def arms(self) -> list[str]:
         return [arm for arm, _ in self.networks]
-
-
-def parse_until(text: str) -> str | float:
-    """`end`, `recovery` or a duration (`6h`, `3d`) in minutes."""
-    if text in ("end", "recovery"):
-        return text
-    try:
-        minutes = parse_duration(text)
-    except DurationError as exc:
-        raise InputError([Diagnostic("--until", 1, 1, "error", f"{exc}; or use 'end' or 'recovery'")]) from None
-    if minutes <= 0:
-        raise InputError([Diagnostic("--until", 1, 1, "error", "--until must be a positive duration, 'end' or 'recovery'")])
-    return float(minutes)
 
 
 def load_policy(spec: str) -> tuple[PolicyBody, Source | None]:

@@ -20,18 +20,12 @@ from simulator.tui.bridge import ActionInfo, ExerciseBridge, SituationUpdated
 from simulator.tui.screens.dialogs import Choice, ConfirmDialog, DecisionDialog, MessageDialog, PickDialog, RateDialog, TextDialog
 from simulator.tui.situation import Situation
 from simulator.tui.text import localise_bindings, offset, tr
-from simulator.tui.widgets.clinical import ClinicalPanel
+from simulator.tui.widgets.board import board_panels
 from simulator.tui.widgets.clockbar import ClockBar
-from simulator.tui.widgets.decisions import DecisionsPanel
-from simulator.tui.widgets.feed import FeedPanel
 from simulator.tui.widgets.inbox import InboxPanel
 from simulator.tui.widgets.panel import Panel
-from simulator.tui.widgets.regclocks import ClocksPanel
-from simulator.tui.widgets.services import ServicesPanel
-from simulator.tui.widgets.staff import StaffPanel
 from simulator.tui.widgets.tasks import TasksPanel
 from simulator.tui.widgets.truth import TruthPanel
-from simulator.tui.widgets.zones import ZonesPanel
 
 TICK_SECONDS = 0.25
 NARROW_WIDTH = 120
@@ -105,19 +99,9 @@ class ExerciseScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield ClockBar(id="clockbar")
+        side = TruthPanel(id="side") if self.role == "facilitator" else TasksPanel(id="side") if self.role == "evaluator" else None
         with Container(id="board"):
-            yield ZonesPanel(id="zones")
-            yield InboxPanel(id="inbox")
-            yield DecisionsPanel(id="decisions")
-            if self.role == "facilitator":
-                yield TruthPanel(id="side")
-            elif self.role == "evaluator":
-                yield TasksPanel(id="side")
-            yield ServicesPanel(id="services")
-            yield ClocksPanel(id="clocks")
-            yield ClinicalPanel(id="clinical")
-            yield StaffPanel(id="staff")
-            yield FeedPanel(id="feed")
+            yield from board_panels(side)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -12,17 +12,11 @@ from textual.widgets import Footer, Static
 from simulator.tui.bridge import JournalReplay
 from simulator.tui.situation import Situation
 from simulator.tui.text import localise_bindings, offset, tr
-from simulator.tui.widgets.clinical import ClinicalPanel
+from simulator.tui.widgets.board import board_panels
 from simulator.tui.widgets.clockbar import ClockBar
-from simulator.tui.widgets.decisions import DecisionsPanel
-from simulator.tui.widgets.feed import FeedPanel
 from simulator.tui.widgets.inbox import InboxPanel
 from simulator.tui.widgets.panel import Panel
-from simulator.tui.widgets.regclocks import ClocksPanel
-from simulator.tui.widgets.services import ServicesPanel
-from simulator.tui.widgets.staff import StaffPanel
 from simulator.tui.widgets.truth import TruthPanel
-from simulator.tui.widgets.zones import ZonesPanel
 
 HOUR = 60.0
 
@@ -46,15 +40,7 @@ class ReplayScreen(Screen):
         yield ClockBar(id="clockbar")
         yield Static(id="scrub", markup=False)
         with Container(id="board"):
-            yield ZonesPanel(id="zones")
-            yield InboxPanel(id="inbox")
-            yield DecisionsPanel(id="decisions")
-            yield TruthPanel(id="side")
-            yield ServicesPanel(id="services")
-            yield ClocksPanel(id="clocks")
-            yield ClinicalPanel(id="clinical")
-            yield StaffPanel(id="staff")
-            yield FeedPanel(id="feed")
+            yield from board_panels(TruthPanel(id="side"))
         yield Footer()
 
     def on_mount(self) -> None:
