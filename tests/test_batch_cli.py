@@ -144,6 +144,7 @@ def test_ctrl_c_leaves_whole_lines_and_exits_130(tmp_path, executor, workers):
     result = read_results(out)
     assert result.end is not None and result.end.interrupted and result.end.runs == len(result.runs) >= 11
     assert [r.seed for r in result.runs] == list(range(len(result.runs)))
+    assert f"interrupted after {len(result.runs)} of".encode() in stderr
 
 
 def test_offline_backups_lower_ehr_downtime_on_the_flagship(run_cli):

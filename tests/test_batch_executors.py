@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import socket
 import time
 from pathlib import Path
@@ -12,8 +14,8 @@ import pytest
 
 from simulator.batch.executors import LocalExecutor, SerialExecutor, chunk_size, chunks, make_executor
 from simulator.batch.plan import build_plan
-from simulator.batch.results import dumps_line, run_line
-from simulator.batch.runner import run_batch
+from simulator.batch.results import ResultWriter, dumps_line, read_results, run_line
+from simulator.batch.runner import make_header, run_batch
 from simulator.batch.worker import run_seed
 from simulator.engine.headless import run_headless
 from simulator.model.diagnostics import InputError
@@ -151,3 +153,36 @@ def test_executor_option_errors(plan):
         make_executor(plan, "local", scheduler="tcp://127.0.0.1:8786")
     with pytest.raises(InputError, match="unknown executor"):
         make_executor(plan, "threads", workers=2)
+
+
+class _CtrlCOnWrite:
+    """A result file that gets a real SIGINT while its `nth` write is in progress."""
+
+    def __init__(self, fh, nth: int):
+        self._fh, self._left = fh, nth
+
+    def write(self, text: str) -> int:
+        written = self._fh.write(text)
+        self._left -= 1
+        if self._left == 0:
+            os.kill(os.getpid(), signal.SIGINT)
+        return written
+
+    def flush(self) -> None:
+        self._fh.flush()
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+@pytest.mark.parametrize("nth", [2, 3, 5])
+def test_ctrl_c_during_a_write_keeps_file_end_line_and_summary_in_step(plan, tmp_path, nth):
+    """Regression: a Ctrl+C re-raised as the write finished left the end line one seed short of the file."""
+    out = tmp_path / "r.jsonl"
+    writer = ResultWriter(out, make_header(plan, 50, 0, "textbook", "serial", 1, None))
+    writer._fh = _CtrlCOnWrite(writer._fh, nth)  # the header is already written: write n is seed n
+    outcome = run_batch(plan, SerialExecutor(plan), 50, writer=writer)
+    result = read_results(out)
+    assert outcome.interrupted and result.end is not None and result.end.interrupted
+    assert result.end.runs == len(result.runs) == outcome.completed == nth
+    assert all(column.count == nth for column in outcome.columns.values())

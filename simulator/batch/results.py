@@ -139,7 +139,7 @@ def dumps_line(data: dict) -> str:
 
 
 @contextlib.contextmanager
-def _sigint_deferred() -> Iterator[None]:
+def sigint_deferred() -> Iterator[None]:
     """Hold Ctrl+C until a write and its flush are done, so no line is ever cut in two."""
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -172,16 +172,19 @@ class ResultWriter:
         self.seeds = 0
         self._write(dumps_line(header.model_dump(mode="json")))
 
-    def _write(self, line: str) -> None:
+    def _write(self, line: str, seeds: int = 0) -> None:
+        # The count moves inside the deferred-SIGINT block: a Ctrl+C re-raised on
+        # leaving it must not land between the write and the count, or the end
+        # line would under-count the seeds the file holds.
         assert self._fh is not None, "writer is closed"
-        with _sigint_deferred():
+        with sigint_deferred():
             self._fh.write(line)
             self._fh.flush()
+            self.seeds += seeds
 
     def write_seed(self, lines: list[dict]) -> None:
         """Every arm's line of one seed, in one write: a seed is in the file whole or not at all."""
-        self._write("".join(dumps_line(line) for line in lines))
-        self.seeds += 1
+        self._write("".join(dumps_line(line) for line in lines), seeds=1)
 
     def close(self, interrupted: bool = False) -> None:
         if self._fh is None:

@@ -16,7 +16,7 @@ from typing import Callable
 
 from simulator import __version__
 from simulator.batch.plan import BASELINE, Plan, Source
-from simulator.batch.results import BatchHeader, BatchOptions, FileDigest, ResultWriter, Software, run_line
+from simulator.batch.results import BatchHeader, BatchOptions, FileDigest, ResultWriter, Software, run_line, sigint_deferred
 from simulator.batch.stats import CONFIDENCE, MetricColumns, Summary, paired_summaries, run_metrics
 
 
@@ -90,11 +90,14 @@ def run_batch(
     try:
         for index, (seed, results) in enumerate(executor.run(seeds)):
             lines = [run_line(result, index, arm) for arm, result in zip(arms, results)]
-            if writer is not None:
-                writer.write_seed(lines)
-            for arm, line in zip(arms, lines):
-                columns[arm].add(run_metrics(line))
-            done += 1
+            # One seed is counted everywhere or nowhere: a Ctrl+C between the
+            # file write and the summaries would make them disagree.
+            with sigint_deferred():
+                if writer is not None:
+                    writer.write_seed(lines)
+                for arm, line in zip(arms, lines):
+                    columns[arm].add(run_metrics(line))
+                done += 1
             if progress is not None:
                 progress(done)
     except KeyboardInterrupt:
