@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from simulator.cli import cli
-from simulator.cli.output import EXIT_FAILED, fail, given_path, usage_error, write_atomic
+from simulator.cli.output import EXIT_FAILED, fail, given_path, refuse_overwriting_inputs, same_file, usage_error, write_atomic
 from simulator.model.diagnostics import InputError
 
 EXIT_INTERRUPTED = 130
@@ -33,7 +33,8 @@ PLOT_SUFFIXES = (".svg", ".html", ".htm")
 @click.option("--plot", default=None, help="Histograms of the KPIs: FILE.svg, or FILE.html for a summary page with the tables.", callback=given_path)
 @click.option("--detail", is_flag=True, help="Also show the downtime of every service and every other KPI in the tables.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout instead of tables.")
-def batch(scenario, runs, seed_start, policy, until, workers, executor, scheduler, connect_timeout, out, variant, plot, detail, as_json):
+@click.option("--force", is_flag=True, help="Replace an existing --out result file (by default it is kept and the batch refused).")
+def batch(scenario, runs, seed_start, policy, until, workers, executor, scheduler, connect_timeout, out, variant, plot, detail, as_json, force):
     """Run SCENARIO for many seeds and summarise each KPI (mean, median, p5, p95, 95 % CI of the mean).
 
     Results are identical run by run whatever the executor and worker count.
@@ -57,6 +58,10 @@ def batch(scenario, runs, seed_start, policy, until, workers, executor, schedule
     for target in (out, plot):
         if target is not None and not Path(target).resolve().parent.is_dir():
             usage_error(target, f"cannot write: folder '{Path(target).parent}' does not exist")
+    if out is not None and plot is not None and (same_file(out, plot) or Path(out).resolve() == Path(plot).resolve()):
+        usage_error(plot, "--plot and --out name the same file")
+    if out is not None and Path(out).exists() and not force:
+        usage_error(out, "result file already exists: refusing to overwrite it (--force replaces it)")
 
     try:
         plan = build_plan(scenario, policy=policy, until=until, variant_path=variant)
@@ -64,6 +69,9 @@ def batch(scenario, runs, seed_start, policy, until, workers, executor, schedule
         fail(exc)
     except OSError as exc:
         usage_error(scenario, f"cannot read: {exc.strerror or exc}")
+    inputs = [scenario, variant, *(src.file for src in plan.sources.values())]
+    refuse_overwriting_inputs(out, inputs, "--out")
+    refuse_overwriting_inputs(plot, inputs, "--plot")
 
     if executor == "dask":
         where = scheduler or f"a LocalCluster of {workers or os.cpu_count() or 1} workers"

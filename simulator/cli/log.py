@@ -7,7 +7,7 @@ import sys
 import click
 
 from simulator.cli import cli
-from simulator.cli.output import fail, given_path, print_json
+from simulator.cli.output import fail, given_path, print_json, refuse_overwriting_inputs
 from simulator.journal.keys import generate_keypair, key_fingerprint, load_private_key, load_public_key
 from simulator.journal.verify import VerifyResult, verify_journal
 from simulator.model.diagnostics import InputError
@@ -270,7 +270,9 @@ def report(journal: str, fmt: str, lang: str, out_path: str, scenario_path: str 
     from simulator.report.data import build_report
     from simulator.report.render import render_html, render_markdown
 
+    refuse_overwriting_inputs(out_path, (journal, scenario_path, policy_path))
     data = _journal_call(build_report, journal, lang, scenario=scenario_path, policy=policy_path)
+    refuse_overwriting_inputs(out_path, data.sources)
     text = render_html(data) if fmt == "html" else render_markdown(data)
     _write_output(out_path, text)
     note = "" if data.integrity_ok else " (journal NOT sealed: the recorded part only)"
@@ -290,6 +292,8 @@ def export(journal: str, fmt: str, lang: str, out_path: str, excel: bool, scenar
     from simulator.report.data import build_report
     from simulator.report.render import timeline_csv
 
+    refuse_overwriting_inputs(out_path, (journal, scenario_path, policy_path))
     data = _journal_call(build_report, journal, lang, scenario=scenario_path, policy=policy_path)
+    refuse_overwriting_inputs(out_path, data.sources)
     _write_output(out_path, timeline_csv(data, excel=excel))
     click.echo(f"{out_path}: {len(data.rows)} timeline rows", err=True)

@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from simulator.cli import cli
-from simulator.cli.output import fail, given_path, print_json, usage_error, write_atomic
+from simulator.cli.output import fail, given_path, print_json, refuse_overwriting_inputs, usage_error, write_atomic
 from simulator.model.diagnostics import InputError
 from simulator.model.documents import load_document
 
@@ -112,6 +112,7 @@ def export(file: str, fmt: str, out: str) -> None:
     """Export the flow and dependency graphs (GraphML reads back with networkx)."""
     from simulator.hospital import export as exporter
 
+    refuse_overwriting_inputs(out, (file,))
     _net, model = _load(file)
     try:
         if fmt == "graphml":

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from pathlib import Path
 from typing import Iterable, NoReturn
 
 import click
@@ -44,6 +46,24 @@ def given_path(_ctx: click.Context, param: click.Parameter, value):
         name = max(param.opts, key=len) if isinstance(param, click.Option) else (param.metavar or param.name or "").upper()
         usage_error(name, "empty file name: give the path of a file or folder")
     return value
+
+
+def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    """Whether two names reach one file (symlinks and hard links included); False if either is missing."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def refuse_overwriting_inputs(output: str | None, inputs: Iterable[str | os.PathLike | None], option: str = "--output") -> None:
+    """Exit 2 before anything is written when an output names one of the command's own input
+    files: `-o journal.jsonl` would otherwise replace the audit record with its report."""
+    if output is None:
+        return
+    for source in inputs:
+        if source is not None and same_file(output, source):
+            usage_error(output, f"{option} names an input of this command ({Path(source).name}): refusing to overwrite it")
 
 
 def print_json(data: object) -> None:

@@ -111,6 +111,7 @@ class ReportData:
     plan: list[PlanItem]
     questions: list[str] = field(default_factory=list)
     end: float = 0.0
+    sources: tuple[str, ...] = ()  # the files read: the journal, scenario, network and policy (never to be overwritten)
 
     def L(self, name: str, /, **fields: Any) -> str:
         return tr("report." + name, self.lang, **fields)
@@ -180,7 +181,9 @@ def build_report(
     replayer = Replayer(ex, journal)
     replayer.run_commands()
     replayer.run_to_end()
-    return _assemble(journal, ex, sampler, lang)
+    data = _assemble(journal, ex, sampler, lang)
+    data.sources = tuple(str(p) for p in (path, inputs.scenario_path, inputs.network_path, inputs.policy_path) if p is not None)
+    return data
 
 
 def _L(lang: str, name: str, /, **fields: Any) -> str:

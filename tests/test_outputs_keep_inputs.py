@@ -1,0 +1,110 @@
+"""An output option never replaces a file the user already has: an input of the command, or a batch's results."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "tests" / "fixtures" / "mini-scenario.yaml"
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    for name in ("mini-scenario.yaml", "mini-network.yaml"):
+        shutil.copy(MINI.parent / name, tmp_path / name)
+    return tmp_path
+
+
+@pytest.fixture
+def journal(inputs, run_cli):
+    path = inputs / "j.jsonl"
+    code, _out, err = run_cli("run", inputs / "mini-scenario.yaml", "--until", "2h", "--log", path)
+    assert code == 0, err
+    return path
+
+
+VARIANT = """variant:
+  id: mfa
+  name: MFA on the VPN
+  overrides:
+    - asset: vpn-portal
+      controls: {mfa: true}
+"""
+
+
+def _unchanged(path: Path, before: bytes) -> bool:
+    return path.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", ["report", "export"])
+@pytest.mark.parametrize("victim", ["j.jsonl", "mini-scenario.yaml", "mini-network.yaml"])
+def test_log_outputs_refuse_the_journal_and_the_files_it_replays(run_cli, inputs, journal, command, victim):
+    target = inputs / victim
+    before = target.read_bytes()
+    code, _out, err = run_cli("log", command, journal, "-o", target)
+    assert code == 2 and "Traceback" not in err
+    assert err.strip() == f"{target}:1:1: error: --output names an input of this command ({victim}): refusing to overwrite it"
+    assert _unchanged(target, before)
+
+
+def test_log_output_through_a_symlink_is_caught(run_cli, inputs, journal):
+    link = inputs / "link.html"
+    os.symlink(journal, link)
+    before = journal.read_bytes()
+    code, _out, err = run_cli("log", "report", journal, "-o", link)
+    assert code == 2 and "refusing to overwrite" in err and _unchanged(journal, before)
+
+
+def test_log_report_still_replaces_its_own_earlier_report(run_cli, inputs, journal):
+    out = inputs / "aar.html"
+    out.write_text("old report", encoding="utf-8")
+    code, _out, err = run_cli("log", "report", journal, "-o", out)
+    assert code == 0, err
+    assert out.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+
+
+@pytest.mark.parametrize("option", ["--out", "--plot"])
+@pytest.mark.parametrize("victim", ["mini-scenario.yaml", "mini-network.yaml", "variant.yaml"])
+def test_batch_outputs_refuse_the_scenario_network_and_variant(run_cli, inputs, option, victim):
+    variant = inputs / "variant.yaml"
+    variant.write_text(VARIANT, encoding="utf-8")
+    target = inputs / victim
+    if option == "--plot":
+        target = target.with_suffix(".svg")
+        shutil.copy(inputs / victim, target)
+        os.remove(inputs / victim)
+        os.symlink(target, inputs / victim)  # the input reached through another name
+    before = target.read_bytes()
+    args = ["batch", inputs / "mini-scenario.yaml", "--runs", "2", "--until", "2h", "--compare", variant, option, target]
+    code, _out, err = run_cli(*args)
+    assert code == 2 and "refusing to overwrite" in err and "Traceback" not in err
+    assert _unchanged(target, before)
+
+
+def test_batch_keeps_an_existing_result_file_unless_forced(run_cli, inputs):
+    out = inputs / "runs.jsonl"
+    out.write_text("hours of cluster time\n", encoding="utf-8")
+    args = ["batch", inputs / "mini-scenario.yaml", "--runs", "2", "--until", "2h", "--out", out]
+    code, _out, err = run_cli(*args)
+    assert code == 2 and err.strip() == f"{out}:1:1: error: result file already exists: refusing to overwrite it (--force replaces it)"
+    assert out.read_text(encoding="utf-8") == "hours of cluster time\n"
+    code, _out, err = run_cli(*args, "--force")
+    assert code == 0, err
+    assert out.read_text(encoding="utf-8").startswith('{"arms"')
+
+
+def test_batch_out_and_plot_cannot_be_one_file(run_cli, inputs):
+    code, _out, err = run_cli("batch", inputs / "mini-scenario.yaml", "--runs", "2", "--out", inputs / "r.html", "--plot", inputs / "r.html")
+    assert code == 2 and "--plot and --out name the same file" in err
+    assert not (inputs / "r.html").exists()
+
+
+def test_network_export_refuses_its_own_network(run_cli, inputs):
+    net = inputs / "mini-network.yaml"
+    before = net.read_bytes()
+    code, _out, err = run_cli("network", "export", net, "--format", "json", "-o", net)
+    assert code == 2 and "refusing to overwrite" in err and _unchanged(net, before)
