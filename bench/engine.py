@@ -13,6 +13,8 @@ Targets: engine events/s >= 0.5 x bare SimPy; >= 20 full runs/s per core.
 Rates are per CPU second of this process (`time.process_time`), so a machine
 busy with other work does not distort them; wall time per run is printed too.
 `--profile N` prints the N functions with the most own time (for the engine's owners).
+`--breakdown` prints what the events are (the process or callback each one resumes),
+how many a run has and what each kind costs, against the bare loop's cost per event.
 """
 
 from __future__ import annotations
@@ -79,12 +81,61 @@ def flagship(runs: int, policy: str, until: str) -> tuple[float, float, int, flo
     return time.process_time() - cpu, time.perf_counter() - wall, events, first
 
 
+def _event_label(event) -> str:
+    """What an event resumes: a process's generator name, or a callback's qualified name."""
+    names = []
+    for cb in event.callbacks or ():
+        owner = getattr(cb, "__self__", None)
+        if isinstance(owner, simpy.events.Process):
+            names.append(owner._generator.__name__)
+        else:
+            names.append(getattr(cb, "__qualname__", type(cb).__name__).replace(".<locals>.<lambda>", ""))
+    return f"{type(event).__name__}: {', '.join(names) or '-'}"
+
+
+def breakdown(runs: int, policy: str, until: str, bare_us: float) -> None:
+    """Per kind of event: count per run, µs per event, share of the run's time (wall, one core)."""
+    from simulator.engine.exercise import Exercise
+    from simulator.engine.headless import run_exercise
+
+    plan = build_plan(FLAGSHIP, policy=policy, until=until)
+    network = plan.networks[0][1]
+    play(plan, network, 10_000)
+    counts: dict[str, int] = {}
+    costs: dict[str, float] = {}
+    clock = time.perf_counter
+
+    for seed in range(runs):
+        ex = Exercise(plan.scenario, network, seed, policy=plan.policy, overrides_applied=True)
+        env = ex.env
+        queue, real_step = env._queue, env.step
+
+        def timed_step(queue=queue, real_step=real_step):
+            label = _event_label(queue[0][3])
+            began = clock()
+            real_step()
+            costs[label] = costs.get(label, 0.0) + clock() - began
+            counts[label] = counts.get(label, 0) + 1
+
+        env.step = timed_step  # advance() reads env.step once per call
+        run_exercise(ex, plan.until_value)
+    total = sum(costs.values())
+    events = sum(counts.values())
+    print(f"\nevents of a flagship run by what they resume ({runs} runs; bare SimPy: {bare_us:.2f} µs per event)")
+    print(f"  {'per run':>8} {'µs each':>8} {'share':>6}  event: resumes")
+    for label in sorted(costs, key=costs.get, reverse=True):
+        n = counts[label]
+        print(f"  {n / runs:8.1f} {1e6 * costs[label] / n:8.1f} {100 * costs[label] / total:5.1f}%  {label}")
+    print(f"  {events / runs:8.1f} {1e6 * total / events:8.1f} 100.0%  all (timing each step adds its own overhead)")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=40, help="flagship runs timed (after one warm-up run)")
     ap.add_argument("--policy", default="textbook")
     ap.add_argument("--until", default="end")
     ap.add_argument("--profile", type=int, default=0, metavar="N", help="print the N hottest engine functions")
+    ap.add_argument("--breakdown", action="store_true", help="print the events of a run by kind, with their cost")
     args = ap.parse_args(argv)
 
     seconds, wall, events, first = flagship(args.runs, args.policy, args.until)
@@ -101,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  ratio      {ratio:12.3f}   (target >= {TARGET_RATIO})  {'OK' if ratio >= TARGET_RATIO else 'BELOW TARGET'}")
     print(f"  full runs  {runs_per_s:12.1f} runs per CPU second (target >= {TARGET_RUNS_PER_CORE:g})  {'OK' if runs_per_s >= TARGET_RUNS_PER_CORE else 'BELOW TARGET'}")
     print(f"  per run    {1000 * seconds / args.runs:12.1f} ms CPU ({1000 * wall / args.runs:.1f} ms wall)")
+    if args.breakdown:
+        breakdown(min(args.runs, 10), args.policy, args.until, 1e6 / bare_eps)
     if args.profile:
         plan = build_plan(FLAGSHIP, policy=args.policy, until=args.until)
         network = plan.networks[0][1]
