@@ -37,6 +37,18 @@ def ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def quiet_local_worker() -> None:
+    """For the worker processes of a LocalCluster this batch starts: ignore Ctrl+C (see
+    `ignore_sigint`) and keep their logs to critical ones. Torn down after a Ctrl+C, a worker
+    whose scheduler is already gone logs a heartbeat traceback; a real failure still reaches
+    the batch as the task's exception."""
+    import logging
+
+    ignore_sigint()
+    for name in ("distributed", "tornado", "tornado.application", "asyncio"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
 def install(plan: Plan) -> None:
     """Pool initializer: keep the plan for every task of this process."""
     global _PLAN

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from simulator.cli import cli
-from simulator.cli.output import EXIT_FAILED, fail, given_path, refuse_overwriting_inputs, same_file, usage_error, write_atomic
+from simulator.cli.output import EXIT_FAILED, fail, given_path, refuse_overwriting_inputs, same_file, usage_error, write_atomic, write_or_fail
 from simulator.model.diagnostics import InputError
 
 EXIT_INTERRUPTED = 130
@@ -242,10 +242,5 @@ def _write_plot(path: str, plan, outcome) -> None:
             title, facts, [(n, base[n]) for n in names if n in base], [(n, diff[n]) for n in names if n in diff],
             plotted, series_of, variant_label=arms[1] if len(arms) > 1 else None,
         )
-    try:
-        write_atomic(path, text)
-    except InputError as exc:
-        fail(exc)
-    except OSError as exc:
-        usage_error(path, f"cannot write: {exc.strerror or exc}")
+    write_or_fail(path, lambda: write_atomic(path, text))
     click.echo(f"wrote {path}", err=True)

@@ -7,7 +7,7 @@ import sys
 import click
 
 from simulator.cli import cli
-from simulator.cli.output import fail, given_path, print_json, refuse_overwriting_inputs
+from simulator.cli.output import fail, given_path, print_json, refuse_overwriting_inputs, write_atomic, write_or_fail
 from simulator.journal.keys import generate_keypair, key_fingerprint, load_private_key, load_public_key
 from simulator.journal.verify import VerifyResult, verify_journal
 from simulator.model.diagnostics import InputError
@@ -236,15 +236,7 @@ def _print_whatif(result) -> None:
 
 
 def _write_output(out_path: str, text: str) -> None:
-    from simulator.cli.output import write_atomic
-    from simulator.model.diagnostics import Diagnostic
-
-    try:
-        write_atomic(out_path, text)
-    except InputError as exc:
-        fail(exc)
-    except OSError as exc:
-        fail([Diagnostic(out_path, 1, 1, "error", f"cannot write: {exc.strerror or exc}")])
+    write_or_fail(out_path, lambda: write_atomic(out_path, text))
 
 
 _lang_option = click.option(

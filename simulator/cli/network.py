@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from simulator.cli import cli
-from simulator.cli.output import fail, given_path, print_json, refuse_overwriting_inputs, usage_error, write_atomic
+from simulator.cli.output import fail, given_path, print_json, refuse_overwriting_inputs, usage_error, write_atomic, write_or_fail
 from simulator.model.diagnostics import InputError
 from simulator.model.documents import load_document
 
@@ -114,7 +114,8 @@ def export(file: str, fmt: str, out: str) -> None:
 
     refuse_overwriting_inputs(out, (file,))
     _net, model = _load(file)
-    try:
+
+    def write() -> None:
         if fmt == "graphml":
             exporter.to_graphml(model, out)
         elif fmt == "dot":
@@ -123,10 +124,8 @@ def export(file: str, fmt: str, out: str) -> None:
             import json
 
             write_atomic(out, json.dumps(exporter.to_json(model), indent=2, ensure_ascii=False) + "\n")
-    except InputError as exc:
-        fail(exc)
-    except OSError as exc:
-        usage_error(out, f"cannot write: {exc.strerror or exc}")
+
+    write_or_fail(out, write)
     click.echo(f"wrote {out}", err=True)
 
 
@@ -142,11 +141,6 @@ def generate(sites: int, beds: int, seed: int, out: str) -> None:
     if beds < sites * 20:
         usage_error("<command line>", f"--beds {beds} is too few for {sites} sites (at least 20 beds per site)")
     data = generate_network(sites=sites, beds=beds, seed=seed)
-    try:
-        write_network(data, out)
-    except InputError as exc:
-        fail(exc)
-    except OSError as exc:
-        usage_error(out, f"cannot write: {exc.strerror or exc}")
+    write_or_fail(out, lambda: write_network(data, out))
     body = data["network"]
     click.echo(f"wrote {out}: {len(body['sites'])} sites, {len(body['assets'])} assets", err=True)

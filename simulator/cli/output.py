@@ -6,12 +6,14 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Iterable, NoReturn
+from typing import Callable, Iterable, NoReturn, TypeVar
 
 import click
 
 from simulator.fileio import write_atomic  # noqa: F401  (re-exported for the commands)
 from simulator.model.diagnostics import Diagnostic, InputError
+
+T = TypeVar("T")
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -33,6 +35,17 @@ def fail(diags: list[Diagnostic] | InputError, code: int = EXIT_BAD_INPUT) -> No
 
 def usage_error(path: str, message: str) -> NoReturn:
     fail([Diagnostic(path, 1, 1, "error", message)])
+
+
+def write_or_fail(path: str | os.PathLike, write: Callable[[], T]) -> T:
+    """Run `write`: its positioned errors (InputError) or the system's refusal (OSError) become
+    one `path:1:1: error:` line and exit 2, never a traceback."""
+    try:
+        return write()
+    except InputError as exc:
+        fail(exc)
+    except OSError as exc:
+        usage_error(str(path), f"cannot write: {exc.strerror or exc}")
 
 
 def given_path(_ctx: click.Context, param: click.Parameter, value):
