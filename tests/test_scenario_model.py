@@ -262,3 +262,26 @@ def test_property_broken_scenarios_give_diagnostics_never_tracebacks(tmp_path, e
         assert exc.diagnostics
         for d in exc.diagnostics:
             assert POSITIONED.match(d.format()), d.format()
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "hint"),
+    [
+        ("when", {"servce": "ehr", "state": "down"}, "('servce': did you mean 'service'?)"),
+        ("when", {"inforce": "isolation"}, "('inforce': did you mean 'in_force'?)"),
+        ("when", {"zzz": "ehr", "state": "down"}, None),  # `state` is right where it is: no hint on it
+        ("delay", {"exponentail": {"mean": "6h"}}, "('exponentail': did you mean 'exponential'?)"),
+        ("delay", {"triangle": {"min": "1h", "mode": "2h", "max": "3h"}}, "('triangle': did you mean 'triangular'?)"),
+    ],
+)
+def test_a_misspelt_leading_key_of_a_condition_or_delay_gets_a_hint(tmp_path, where, value, hint):
+    if where == "when":
+        lines = errors_of(tmp_path, lambda s: s["injects"][1].update(when=value))
+    else:
+        lines = errors_of(tmp_path, lambda s: s["threat"]["stages"][0]["after"].update(delay=value))
+    assert len(lines) == 1, lines
+    assert ("a condition is a mapping" if where == "when" else "a delay is a duration") in lines[0]
+    if hint is None:
+        assert "did you mean" not in lines[0], lines
+    else:
+        assert lines[0].endswith(hint), lines

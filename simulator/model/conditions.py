@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import Discriminator, Field, StrictBool, StrictFloat, Tag, model_validator
 
 from simulator.model.base import Duration, Id, Offset, StrictModel
-from simulator.model.tagged import register_tags
+from simulator.model.tagged import register_leading_keys, register_tags
 
 ServiceState = Literal["up", "degraded", "down", "not-up"]
 AssetStateName = Literal[
@@ -273,6 +273,7 @@ for _cls in (AllOf, AnyOf, NotOf):
     _cls.model_rebuild()
 
 register_tags({"~" + name: cls for name, cls in _CLASSES.items()})
+register_leading_keys("condition", PREDICATE_KEYS, list(_CLASSES.values()))
 
 
 def children(cond: Any) -> list[tuple[tuple, Any]]:

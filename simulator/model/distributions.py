@@ -19,7 +19,7 @@ from typing import Annotated, Any, Union
 from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
 
 from simulator.model.base import Duration, StrictModel
-from simulator.model.tagged import register_tags
+from simulator.model.tagged import register_leading_keys, register_tags
 
 
 class Fixed(StrictModel):
@@ -161,6 +161,7 @@ Delay = Annotated[
 """A random delay; see the module docstring for the forms."""
 
 
+register_leading_keys("delay", _DIST_KEYS, [Fixed, Exponential, Lognormal, Triangular, Uniform])
 register_tags({"~fixed": Fixed, "~exponential": Exponential, "~lognormal": Lognormal, "~triangular": Triangular, "~uniform": Uniform})
 
 

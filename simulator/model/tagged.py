@@ -27,6 +27,32 @@ def register_tags(table: dict[str, type[BaseModel]]) -> None:
     _TAGGED.update(table)
 
 
+_LEADING_KEYS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
+
+
+def register_leading_keys(error_type: str, keys: tuple[str, ...] | list[str], members: list[type[BaseModel]]) -> None:
+    """The keys that choose a member of a union (its discriminator's `custom_error_type`):
+    a mapping with none of them gets a "did you mean" for its closest key. The members' other
+    keys (`state`, `for`...) are right where they are and never get one."""
+    from simulator.model.validation import allowed_keys
+
+    others = frozenset(k for m in members for k in allowed_keys(m)) - set(keys)
+    _LEADING_KEYS[error_type] = (tuple(keys), others)
+
+
+def _leading_key_hint(error_type: str, value: Any) -> str:
+    from simulator.model.validation import suggest
+
+    if not isinstance(value, dict):
+        return ""
+    keys, others = _LEADING_KEYS[error_type]
+    for key in value:
+        hint = None if key in others else suggest(str(key), list(keys))
+        if hint:
+            return f" ('{key}': did you mean '{hint}'?)"
+    return ""
+
+
 def _unknown_key_message(tag: str, key: Any) -> str:
     from simulator.model.validation import allowed_keys, suggest
 
@@ -45,6 +71,8 @@ def strip_tags(exc: ValidationError, title: str) -> ValidationError:
         if etype == "extra_forbidden" and len(raw_loc) >= 2 and raw_loc[-2] in _TAGGED:
             # the generic hint cannot tell union members apart: name the member's keys here
             etype, msg = "unknown_key", _unknown_key_message(raw_loc[-2], raw_loc[-1])
+        elif etype in _LEADING_KEYS:
+            msg += _leading_key_hint(etype, err.get("input"))
         details.append(
             InitErrorDetails(
                 type=PydanticCustomError(etype, msg.replace("{", "(").replace("}", ")"), err.get("ctx")),
