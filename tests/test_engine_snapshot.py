@@ -47,3 +47,21 @@ def test_jobs_show_progress():
     ex.advance(12)
     jobs = ex.snapshot().jobs
     assert len(jobs) == 1 and 0 < jobs[0].progress < 1 and jobs[0].staff == 1
+
+
+@pytest.mark.parametrize("policy", [None, "textbook"])
+def test_clinical_capacity_matches_the_state_shown_between_ticks(policy):
+    """Regression: capacity was the last 15-minute tick's, so a function that had just gone down
+    showed "down, 100 %" (the flagship's first screen at T+0 did)."""
+    ex = exercise(SCENARIO, 0, policy)
+    seen_down = 0
+    for t in range(0, 24 * 60, 7):  # 7 minutes: off the clinical ticks most of the time
+        ex.advance(t)
+        snap = ex.snapshot()
+        for f in snap.functions:
+            if f.status == "up":
+                assert f.capacity_pct == 100.0, (t, f)
+            elif f.status == "down" and not f.paper_mode:
+                seen_down += 1
+                assert f.capacity_pct < 100.0, (t, f)
+    assert seen_down, "the check above would prove nothing if no function went down"

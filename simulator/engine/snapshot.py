@@ -159,10 +159,14 @@ def build_snapshot(ex: "Exercise") -> Snapshot:
             views.append(AssetView(a, spec.name.get(lang), spec.kind.value, spec.count, states[0], states, names[level.get(a, 0)]))
         zones.append(ZoneView(z, model.zones[z].name.get(lang), z in ex.state.isolated_zones, tuple(views)))
     functions = []
-    for f, fl in ex.clinical.flows.items():
+    flow = ex.clinical
+    for f, fl in flow.flows.items():
+        # capacity as the function's state allows it now, not as of the last clinical tick:
+        # a function that went down a minute ago shows 0 %, never "down, 100 %"
+        capacity = 100.0 * flow.factor_of(fl, level.get(f, 0), now)
         functions.append(
             FunctionView(
-                f, fl.spec.name.get(lang), names[level.get(f, 0)], round(fl.capacity_pct(), 1), round(fl.waiting, 1),
+                f, fl.spec.name.get(lang), names[level.get(f, 0)], round(capacity, 1), round(fl.waiting, 1),
                 round(fl.treated, 1), round(fl.diverted, 1), round(fl.cancelled, 1), round(fl.transferred, 1),
                 fl.paper_at is not None and fl.paper_at <= now, fl.cancel_elective,
             )
