@@ -139,6 +139,9 @@ async def full_flow(journal_dir: Path, fake_clock) -> None:
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, DecisionDialog)
+        default_label = next(o.label for o in decision.options if o.id == decision.default)
+        shown = str(app.screen.query_one("#deadline").render())
+        assert shown.endswith(default_label) and f": {decision.default}" not in shown  # the label, never the option id
         await pilot.press(*"why not")
         await pilot.press("enter")
         await pilot.pause()

@@ -185,7 +185,8 @@ class DecisionDialog(Dialog):
         d = self.decision
         with Vertical(id="dialog"):
             yield Static(Text("⚖ " + d.prompt, style="bold"), id="title")
-            yield Static(tr("decision.deadline", self.lang, t=offset(d.deadline), default=d.default), id="deadline", markup=False)
+            default = next((o.label for o in d.options if o.id == d.default), d.default)  # the room reads labels, not ids
+            yield Static(tr("decision.deadline", self.lang, t=offset(d.deadline), default=default), id="deadline", markup=False)
             yield OptionList(*[Option(o.label + ("  *" if o.id == d.default else "")) for o in d.options], id="options")
             yield Input(placeholder=tr("decision.justification", self.lang), id="justification")
             yield Static(tr("decision.help", self.lang), id="help", markup=False)
