@@ -108,3 +108,19 @@ def test_network_export_refuses_its_own_network(run_cli, inputs):
     before = net.read_bytes()
     code, _out, err = run_cli("network", "export", net, "--format", "json", "-o", net)
     assert code == 2 and "refusing to overwrite" in err and _unchanged(net, before)
+
+
+def test_network_export_refuses_a_fragment_the_network_includes(run_cli, tmp_path):
+    from tests.test_loader_bad_input import VALID
+
+    (tmp_path / "parts").mkdir()
+    fragment = tmp_path / "parts" / "imaging.yaml"
+    fragment.write_text("network_fragment:\n  assets:\n    - {id: pacs, name: PACS, kind: server, zone: servers}\n", encoding="utf-8")
+    net = tmp_path / "net.yaml"
+    net.write_text(VALID.replace("  beds: 40\n", "  beds: 40\n  include: [parts/imaging.yaml]\n"), encoding="utf-8")
+    before = fragment.read_bytes()
+    code, _out, err = run_cli("network", "export", net, "--format", "dot", "-o", fragment)
+    assert code == 2 and err.strip().endswith("--output names an input of this command (imaging.yaml): refusing to overwrite it")
+    assert _unchanged(fragment, before)
+    code, _out, err = run_cli("network", "export", net, "--format", "dot", "-o", tmp_path / "net.dot")
+    assert code == 0, err

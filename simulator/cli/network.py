@@ -26,7 +26,7 @@ def _load(path: str):
         fail(exc)
     if loaded.kind != "network":
         usage_error(path, "a network_fragment file cannot be shown on its own: open the network that includes it")
-    return loaded.body, HospitalModel.build(loaded.body)
+    return loaded, HospitalModel.build(loaded.body)
 
 
 def summary(net, model) -> dict:
@@ -69,7 +69,8 @@ def summary(net, model) -> dict:
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="en", show_default=True, help="Language of names.")
 def show(file: str, as_json: bool, lang: str) -> None:
     """Zones, assets, services, clinical functions and critical dependencies of a network."""
-    net, model = _load(file)
+    loaded, model = _load(file)
+    net = loaded.body
     data = summary(net, model)
     if as_json:
         print_json(data)
@@ -113,7 +114,8 @@ def export(file: str, fmt: str, out: str) -> None:
     from simulator.hospital import export as exporter
 
     refuse_overwriting_inputs(out, (file,))
-    _net, model = _load(file)
+    loaded, model = _load(file)
+    refuse_overwriting_inputs(out, loaded.included)
 
     def write() -> None:
         if fmt == "graphml":

@@ -42,6 +42,7 @@ class Loaded:
     warnings: list[Diagnostic] = field(default_factory=list)
     sha256: str = ""
     context: dict[str, Any] = field(default_factory=dict)
+    included: list[Path] = field(default_factory=list)  # network fragments read through `include:`
 
     @property
     def body(self) -> Any:
@@ -123,7 +124,7 @@ def _shift_positions(src: dict, src_prefix: tuple, dst_prefix: tuple, offset: in
 _FRAGMENT_LISTS = ("zones", "flows", "assets", "services", "clinical_functions")
 
 
-def _merge_includes(doc: Document, root_key: str, seen: tuple[Path, ...], errors: list[Diagnostic]) -> None:
+def _merge_includes(doc: Document, root_key: str, seen: tuple[Path, ...], errors: list[Diagnostic], included: list[Path]) -> None:
     """Merge `include:` fragments of a network into its lists, keeping each item's own file position."""
     body = doc.data.get(root_key)
     if not isinstance(body, dict):
@@ -140,10 +141,11 @@ def _merge_includes(doc: Document, root_key: str, seen: tuple[Path, ...], errors
             if target in seen or len(seen) >= MAX_INCLUDE_DEPTH:
                 raise InputError([Diagnostic.at(doc.position((root_key, "include", i)), f"include cycle: '{ref}' is already being included")])
             sub = load_yaml(target)
+            included.append(target)
             kind = detect_kind(sub)
             if kind != "network_fragment":
                 raise InputError([Diagnostic.at(sub.position((kind,), key=True), f"an included file must be a 'network_fragment:' file, not '{kind}:'")])
-            _merge_includes(sub, "network_fragment", seen + (target,), errors)
+            _merge_includes(sub, "network_fragment", seen + (target,), errors, included)
         except InputError as exc:
             errors.extend(exc.diagnostics)
             continue
@@ -190,14 +192,15 @@ def _load_document(path: str | os.PathLike, expect: str | None, shown: str | Non
     kind = detect_kind(doc, expect)
     spec = kinds()[kind]
     errors: list[Diagnostic] = []
+    included: list[Path] = []
     if kind in ("network", "network_fragment"):
-        _merge_includes(doc, kind, (Path(path).resolve(),), errors)
+        _merge_includes(doc, kind, (Path(path).resolve(),), errors, included)
     try:
         model = spec.model.model_validate(doc.data)
     except ValidationError as exc:
         errors.extend(errors_to_diagnostics(exc, doc, spec.model))
         raise InputError(sorted(errors, key=Diagnostic.sort_key)) from None
-    loaded = Loaded(kind=kind, path=Path(path), doc=doc, model=model, sha256=file_sha256(path))
+    loaded = Loaded(kind=kind, path=Path(path), doc=doc, model=model, sha256=file_sha256(path), included=included)
     if spec.check is not None:
         found = spec.check(loaded)
         errors.extend(d for d in found if d.severity == "error")
