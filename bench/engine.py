@@ -121,7 +121,7 @@ def breakdown(runs: int, policy: str, until: str, bare_us: float) -> None:
         run_exercise(ex, plan.until_value)
     total = sum(costs.values())
     events = sum(counts.values())
-    print(f"\nevents of a flagship run by what they resume ({runs} runs; bare SimPy: {bare_us:.2f} µs per event)")
+    print(f"\nevents of a flagship run by what they resume (mean of {runs} runs, wall time; bare SimPy: {bare_us:.2f} µs CPU per event)")
     print(f"  {'per run':>8} {'µs each':>8} {'share':>6}  event: resumes")
     for label in sorted(costs, key=costs.get, reverse=True):
         n = counts[label]

@@ -73,6 +73,26 @@ def test_dask_local_cluster_gives_the_same_lines(plan, serial_lines):
     assert lines_of(ex, plan) == serial_lines
 
 
+def _worker_setup() -> tuple:
+    import logging
+
+    return signal.getsignal(signal.SIGINT) == signal.SIG_IGN, logging.getLogger("distributed").level
+
+
+def test_dask_local_workers_ignore_ctrl_c_and_stay_quiet_even_after_a_restart(plan):
+    """Ctrl+C is the parent's to handle; a restarted worker (memory limit, crash) must be set up too."""
+    import logging
+
+    pytest.importorskip("distributed")
+    ex = make_executor(plan, "dask", workers=1)
+    try:
+        assert set(ex._client.run(_worker_setup).values()) == {(True, logging.CRITICAL)}
+        ex._client.restart()
+        assert set(ex._client.run(_worker_setup).values()) == {(True, logging.CRITICAL)}
+    finally:
+        ex.close()
+
+
 def test_dask_joins_an_existing_cluster(plan, serial_lines, monkeypatch):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:

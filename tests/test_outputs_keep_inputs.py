@@ -80,9 +80,13 @@ def test_batch_outputs_refuse_the_scenario_network_and_variant(run_cli, inputs, 
         os.symlink(target, inputs / victim)  # the input reached through another name
     before = target.read_bytes()
     args = ["batch", inputs / "mini-scenario.yaml", "--runs", "2", "--until", "2h", "--compare", variant, option, target]
-    code, _out, err = run_cli(*args)
-    assert code == 2 and "refusing to overwrite" in err and "Traceback" not in err
-    assert _unchanged(target, before)
+    for extra in ((), ("--force",)):  # --force replaces an earlier result file, never an input
+        code, _out, err = run_cli(*args, *extra)
+        assert code == 2 and "Traceback" not in err
+        line = err.strip()  # the input is named as it was reached: through the link or at its target
+        assert line.startswith(f"{target}:1:1: error: {option} names an input of this command (") and "\n" not in line
+        assert line.endswith("): refusing to overwrite it") and ("--force" not in line)
+        assert _unchanged(target, before)
 
 
 def test_batch_keeps_an_existing_result_file_unless_forced(run_cli, inputs):
@@ -124,3 +128,51 @@ def test_network_export_refuses_a_fragment_the_network_includes(run_cli, tmp_pat
     assert _unchanged(fragment, before)
     code, _out, err = run_cli("network", "export", net, "--format", "dot", "-o", tmp_path / "net.dot")
     assert code == 0, err
+
+
+@pytest.fixture
+def with_fragment(inputs):
+    """The mini scenario on a network that reads one of its assets from an included fragment."""
+    net = inputs / "mini-network.yaml"
+    text = net.read_text(encoding="utf-8")
+    line = next(ln for ln in text.splitlines() if "id: mail," in ln)
+    (inputs / "parts").mkdir()
+    (inputs / "parts" / "mail.yaml").write_text("network_fragment:\n  assets:\n" + line + "\n", encoding="utf-8")
+    text = text.replace(line + "\n", "")
+    text = text.replace("\n  zones:", "\n  include: [parts/mail.yaml]\n  zones:", 1)
+    net.write_text(text, encoding="utf-8")
+    return inputs / "parts" / "mail.yaml"
+
+
+def test_batch_refuses_a_fragment_of_the_network(run_cli, inputs, with_fragment):
+    before = with_fragment.read_bytes()
+    code, _out, err = run_cli("batch", inputs / "mini-scenario.yaml", "--runs", "2", "--until", "2h", "--out", with_fragment, "--force")
+    assert code == 2 and err.strip().endswith("--out names an input of this command (mail.yaml): refusing to overwrite it")
+    assert _unchanged(with_fragment, before)
+
+
+@pytest.mark.parametrize("command", ["report", "export"])
+def test_log_outputs_refuse_a_fragment_of_the_network(run_cli, inputs, with_fragment, command):
+    journal = inputs / "j.jsonl"
+    code, _out, err = run_cli("run", inputs / "mini-scenario.yaml", "--until", "2h", "--log", journal)
+    assert code == 0, err
+    before = with_fragment.read_bytes()
+    code, _out, err = run_cli("log", command, journal, "-o", with_fragment)
+    assert code == 2 and err.strip().endswith("--output names an input of this command (mail.yaml): refusing to overwrite it")
+    assert _unchanged(with_fragment, before)
+
+
+@pytest.mark.parametrize("option", ["--out", "--plot"])
+def test_batch_output_that_is_a_folder_is_refused_before_running(run_cli, inputs, option):
+    folder = inputs / ("results.svg" if option == "--plot" else "results")
+    folder.mkdir()
+    code, _out, err = run_cli("batch", inputs / "mini-scenario.yaml", "--runs", "2", option, folder)
+    assert code == 2 and err.strip() == f"{folder}:1:1: error: {option} names a folder: give the file's name"
+
+
+def test_batch_keeps_a_dangling_link_at_out(run_cli, inputs):
+    link = inputs / "runs.jsonl"
+    os.symlink(inputs / "elsewhere.jsonl", link)
+    code, _out, err = run_cli("batch", inputs / "mini-scenario.yaml", "--runs", "2", "--out", link)
+    assert code == 2 and "result file already exists" in err
+    assert not (inputs / "elsewhere.jsonl").exists()

@@ -270,6 +270,7 @@ def test_property_broken_scenarios_give_diagnostics_never_tracebacks(tmp_path, e
         ("when", {"servce": "ehr", "state": "down"}, "('servce': did you mean 'service'?)"),
         ("when", {"inforce": "isolation"}, "('inforce': did you mean 'in_force'?)"),
         ("when", {"zzz": "ehr", "state": "down"}, None),  # `state` is right where it is: no hint on it
+        ("when", {"zzz": "ehr", "states": "down"}, None),  # a slip on a member key is not a misspelt `stage`
         ("delay", {"exponentail": {"mean": "6h"}}, "('exponentail': did you mean 'exponential'?)"),
         ("delay", {"triangle": {"min": "1h", "mode": "2h", "max": "3h"}}, "('triangle': did you mean 'triangular'?)"),
     ],

@@ -25,7 +25,7 @@ from typing import Any, Iterator, Sequence
 
 from simulator.batch.plan import Plan
 from simulator import __version__
-from simulator.batch.worker import install, quiet_local_worker, run_chunk, software_version
+from simulator.batch.worker import install, run_chunk, software_version
 from simulator.model.diagnostics import Diagnostic, InputError, one_line
 
 Results = Iterator[tuple[int, list[dict[str, Any]]]]
@@ -179,11 +179,13 @@ class DaskExecutor:
         if scheduler is None:
             self._cluster = LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True,
-                dashboard_address=None, silence_logs=logging.CRITICAL,
+                dashboard_address=None, silence_logs=logging.ERROR,
             )
             self._client = Client(self._cluster, set_as_default=False)
             # Ctrl+C reaches the whole process group: only this process stops the batch.
-            self._client.run(quiet_local_worker)
+            from simulator.batch.dask_plugin import QuietLocalWorker
+
+            self._client.register_plugin(QuietLocalWorker())
         else:
             _probe_scheduler(scheduler, timeout)
             try:

@@ -44,6 +44,7 @@ class Plan:
     until: str  # "end", "recovery" or a duration string as given
     until_value: str | float  # what the engine's run_exercise takes
     sources: dict[str, Source] = field(default_factory=dict, compare=False)
+    files: tuple[str, ...] = field(default=(), compare=False)  # every file read: outputs must never replace one
 
     @property
     def arms(self) -> list[str]:
@@ -77,6 +78,9 @@ def build_plan(scenario_path: str | os.PathLike, policy: str = "scenario-default
     }
     if pol_source is not None:
         sources["policy"] = pol_source
+    files = [str(scenario_path), *(str(p) for p in loaded.context.get("network_files", [net_path]))]
+    if pol_source is not None:
+        files.append(str(policy))
     if variant_path is not None:
         v = load_document(variant_path, expect="variant")
         body = v.model.variant
@@ -87,4 +91,5 @@ def build_plan(scenario_path: str | os.PathLike, policy: str = "scenario-default
             raise InputError(problems)
         networks.append((body.id, apply_overrides(base, body.overrides)))
         sources["variant"] = Source(display_path(variant_path), v.sha256, body.id)
-    return Plan(scenario=scenario, networks=tuple(networks), policy=pol, until=until, until_value=until_value, sources=sources)
+        files.append(str(variant_path))
+    return Plan(scenario=scenario, networks=tuple(networks), policy=pol, until=until, until_value=until_value, sources=sources, files=tuple(files))

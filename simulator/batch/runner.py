@@ -98,8 +98,8 @@ def run_batch(
                 for arm, line in zip(arms, lines):
                     columns[arm].add(run_metrics(line))
                 done += 1
-            if progress is not None:
-                progress(done)
+                if progress is not None:
+                    progress(done)  # inside: a held Ctrl+C must not leave the bar one seed short
     except KeyboardInterrupt:
         interrupted = True
         executor.abort()

@@ -60,8 +60,6 @@ def batch(scenario, runs, seed_start, policy, until, workers, executor, schedule
             usage_error(target, f"cannot write: folder '{Path(target).parent}' does not exist")
     if out is not None and plot is not None and (same_file(out, plot) or Path(out).resolve() == Path(plot).resolve()):
         usage_error(plot, "--plot and --out name the same file")
-    if out is not None and Path(out).exists() and not force:
-        usage_error(out, "result file already exists: refusing to overwrite it (--force replaces it)")
 
     try:
         plan = build_plan(scenario, policy=policy, until=until, variant_path=variant)
@@ -69,9 +67,13 @@ def batch(scenario, runs, seed_start, policy, until, workers, executor, schedule
         fail(exc)
     except OSError as exc:
         usage_error(scenario, f"cannot read: {exc.strerror or exc}")
-    inputs = [scenario, variant, *(src.file for src in plan.sources.values())]
-    refuse_overwriting_inputs(out, inputs, "--out")
-    refuse_overwriting_inputs(plot, inputs, "--plot")
+    refuse_overwriting_inputs(out, plan.files, "--out")
+    refuse_overwriting_inputs(plot, plan.files, "--plot")
+    for option, target in (("--out", out), ("--plot", plot)):
+        if target is not None and Path(target).is_dir():
+            usage_error(target, f"{option} names a folder: give the file's name")
+    if out is not None and os.path.lexists(out) and not force:  # lexists: a dangling link would be followed and its target created
+        usage_error(out, "result file already exists: refusing to overwrite it (--force replaces it)")
 
     if executor == "dask":
         where = scheduler or f"a LocalCluster of {workers or os.cpu_count() or 1} workers"

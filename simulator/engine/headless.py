@@ -86,11 +86,9 @@ def _stamp(path: Path) -> tuple:
 
 
 def _stamps(path: Path, loaded) -> tuple:
-    """Modification stamps of the scenario, its network and the network's direct includes."""
-    net_path: Path = loaded.context["network_path"]
-    parts = [_stamp(path), _stamp(net_path)]
-    parts += [_stamp(net_path.parent / inc) for inc in loaded.context["network"].include]
-    return tuple(parts)
+    """Modification stamps of the scenario, its network and every fragment the network includes."""
+    files = loaded.context.get("network_files") or [loaded.context["network_path"]]
+    return (_stamp(path), *(_stamp(Path(f)) for f in files))
 
 
 def load_scenario(scenario_path: str | os.PathLike):

@@ -41,6 +41,12 @@ class Inputs:
     policy_path: Path | None = None
     policy: PolicyBody | None = None
     policy_spec: str | None = None
+    fragments: tuple[Path, ...] = ()  # network fragments read through `include:`
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """Every file these inputs were read from (outputs must never replace one)."""
+        return (self.scenario_path, self.network_path, *self.fragments) + ((self.policy_path,) if self.policy_path else ())
 
 
 def _error(path: str | os.PathLike, message: str, line: int = 1) -> InputError:
@@ -61,7 +67,7 @@ def load_inputs(scenario_path: str | os.PathLike, policy: str | None = None) -> 
     policy_path, policy_body = None, None
     if policy is not None:
         policy_path, policy_body = _load_policy(policy)
-    return Inputs(path.resolve(), body, network_path, network, policy_path, policy_body, policy)
+    return Inputs(path.resolve(), body, network_path, network, policy_path, policy_body, policy, _fragments(loaded))
 
 
 def _network_of(loaded) -> tuple[Path, NetworkBody]:
@@ -71,6 +77,10 @@ def _network_of(loaded) -> tuple[Path, NetworkBody]:
     )
     network = loaded.context.get("network") or load_document(network_path, expect="network").model.network
     return Path(network_path), network
+
+
+def _fragments(loaded) -> tuple[Path, ...]:
+    return tuple(loaded.context.get("network_files", ())[1:])
 
 
 def _load_policy(spec: str) -> tuple[Path, PolicyBody]:
@@ -150,4 +160,4 @@ def locate_inputs(
             policy_path = _find("policy", policy_ref, paths.get("policy"), journal, Path(policy) if policy else None)
             policy_body = load_document(policy_path, expect="policy").model.policy
             policy_spec = str(policy_path)
-    return Inputs(scenario_path.resolve(), body, network_path, network, policy_path, policy_body, policy_spec)
+    return Inputs(scenario_path.resolve(), body, network_path, network, policy_path, policy_body, policy_spec, _fragments(loaded))

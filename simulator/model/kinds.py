@@ -18,10 +18,12 @@ def _check_network(loaded: Loaded) -> list[Diagnostic]:
 
 def _check_scenario(loaded: Loaded) -> list[Diagnostic]:
     body = loaded.model.scenario
-    net, problems = load_network_for(body, loaded.doc)
+    files: list = []
+    net, problems = load_network_for(body, loaded.doc, files)
     if net is None:
         return problems
     loaded.context["network"] = net
+    loaded.context["network_files"] = files  # the network file, then its fragments: inputs too
     return check_scenario(body, loaded.doc, net)
 
 

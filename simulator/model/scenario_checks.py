@@ -8,6 +8,8 @@ services and assets named in conditions, times against the exercise window.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from typing import Any, Iterable
 
 from simulator.model.actions import ActionCatalogue, default_catalogue
@@ -46,8 +48,9 @@ def _unknown(kind: str, ref: str, known: Iterable[str]) -> str:
     return f"unknown {kind} '{ref}'" + (f" (did you mean '{hint}'?)" if hint else "")
 
 
-def load_network_for(sc: ScenarioBody, doc: Document) -> tuple[NetworkBody | None, list[Diagnostic]]:
-    """The scenario's network with overrides applied, or the diagnostics that prevent it."""
+def load_network_for(sc: ScenarioBody, doc: Document, files: list[Path] | None = None) -> tuple[NetworkBody | None, list[Diagnostic]]:
+    """The scenario's network (overrides not applied), or the diagnostics that prevent it.
+    `files`, if given, receives the network file and the fragments it includes."""
     from simulator.model.documents import load_document, resolve_reference
 
     try:
@@ -55,6 +58,8 @@ def load_network_for(sc: ScenarioBody, doc: Document) -> tuple[NetworkBody | Non
         loaded = load_document(path, expect="network")
     except InputError as exc:
         return None, list(exc.diagnostics)
+    if files is not None:
+        files.extend([Path(path), *loaded.included])
     return loaded.model.network, []
 
 

@@ -47,10 +47,18 @@ def _leading_key_hint(error_type: str, value: Any) -> str:
         return ""
     keys, others = _LEADING_KEYS[error_type]
     for key in value:
-        hint = None if key in others else suggest(str(key), list(keys))
-        if hint:
-            return f" ('{key}': did you mean '{hint}'?)"
+        if key in others:
+            continue  # a member's own key, right where it is
+        hint = suggest(str(key), list(keys))
+        if hint and _closeness(str(key), hint) > max((_closeness(str(key), k) for k in others), default=0.0):
+            return f" ('{key}': did you mean '{hint}'?)"  # closer to a leading key than to any member key ('states' is a slip on 'state')
     return ""
+
+
+def _closeness(a: str, b: str) -> float:
+    import difflib
+
+    return difflib.SequenceMatcher(None, a.lower().replace("-", "_"), b.lower()).ratio()
 
 
 def _unknown_key_message(tag: str, key: Any) -> str:

@@ -182,7 +182,7 @@ def build_report(
     replayer.run_commands()
     replayer.run_to_end()
     data = _assemble(journal, ex, sampler, lang)
-    data.sources = tuple(str(p) for p in (path, inputs.scenario_path, inputs.network_path, inputs.policy_path) if p is not None)
+    data.sources = (str(path), *(str(p) for p in inputs.files))
     return data
 
 
