@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -300,3 +301,85 @@ def test_a_journal_given_as_yaml_is_named_for_what_it_is(tmp_path):
     line = '{"data":{},"prev":"' + "0" * 64 + '","seq":0,"t":0.0,"type":"header","wall":"2026-01-01T00:00:00Z"}\n'
     msgs = [m.group("msg") for m in diagnostics_of(write(tmp_path, line, name="log.jsonl"))]
     assert msgs and "exercise journal" in msgs[0] and "cyberdrill log" in msgs[0]
+
+
+# --- found by an audit with files the suite had not seen -------------------------------------
+
+
+def _one(run_cli, path: Path) -> re.Match:
+    code, _out, err = run_cli("validate", path)
+    assert code == 2 and "Traceback" not in err, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, lines
+    m = DIAG_RE.match(lines[0])
+    assert m, lines
+    return m
+
+
+@pytest.mark.parametrize(("escape", "code"), [("\\0", "0000"), ("\\e[31m", "001B"), ("\\a", "0007"), ("\\x85", None), ("\\x9b", "009B")])
+def test_control_characters_written_as_escapes(tmp_path, run_cli, escape, code):
+    p = write(tmp_path, VALID.replace('name: {fr: "Mini CH", en: "Mini hospital"}', f'name: "CH{escape}x"'))
+    if code is None:  # NEL is a line break for YAML, not a control character to refuse
+        assert load_document(p).kind == "network"
+        return
+    m = _one(run_cli, p)
+    assert (m.group("line"), m.group("col")) == ("3", "9") and f"U+{code}" in m.group("msg") and "escape" in m.group("msg")
+
+
+def test_a_nul_in_a_file_reference_is_an_error_at_the_reference(tmp_path, run_cli):
+    p = write(tmp_path, VALID.replace("  beds: 40\n", '  beds: 40\n  include: ["a\\0.yaml"]\n'))
+    m = _one(run_cli, p)
+    assert (m.group("line"), m.group("col")) == ("5", "13")
+
+
+@pytest.mark.parametrize("breaks", ["\r", "\r\n", "\n"])
+@pytest.mark.parametrize(("bad", "needle"), [(b"\x01", "control character U+0001"), (b"\xff", "invalid UTF-8 byte 0xff")])
+def test_positions_count_every_kind_of_line_break(tmp_path, run_cli, breaks, bad, needle):
+    nl = breaks.encode()
+    p = write(tmp_path, b"network:" + nl + b"  id: x" + nl + b'  name: "ab' + bad + b'"' + nl)
+    m = _one(run_cli, p)
+    assert (m.group("line"), m.group("col")) == ("3", "12") and needle in m.group("msg")
+
+
+def test_every_refused_tag_of_a_file_at_once(tmp_path, run_cli):
+    p = write(tmp_path, "network:\n  id: !custom x\n  beds: !!binary aGVsbG8=\n  name: !!python/object:os.system x\n")
+    code, _out, err = run_cli("validate", p)
+    assert code == 2
+    assert [(m.group("line"), m.group("col")) for m in map(DIAG_RE.match, err.strip().splitlines())] == [("2", "7"), ("3", "9"), ("4", "9")]
+
+
+def test_an_include_naming_a_folder_is_an_error_at_the_include(tmp_path, run_cli):
+    (tmp_path / "parts").mkdir()
+    p = write(tmp_path, VALID.replace("  beds: 40\n", "  beds: 40\n  include: [parts]\n"))
+    m = _one(run_cli, p)
+    assert m.group("file").endswith("net.yaml") and (m.group("line"), m.group("col")) == ("5", "13") and "folder" in m.group("msg")
+
+
+def test_an_include_naming_a_pipe_does_not_hang(tmp_path, run_cli):
+    (tmp_path / "parts").mkdir()
+    os.mkfifo(tmp_path / "parts" / "pipe.yaml")
+    p = write(tmp_path, VALID.replace("  beds: 40\n", "  beds: 40\n  include: [parts/pipe.yaml]\n"))
+    m = _one(run_cli, p)
+    assert (m.group("line"), m.group("col")) == ("5", "13") and "not a regular file" in m.group("msg")
+    m = _one(run_cli, tmp_path / "parts" / "pipe.yaml")  # and named directly
+    assert "not a regular file" in m.group("msg")
+
+
+def test_an_include_of_another_kind_is_an_error_at_the_include(tmp_path, run_cli):
+    (tmp_path / "parts").mkdir()
+    write(tmp_path / "parts", VALID, name="whole.yaml")
+    p = write(tmp_path, VALID.replace("  beds: 40\n", "  beds: 40\n  include: [parts/whole.yaml]\n"))
+    m = _one(run_cli, p)
+    assert m.group("file").endswith("net.yaml") and (m.group("line"), m.group("col")) == ("5", "13")
+    assert "'network:' file: an included file must be a 'network_fragment:' file" in m.group("msg")
+
+
+def test_a_scenario_whose_network_is_another_kind_of_file_is_an_error_at_the_reference(tmp_path, run_cli):
+    fixtures = Path(__file__).resolve().parent / "fixtures"
+    text = (fixtures / "mini-scenario.yaml").read_text(encoding="utf-8").replace("network: mini-network.yaml", "network: other.yaml")
+    (tmp_path / "other.yaml").write_text((fixtures / "mini-scenario.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    p = write(tmp_path, text, name="s.yaml")
+    m = _one(run_cli, p)
+    line = next(i for i, ln in enumerate(text.splitlines(), start=1) if "network: other.yaml" in ln)
+    assert m.group("file").endswith("s.yaml") and int(m.group("line")) == line
+    assert "scenario.network: 'other.yaml' is a 'scenario:' file, not a network" in m.group("msg")

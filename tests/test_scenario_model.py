@@ -265,24 +265,32 @@ def test_property_broken_scenarios_give_diagnostics_never_tracebacks(tmp_path, e
 
 
 @pytest.mark.parametrize(
-    ("where", "value", "hint"),
+    ("where", "value", "culprit", "hint"),
     [
-        ("when", {"servce": "ehr", "state": "down"}, "('servce': did you mean 'service'?)"),
-        ("when", {"inforce": "isolation"}, "('inforce': did you mean 'in_force'?)"),
-        ("when", {"zzz": "ehr", "state": "down"}, None),  # `state` is right where it is: no hint on it
-        ("when", {"zzz": "ehr", "states": "down"}, None),  # a slip on a member key is not a misspelt `stage`
-        ("delay", {"exponentail": {"mean": "6h"}}, "('exponentail': did you mean 'exponential'?)"),
-        ("delay", {"triangle": {"min": "1h", "mode": "2h", "max": "3h"}}, "('triangle': did you mean 'triangular'?)"),
+        ("when", {"servce": "ehr", "state": "down"}, "servce", "service"),
+        ("when", {"state": "down", "servce": "ehr"}, "servce", "service"),
+        ("when", {"inforce": "isolation"}, "inforce", "in_force"),
+        ("when", {"zzz": "ehr", "state": "down"}, "zzz", None),  # `state` is right where it is: never the culprit
+        ("when", {"zzz": "ehr", "states": "down"}, "zzz", None),  # a slip on a member key is not a misspelt `stage`
+        ("when", {"state": "down", "for": "1h"}, None, None),  # nothing stray: the mapping itself is reported
+        ("delay", {"exponentail": {"mean": "6h"}}, "exponentail", "exponential"),
+        ("delay", {"mean": "6h", "exponentail": {}}, "exponentail", "exponential"),
+        ("delay", {"triangle": {"min": "1h", "mode": "2h", "max": "3h"}}, "triangle", "triangular"),
     ],
 )
-def test_a_misspelt_leading_key_of_a_condition_or_delay_gets_a_hint(tmp_path, where, value, hint):
+def test_a_condition_or_delay_without_a_leading_key_points_at_the_stray_key(tmp_path, where, value, culprit, hint):
     if where == "when":
         lines = errors_of(tmp_path, lambda s: s["injects"][1].update(when=value))
     else:
         lines = errors_of(tmp_path, lambda s: s["threat"]["stages"][0]["after"].update(delay=value))
     assert len(lines) == 1, lines
     assert ("a condition is a mapping" if where == "when" else "a delay is a duration") in lines[0]
-    if hint is None:
-        assert "did you mean" not in lines[0], lines
+    line_no, col = (int(x) for x in POSITIONED.match(lines[0]).groups()[:2])
+    text = (tmp_path / "scenario.yaml").read_text(encoding="utf-8").splitlines()[line_no - 1]
+    if culprit is None:
+        assert "unknown key" not in lines[0]
     else:
-        assert lines[0].endswith(hint), lines
+        assert text[col - 1:].startswith(culprit), (text, col)  # the position is the stray key itself
+        assert f"unknown key '{culprit}'" + (f" (did you mean '{hint}'?)" if hint else ";") in lines[0]
+    if hint is None:
+        assert "did you mean" not in lines[0]

@@ -92,8 +92,17 @@ def detect_kind(doc: Document, expect: str | None = None) -> str:
             msg += f" (did you mean '{hint}'?)"
         raise InputError([Diagnostic.at(doc.position((key,), key=True), msg)])
     if expect is not None and key != expect and not (expect == "network" and key == "network_fragment"):
-        raise InputError([Diagnostic.at(doc.position((key,), key=True), f"expected a '{expect}:' file, found a '{key}:' file")])
+        raise WrongKind([Diagnostic.at(doc.position((key,), key=True), f"expected a '{expect}:' file, found a '{key}:' file")], found=str(key))
     return key
+
+
+class WrongKind(InputError):
+    """A well-formed CyberDrill file of another kind than the one expected (a referencing file
+    reports it at its own reference: the mistake is there, not in the file it names)."""
+
+    def __init__(self, diagnostics: list[Diagnostic], found: str):
+        super().__init__(diagnostics)
+        self.found = found
 
 
 def resolve_reference(doc: Document, path: tuple, ref: Any) -> Path:
@@ -101,6 +110,9 @@ def resolve_reference(doc: Document, path: tuple, ref: Any) -> Path:
     pos = doc.position(path)
     if not isinstance(ref, str) or not ref.strip():
         raise InputError([Diagnostic.at(pos, "a file reference must be a non-empty relative path")])
+    bad = next((ch for ch in ref if ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F), None)
+    if bad is not None:
+        raise InputError([Diagnostic.at(pos, f"file reference {ref!r} contains the control character U+{ord(bad):04X}")])
     if os.path.isabs(ref) or ref.startswith("~") or (len(ref) > 1 and ref[1] == ":"):
         raise InputError([Diagnostic.at(pos, f"file reference '{ref}' must be a relative path")])
     base = Path(doc.path).resolve().parent
@@ -111,6 +123,10 @@ def resolve_reference(doc: Document, path: tuple, ref: Any) -> Path:
         raise InputError([Diagnostic.at(pos, f"file reference '{ref}' leaves the folder of {display_path(doc.path)}: references must stay inside its folder tree")]) from None
     if not target.exists():
         raise InputError([Diagnostic.at(pos, f"file reference '{ref}': no such file")])
+    if target.is_dir():
+        raise InputError([Diagnostic.at(pos, f"file reference '{ref}' names a folder, not a file")])
+    if not target.is_file():
+        raise InputError([Diagnostic.at(pos, f"file reference '{ref}' is not a regular file (a pipe or a device?)")])
     return target
 
 
@@ -144,7 +160,7 @@ def _merge_includes(doc: Document, root_key: str, seen: tuple[Path, ...], errors
             included.append(target)
             kind = detect_kind(sub)
             if kind != "network_fragment":
-                raise InputError([Diagnostic.at(sub.position((kind,), key=True), f"an included file must be a 'network_fragment:' file, not '{kind}:'")])
+                raise InputError([Diagnostic.at(doc.position((root_key, "include", i)), f"'{ref}' is a '{kind}:' file: an included file must be a 'network_fragment:' file")])
             _merge_includes(sub, "network_fragment", seen + (target,), errors, included)
         except InputError as exc:
             errors.extend(exc.diagnostics)

@@ -53,9 +53,14 @@ def load_network_for(sc: ScenarioBody, doc: Document, files: list[Path] | None =
     `files`, if given, receives the network file and the fragments it includes."""
     from simulator.model.documents import load_document, resolve_reference
 
+    from simulator.model.documents import WrongKind
+
     try:
         path = resolve_reference(doc, ROOT + ("network",), sc.network)
         loaded = load_document(path, expect="network")
+    except WrongKind as exc:
+        where = doc.position(ROOT + ("network",))
+        return None, [Diagnostic.at(where, f"scenario.network: '{sc.network}' is a '{exc.found}:' file, not a network")]
     except InputError as exc:
         return None, list(exc.diagnostics)
     if files is not None:

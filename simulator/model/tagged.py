@@ -40,19 +40,24 @@ def register_leading_keys(error_type: str, keys: tuple[str, ...] | list[str], me
     _LEADING_KEYS[error_type] = (tuple(keys), others)
 
 
-def _leading_key_hint(error_type: str, value: Any) -> str:
+def _leading_key(error_type: str, value: Any) -> tuple[Any, str]:
+    """The key that should have chosen a member (the first one no member knows), and a hint
+    for it: ('servce', " (did you mean 'service'?)"). (None, "") when every key is a member's."""
     from simulator.model.validation import suggest
 
     if not isinstance(value, dict):
-        return ""
+        return None, ""
     keys, others = _LEADING_KEYS[error_type]
+    culprit = None
     for key in value:
         if key in others:
             continue  # a member's own key, right where it is
         hint = suggest(str(key), list(keys))
         if hint and _closeness(str(key), hint) > max((_closeness(str(key), k) for k in others), default=0.0):
-            return f" ('{key}': did you mean '{hint}'?)"  # closer to a leading key than to any member key ('states' is a slip on 'state')
-    return ""
+            return key, f" (did you mean '{hint}'?)"  # a misspelt leading key wins over any other stray key
+        if culprit is None and not suggest(str(key), sorted(others)):
+            culprit = key  # no slip on a member key ('states' for 'state'): the first stray key
+    return culprit, ""
 
 
 def _closeness(a: str, b: str) -> float:
@@ -80,7 +85,9 @@ def strip_tags(exc: ValidationError, title: str) -> ValidationError:
             # the generic hint cannot tell union members apart: name the member's keys here
             etype, msg = "unknown_key", _unknown_key_message(raw_loc[-2], raw_loc[-1])
         elif etype in _LEADING_KEYS:
-            msg += _leading_key_hint(etype, err.get("input"))
+            key, hint = _leading_key(etype, err.get("input"))
+            if key is not None:  # point at the key itself, not at its mapping
+                etype, msg, loc = "unknown_key", f"unknown key '{key}'{hint}; {msg}", loc + (key,)
         details.append(
             InitErrorDetails(
                 type=PydanticCustomError(etype, msg.replace("{", "(").replace("}", ")"), err.get("ctx")),

@@ -144,6 +144,10 @@ def errors_to_diagnostics(exc: ValidationError, doc: Document, root: type[BaseMo
                     explained.add((parent, s))
             where = dotted(parent) or "the top level"
             text = f"unknown key '{key}' in {where}{hint}"
+        elif kind == "unknown_key":  # from tagged unions (simulator.model.tagged): the message names the key
+            parent = path[:-1]
+            pos = doc.position(path, key=True)
+            text = f"{dotted(parent) or 'top level'}: {msg}"
         elif kind == "missing":
             key = path[-1] if path else loc[-1]
             parent = path[:-1]

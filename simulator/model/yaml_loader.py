@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,17 +86,20 @@ def display_path(path: str | os.PathLike) -> str:
     return rel if not rel.startswith("..") and len(rel) < len(s) else s
 
 
+# What YAML (and so PyYAML's own error marks) counts as a line break: CR LF, CR alone, LF, NEL, LS, PS.
+_BREAK_RE = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
 def _line_col(text: str, index: int) -> tuple[int, int]:
-    line = text.count("\n", 0, index) + 1
-    start = text.rfind("\n", 0, index) + 1
+    line, start = 1, 0
+    for m in _BREAK_RE.finditer(text, 0, index):
+        line, start = line + 1, m.end()
     return line, index - start + 1
 
 
 def _byte_line_col(data: bytes, offset: int) -> tuple[int, int]:
-    line = data.count(b"\n", 0, offset) + 1
-    start = data.rfind(b"\n", 0, offset) + 1
-    col = len(data[start:offset].decode("utf-8", errors="replace")) + 1
-    return line, col
+    prefix = data[:offset].decode("utf-8", errors="replace")
+    return _line_col(prefix, len(prefix))
 
 
 def read_text(path: str | os.PathLike, shown: str | None = None) -> str:
@@ -105,7 +109,12 @@ def read_text(path: str | os.PathLike, shown: str | None = None) -> str:
     try:
         if p.is_dir():
             raise InputError([Diagnostic(name, 1, 1, "error", "is a directory, not a YAML file")])
-        size = p.stat().st_size
+        st = p.stat()
+        if not stat.S_ISREG(st.st_mode):  # a pipe would block the read for ever
+            raise InputError([Diagnostic(name, 1, 1, "error", "not a regular file (a pipe or a device?)")])
+        size = st.st_size
+    except ValueError:  # an embedded NUL in the name
+        raise InputError([Diagnostic(name, 1, 1, "error", "the file name contains a NUL character")]) from None
     except FileNotFoundError:
         raise InputError([Diagnostic(name, 1, 1, "error", "no such file")]) from None
     except PermissionError:
@@ -296,7 +305,7 @@ def parse_yaml(text: str, name: str) -> Document:
             elif isinstance(event, (events.MappingStartEvent, events.SequenceStartEvent)):
                 tag = event.tag
                 if tag not in (None, "!") and tag not in _CORE_TAGS:
-                    raise InputError([_tag_error(event, name)])
+                    errors.append(_tag_error(event, name))  # reported with the others; the node is never constructed
                 if len(stack) >= MAX_DEPTH:
                     m = event.start_mark
                     raise InputError([Diagnostic(name, m.line + 1, m.column + 1, "error", f"nesting is deeper than {MAX_DEPTH} levels")])
@@ -310,10 +319,22 @@ def parse_yaml(text: str, name: str) -> Document:
                 place(container, mark, anchor, size)
             elif isinstance(event, events.ScalarEvent):
                 tag = event.tag
-                if tag not in (None, "!") and tag not in _CORE_TAGS:
-                    raise InputError([_tag_error(event, name)])
                 node_count += 1
-                place(_scalar(event, name), event.start_mark, event.anchor, 1)
+                if tag not in (None, "!") and tag not in _CORE_TAGS:
+                    errors.append(_tag_error(event, name))
+                    place(None, event.start_mark, event.anchor, 1)  # a stand-in: the file is refused anyway
+                    continue
+                try:
+                    value = _scalar(event, name)
+                except InputError as exc:
+                    errors.extend(exc.diagnostics)
+                    value = None
+                if isinstance(value, str):
+                    bad = _CONTROL_RE.search(value)
+                    if bad is not None:  # written as an escape ("\0", "\e"): the raw-text check cannot see it
+                        m = event.start_mark
+                        errors.append(Diagnostic(name, m.line + 1, m.column + 1, "error", f"control character U+{ord(bad.group()):04X} (written as an escape) is not allowed in a value"))
+                place(value, event.start_mark, event.anchor, 1)
             elif isinstance(event, events.AliasEvent):
                 alias_count += 1
                 m = event.start_mark
