@@ -251,3 +251,12 @@ def test_standalone_script_uses_only_the_standard_library() -> None:
 
 def test_doc_shows_the_script_verbatim() -> None:
     assert STANDALONE.read_text(encoding="utf-8") in DOC.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("args", [("log", "verify"), ("log", "replay"), ("resume",), ("log", "report", "-o", "r.html")])
+def test_a_pipe_given_as_a_journal_is_refused_not_waited_on(run_cli, tmp_cwd, args):
+    """Regression: open() of a named pipe blocks until a writer comes, so these commands hung."""
+    os.mkfifo(tmp_cwd / "j.jsonl")
+    command = [*args[:2], "j.jsonl", *args[2:]] if args[0] == "log" else [*args, "j.jsonl"]
+    code, _out, err = run_cli(*command)
+    assert code == 2 and err.strip().startswith("j.jsonl:1:1: error: ") and "not a regular file" in err

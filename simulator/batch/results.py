@@ -26,6 +26,7 @@ from typing import IO, Any, Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from simulator.fileio import open_input
 from simulator.model.diagnostics import Diagnostic, InputError, one_line
 
 FORMAT = 1
@@ -215,7 +216,7 @@ def iter_lines(path: str | os.PathLike) -> Iterator[tuple[int, dict]]:
     """(line number, parsed JSON object) of every line; a line cut short is an error at its position."""
     shown = str(path)
     try:
-        fh = open(path, encoding="utf-8", newline="")
+        fh = open_input(path, "r", encoding="utf-8", newline="")
     except OSError as exc:
         raise InputError([Diagnostic(shown, 1, 1, "error", f"cannot read: {one_line(exc.strerror or exc)}")]) from None
     with fh:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from simulator.fileio import open_input
 
 FORMAT_VERSION = 1
 """Journal format version written in every header; readers refuse newer ones."""
@@ -85,7 +86,7 @@ def line_hash(line: bytes) -> str:
 
 def file_sha256(path: str | Path) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open_input(path) as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()

@@ -14,6 +14,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from simulator.fileio import open_input
 from simulator.model.diagnostics import Diagnostic, InputError, one_line
 
 PRIVATE_KEY_NAME = "journal-signing.key.pem"
@@ -82,7 +83,8 @@ def _kind(key: object) -> str:
 
 def _read(path: str | os.PathLike) -> bytes:
     try:
-        return Path(path).read_bytes()
+        with open_input(path) as fh:
+            return fh.read()
     except IsADirectoryError as exc:
         raise _error(path, "is a folder, not a key file") from exc
     except OSError as exc:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from typing import Iterator
 
+from simulator.fileio import open_input
 from simulator.journal.format import FORMAT_VERSION, json_error_text, parse_line
 from simulator.model.diagnostics import Diagnostic, InputError
 
@@ -21,7 +22,7 @@ def read_records(path: str | os.PathLike) -> Iterator[tuple[int, bytes, dict]]:
     Raises InputError on a line that is not a JSON object or that is cut short.
     """
     try:
-        fh = open(path, "rb", buffering=1 << 20)
+        fh = open_input(path, buffering=1 << 20)
     except OSError as exc:
         raise _error(path, 1, f"cannot read journal: {exc.strerror or exc}") from exc
     with fh:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from simulator.fileio import open_input
 from simulator.engine.events import Event
 from simulator.engine.exercise import Exercise
 from simulator.engine.headless import parse_until, run_exercise
@@ -105,7 +106,7 @@ def load_journal(path: str | os.PathLike, *, pubkey=None, allow_broken: bool = F
     """
     name = str(path)
     try:
-        with open(path, "rb") as fh:
+        with open_input(path) as fh:
             data = fh.read()
     except IsADirectoryError as exc:
         raise InputError([Diagnostic(name, 1, 1, "error", "is a folder, not a journal")]) from exc

@@ -21,6 +21,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import ValidationError
 
+from simulator.fileio import open_input
 from simulator.journal.format import (
     BODY_TYPES,
     FORMAT_VERSION,
@@ -499,7 +500,7 @@ def verify_journal(
                 [Diagnostic(str(scenario_path), 1, 1, "error", f"cannot read scenario file: {exc.strerror or exc}")]
             ) from exc
     try:
-        fh = open(path, "rb", buffering=1 << 20)
+        fh = open_input(path, buffering=1 << 20)
     except OSError as exc:
         failure = _Failure(1, "not_journal", f"cannot read: {exc.strerror or exc}")
         return _result(name, _State(), failure)
@@ -528,7 +529,7 @@ def find_append_point(path: str | os.PathLike) -> AppendPoint:
     """Check an interrupted journal can be resumed; InputError explains why not."""
     name = str(path)
     try:
-        fh = open(path, "rb", buffering=1 << 20)
+        fh = open_input(path, buffering=1 << 20)
     except OSError as exc:
         raise InputError([Diagnostic(name, 1, 1, "error", f"cannot read journal: {exc.strerror or exc}")]) from exc
     with fh:
