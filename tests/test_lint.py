@@ -277,3 +277,22 @@ def test_lint_options_defaults_are_documented():
     assert f"| `--window DURATION` | `{LintOptions.window}m` |" in doc
     for rule in RULES:
         assert f"`{rule}`" in doc, rule
+
+
+def test_what_waits_on_a_contingency_inject_can_fire(tmp_path, run_cli):
+    """Regression: a contingency inject (played by the facilitator) counted as never firing, so
+    an inject waiting on it was an error, though the engine fires it once the facilitator plays it."""
+    from tests.engine_helpers import exercise, variant
+
+    def mutate(s):
+        s["injects"].append({"id": "nudge", "contingency": True, "to": ["it"], "channel": "email", "text": {"fr": "b", "en": "b"}})
+        s["injects"].append({"id": "follow-up", "when": {"inject": "nudge", "fired": True}, "to": ["it"], "channel": "phone", "text": {"fr": "c", "en": "c"}})
+
+    path = variant(tmp_path, mutate)
+    code, _out, err = run_cli("lint", path)
+    assert "follow-up' can never fire" not in err and "[never-fires]" not in err, err
+    ex = exercise(path, 0)
+    ex.advance(30)
+    assert ex.submit("inject nudge", source="facilitator").accepted
+    ex.advance(40)
+    assert "follow-up" in ex.fired

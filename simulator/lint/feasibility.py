@@ -80,7 +80,8 @@ class Feasibility:
                 r.techniques.add(st.technique)
             previous = st.id
         for inj in sc.injects:
-            if inj.id not in r.injects and self._trigger_possible(inj.at, inj.when):
+            # a contingency inject is the facilitator's to play by hand: it may fire, and so may what waits on it
+            if inj.id not in r.injects and (inj.contingency or self._trigger_possible(inj.at, inj.when)):
                 r.injects.add(inj.id)
         for d in sc.decisions:
             if d.id not in r.decisions and self._trigger_possible(d.at, d.when):
