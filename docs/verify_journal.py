@@ -4,11 +4,14 @@
 Usage: python3 verify_journal.py JOURNAL.jsonl
 Exit 0: chain intact and sealed. 1: broken (the line and the reason are printed).
 2: not a journal of format version 1.
-Checks the hash chain, seq, record types, the seal (count, last hash, digest) and that
-nothing follows it. It does NOT check the Ed25519 signature: the standard library has no
-Ed25519 (see "Checking the signature" in journal-format.md).
+Checks the hash chain, seq, record types, the seal (count, last hash, digest), that
+nothing follows it and that a signature is the canonical base64 of 64 bytes. It does NOT
+check the Ed25519 signature itself: the standard library has no Ed25519 (see "Checking the
+signature" in journal-format.md).
 """
 
+import base64
+import binascii
 import hashlib
 import json
 import sys
@@ -16,6 +19,15 @@ import sys
 
 def canonical(obj):
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def canonical_signature(text):
+    """Is text exactly the base64 of 64 bytes? (Decoding ignores padding bits: re-encode and compare.)"""
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return len(raw) == 64 and base64.b64encode(raw).decode("ascii") == text
 
 
 def verify(path):
@@ -62,6 +74,8 @@ def check_line(f, n, raw, prev):
         return 1, n, "seal does not match the journal (record count or last hash)"
     if f.read(1):
         return 1, n + 1, "data after the seal"
+    if signature is not None and not canonical_signature(signature):
+        return 1, n, "bad signature: not the canonical base64 of a 64-byte Ed25519 signature"
     note = f", signed by key {data['key_fingerprint']} (signature not checked here)" if signature else ""
     return 0, n, f"intact, sealed, {n} records, head {hashlib.sha256(line).hexdigest()}{note}"
 

@@ -271,6 +271,25 @@ def _record_problem(rec: Any, last_t: float) -> str:
     return "invalid record"
 
 
+SIGNATURE_BYTES = 64
+"""An Ed25519 signature's length."""
+
+
+def decode_signature(text: str) -> bytes | None:
+    """The signature bytes, or None unless `text` is exactly their canonical base64.
+
+    Decoding alone ignores the padding bits of the last character, so several texts decode to
+    the same bytes: accepting them would let two different seals both pass as signed.
+    """
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    if len(raw) != SIGNATURE_BYTES or base64.b64encode(raw).decode("ascii") != text:
+        return None
+    return raw
+
+
 def _check_seal(
     rec: dict, body: bytes, line_no: int, last_t: float, fh: IO[bytes], pubkey: Ed25519PublicKey | None, st: _State
 ) -> None:
@@ -298,6 +317,14 @@ def _check_seal(
     trailing = fh.read(1)
     if trailing:
         raise _Failure(line_no + 1, "after_seal", "data after the seal: lines were appended to a sealed journal")
+    signature = None if data["signature"] is None else decode_signature(data["signature"])
+    if st.signed and signature is None:
+        st.signature_valid = False
+        raise _Failure(
+            line_no,
+            "bad_signature",
+            f"bad signature: not the canonical base64 of a {SIGNATURE_BYTES}-byte Ed25519 signature",
+        )
     if pubkey is None:
         return
     expected_fp = key_fingerprint(pubkey)
@@ -310,9 +337,8 @@ def _check_seal(
             f"bad signature: sealed with key {st.fingerprint}, not with the given key {expected_fp}",
         )
     try:
-        signature = base64.b64decode(data["signature"], validate=True)
         pubkey.verify(signature, canonical_bytes(seal_signed_payload(rec)))
-    except (binascii.Error, ValueError, InvalidSignature):
+    except InvalidSignature:
         st.signature_valid = False
         raise _Failure(line_no, "bad_signature", "bad signature: it does not match the seal") from None
     st.signature_valid = True
