@@ -383,3 +383,23 @@ def test_a_scenario_whose_network_is_another_kind_of_file_is_an_error_at_the_ref
     line = next(i for i, ln in enumerate(text.splitlines(), start=1) if "network: other.yaml" in ln)
     assert m.group("file").endswith("s.yaml") and int(m.group("line")) == line
     assert "scenario.network: 'other.yaml' is a 'scenario:' file, not a network" in m.group("msg")
+
+
+def test_loader_errors_and_validation_errors_come_together(tmp_path, run_cli):
+    """A duplicate key, a refused tag and a wrong type: one run reports all three, in file order."""
+    text = VALID.replace("  id: mini\n", "  id: mini\n  id: again\n").replace("  beds: 40", "  beds: forty").replace(
+        '  name: {fr: "Mini CH", en: "Mini hospital"}', "  name: !custom n"
+    )
+    p = write(tmp_path, text)
+    code, _out, err = run_cli("validate", p)
+    found = [(int(m.group("line")), m.group("msg")) for m in map(DIAG_RE.match, err.strip().splitlines())]
+    assert code == 2 and len(found) == 3, err
+    assert "duplicate key 'id'" in found[0][1] and "tag !custom" in found[1][1] and "network.beds" in found[2][1]
+    assert [line for line, _ in found] == [3, 4, 5]
+
+
+def test_loader_errors_and_reference_errors_come_together(tmp_path, run_cli):
+    text = VALID.replace("  id: mini\n", "  id: mini\n  id: again\n").replace("needs: [{asset: dc1}]", "needs: [{asset: dc9}]")
+    p = write(tmp_path, text)
+    code, _out, err = run_cli("validate", p)
+    assert code == 2 and "duplicate key 'id'" in err and "unknown asset 'dc9'" in err, err

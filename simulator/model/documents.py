@@ -204,10 +204,21 @@ def load_document(path: str | os.PathLike, expect: str | None = None, shown: str
 
 
 def _load_document(path: str | os.PathLike, expect: str | None, shown: str | None) -> Loaded:
-    doc = load_yaml(path, shown)
+    doc = load_yaml(path, shown, keep_going=True)
+    if doc.soft_errors and not isinstance(doc.data, dict):
+        raise InputError(doc.soft_errors)
     kind = detect_kind(doc, expect)
     spec = kinds()[kind]
+    # Errors the loader found but that left the data whole are reported with what the later
+    # passes find; a later pass says nothing more of a place the loader already reported
+    # (a refused tag's value is a stand-in).
+    soft_at = {(d.file, d.line, d.col) for d in doc.soft_errors}
     errors: list[Diagnostic] = []
+
+    def fail() -> InputError:
+        later = [d for d in errors if (d.file, d.line, d.col) not in soft_at]
+        return InputError(sorted(_dedupe(doc.soft_errors + later), key=Diagnostic.sort_key))
+
     included: list[Path] = []
     if kind in ("network", "network_fragment"):
         _merge_includes(doc, kind, (Path(path).resolve(),), errors, included)
@@ -215,14 +226,14 @@ def _load_document(path: str | os.PathLike, expect: str | None, shown: str | Non
         model = spec.model.model_validate(doc.data)
     except ValidationError as exc:
         errors.extend(errors_to_diagnostics(exc, doc, spec.model))
-        raise InputError(sorted(errors, key=Diagnostic.sort_key)) from None
+        raise fail() from None
     loaded = Loaded(kind=kind, path=Path(path), doc=doc, model=model, sha256=file_sha256(path), included=included)
     if spec.check is not None:
         found = spec.check(loaded)
         errors.extend(d for d in found if d.severity == "error")
         loaded.warnings.extend(d for d in found if d.severity == "warning")
-    if errors:
-        raise InputError(sorted(_dedupe(errors), key=Diagnostic.sort_key))
+    if errors or doc.soft_errors:
+        raise fail()
     return loaded
 
 

@@ -61,6 +61,9 @@ class Document:
     data: Any
     values: dict[PathKey, Position] = field(default_factory=dict)
     keys: dict[PathKey, Position] = field(default_factory=dict)
+    # with keep_going: errors that left the data whole (duplicate keys, refused tags, escaped
+    # control characters), for the caller to report with what validation finds next
+    soft_errors: list[Diagnostic] = field(default_factory=list)
 
     def position(self, path: PathKey, key: bool = False) -> Position:
         """Position of the value at `path` (or of its key), or of its nearest known ancestor."""
@@ -231,8 +234,9 @@ def _key_text(key: Any) -> str:
     return repr(key) if not isinstance(key, str) else key
 
 
-def parse_yaml(text: str, name: str) -> Document:
-    """Build plain data with positions from YAML text, or raise InputError."""
+def parse_yaml(text: str, name: str, keep_going: bool = False) -> Document:
+    """Build plain data with positions from YAML text, or raise InputError. With `keep_going`,
+    errors that leave the data whole are kept in `doc.soft_errors` instead of raised."""
     doc = Document(path=name, data=None)
     # stack entries: [container, path, pending_key, pending_key_pos, anchor, node_count_start, mapping_keys_seen]
     stack: list[list[Any]] = []
@@ -354,8 +358,9 @@ def parse_yaml(text: str, name: str) -> Document:
         raise InputError([Diagnostic(name, 1, 1, "error", one_line(f"YAML error: {exc}"))]) from None
     except RecursionError:  # pragma: no cover - the builder is iterative
         raise InputError([Diagnostic(name, 1, 1, "error", "nesting is too deep")]) from None
-    if errors:
+    if errors and not keep_going:
         raise InputError(errors)
+    doc.soft_errors = errors
     if not root_set or doc.data is None:
         raise InputError([Diagnostic(name, 1, 1, "error", "the file is empty: expected a mapping with one top-level key such as 'network:' or 'scenario:'")])
     return doc
@@ -411,15 +416,15 @@ def dotted(path: PathKey) -> str:
     return out
 
 
-def load_yaml(path: str | os.PathLike, shown: str | None = None) -> Document:
-    """Read and parse one YAML file, with every check above; raises InputError."""
+def load_yaml(path: str | os.PathLike, shown: str | None = None, keep_going: bool = False) -> Document:
+    """Read and parse one YAML file, with every check above; raises InputError (see parse_yaml for `keep_going`)."""
     name = shown or display_path(path)
     text = read_text(path, name)
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         raise InputError([Diagnostic(name, 1, 1, "error", "the file is empty: expected a mapping with one top-level key such as 'network:' or 'scenario:'")])
     if _looks_like_journal(text):
         raise InputError([Diagnostic(name, 1, 1, "error", "this is an exercise journal, not a YAML file: use 'cyberdrill log verify|replay|report|view' or 'cyberdrill resume'")])
-    return parse_yaml(text, name)
+    return parse_yaml(text, name, keep_going)
 
 
 def _looks_like_journal(text: str) -> bool:
