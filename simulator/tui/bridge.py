@@ -74,6 +74,9 @@ FEED_LINES = 200
 HISTORY_POINTS = 24
 HISTORY_STEP = 60.0  # one sparkline point per simulated hour
 STEP_HORIZON = 24 * 60.0
+MAX_TICK_MINUTES = 60.0
+"""At most this much simulated time per timer tick: after a stall of the event loop (a laptop
+asleep, a busy machine) the clock resumes rather than replaying hours of crisis in one go."""
 QUIET_KINDS = frozenset({"clinical"})  # frequent and shown on the clinical board anyway
 
 
@@ -247,12 +250,26 @@ class ExerciseBridge:
         last, self._last_real = self._last_real, real
         if not self.running or self.ended or last is None or self.held_by_decision():
             return None
-        minutes = (real - last) * self.speed / 60.0
+        minutes = min((real - last) * self.speed / 60.0, MAX_TICK_MINUTES)
         if minutes <= 0:
             return None
         until = min(self.now + minutes, self._next_pausing_decision(), self.ex.duration)
-        self.rec.advance(until)
+        self._advance_until_held(until)
         return self.publish()
+
+    def _advance_until_held(self, until: float) -> None:
+        """Advance to `until`, one event time at a time, stopping where a decision that pauses
+        the clock is presented: a decision raised by a condition or an option has no known time,
+        and the engine's own `advance` would run through it and on to its deadline."""
+        ex = self.ex
+        while self.now < until:
+            before = self.now
+            target = min(max(ex.env.peek(), before), until)
+            self.rec.advance(target)
+            if self.held_by_decision():
+                return
+            if self.now <= before and (target > before or ex.env.peek() <= before):
+                return  # the engine halted (its end): nothing more will run
 
     def _next_pausing_decision(self) -> float:
         ex = self.ex
