@@ -217,3 +217,21 @@ def test_a_gated_condition_is_not_walked_while_its_gate_is_shut():
     ex._marks.clear()
     ex._due_and_holds(cond, ex.now)
     assert walked and walked[0] is cond
+
+
+def test_a_policy_condition_naming_ids_this_network_lacks_is_false_not_a_crash():
+    """Regression: textbook's `{clinical: emergency}` raised KeyError on the GHT network (its EDs
+    are s01-emergency...) as soon as a diversion was in force."""
+    from simulator.model import conditions as c
+    from simulator.model.documents import load_document
+    from simulator.model.policy import builtin_policy
+    from simulator.engine.exercise import Exercise
+
+    loaded = load_document(Path(__file__).resolve().parent.parent / "scenarios" / "ght-propagation.yaml", expect="scenario")
+    ex = Exercise(loaded.model.scenario, loaded.context["network"], 0, policy=builtin_policy("textbook"))
+    ex.advance(60)
+    assert ex.submit("divert on").accepted
+    ex.advance(3 * 24 * 60)
+    assert ex.now == 3 * 24 * 60
+    assert ex.evaluate(c.AssetIs(asset="no-such-asset", state="encrypted")) is False
+    assert ex.evaluate(c.ClinicalThreshold(clinical="no-such-function", metric="waiting", above=-1)) is False

@@ -182,6 +182,8 @@ class Evaluator:
 
     def _asset(self, cond: c.AssetIs) -> bool:
         ex = self.ex
+        if cond.asset not in ex.model.assets:
+            return False  # a built-in policy names ids another network may not have: never true there
         names = ex.asset_state_names(cond.asset)
         if cond.state == "not-up":
             ok = ex.state._level.get(cond.asset, 0) > 0
@@ -194,7 +196,9 @@ class Evaluator:
         return self._hold(cond, ok)
 
     def _clinical(self, cond: c.ClinicalThreshold) -> bool:
-        fl = self.ex.clinical.flows[cond.clinical]
+        fl = self.ex.clinical.flows.get(cond.clinical)
+        if fl is None:
+            return False  # as in _asset: a function this network does not have
         value = fl.capacity_pct() if cond.metric == "capacity_pct" else getattr(fl, cond.metric)
         ok = (cond.above is None or value > cond.above) and (cond.below is None or value < cond.below)
         return self._hold(cond, ok)
