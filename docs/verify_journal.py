@@ -2,8 +2,8 @@
 """Verify a CyberDrill exercise journal with the Python standard library alone.
 
 Usage: python3 verify_journal.py JOURNAL.jsonl
-Exit 0: chain intact and sealed. 1: broken (the line and the reason are printed).
-2: not a journal of format version 1.
+Exit 0: chain intact and sealed. 1: broken (the line and the reason are printed), a
+damaged header included. 2: not a journal of format version 1.
 Checks the hash chain, seq, record types, the seal (count, last hash, digest), that
 nothing follows it and that a signature is the canonical base64 of 64 bytes. It does NOT
 check the Ed25519 signature itself: the standard library has no Ed25519 (see "Checking the
@@ -47,16 +47,34 @@ def verify(path):
     return 1, n, "no seal: journal cut short or the exercise was never closed"
 
 
+def journal_follows(f):
+    """After a bad line 1: is line 2 record 1, or line 3 record 2? Then it is a damaged journal."""
+    for seq in (1, 2):
+        try:
+            rec = json.loads(f.readline())
+            if rec["seq"] == seq and rec["type"] in ("command", "event", "seal") and len(rec["prev"]) == 64:
+                return True
+        except (ValueError, KeyError, TypeError):
+            pass
+    return False
+
+
 def check_line(f, n, raw, prev):
     """Return this line's SHA-256 (the next prev), or (exit code, line, message) to stop."""
-    if not raw.endswith(b"\n"):
-        return 1, n, "incomplete line (journal cut while writing)"
-    line = raw[:-1]
+    line = raw[:-1] if raw.endswith(b"\n") else raw
     try:
         rec = json.loads(line)
     except ValueError:
-        return (2 if n == 1 else 1), n, "not valid UTF-8 JSON"
-    if n == 1 and (rec.get("type") != "header" or rec["data"].get("format_version") != 1):
+        rec = None
+    if n == 1 and (not isinstance(rec, dict) or rec.get("type") != "header"):
+        if raw.endswith(b"\n") and journal_follows(f):
+            return 1, n, "header damaged (the lines after it go on as a journal)"
+        return 2, n, "not a CyberDrill journal (no header on line 1)"
+    if not raw.endswith(b"\n"):
+        return 1, n, "incomplete line (journal cut while writing)"
+    if rec is None:
+        return 1, n, "not valid UTF-8 JSON"
+    if n == 1 and rec["data"].get("format_version") != 1:
         return 2, n, "not a CyberDrill journal of format version 1"
     if rec["prev"] != prev:
         return 1, n, f"prev is not the SHA-256 of line {n - 1} (edited, deleted, inserted or reordered line)"

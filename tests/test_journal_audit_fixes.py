@@ -20,6 +20,11 @@ def keys(run_cli, tmp_path: Path) -> tuple[Path, Path]:
     return tmp_path / "keys" / "journal-signing.key.pem", tmp_path / "keys" / "journal-signing.pub.pem"
 
 
+@pytest.fixture
+def journal_file(tmp_path: Path) -> Path:
+    return make_journal(tmp_path / "exercise.jsonl")
+
+
 # -- 1. a signature must be the canonical base64 of its bytes -----------------------------------
 
 
@@ -72,3 +77,67 @@ def test_non_canonical_signature_is_a_bad_signature(run_cli, tmp_path: Path, key
     assert code == 1 and "canonical base64" in one_error(err)["message"]
     done = run_standalone(changed)
     assert done.returncode == 1 and done.stderr.startswith(f"{changed}:10:1: error: bad signature"), done.stderr
+
+
+# -- 2. damage inside a journal is tampering (exit 1 at the line), not "not a journal" ----------
+
+
+def _replace_byte(path: Path, line: int, column: int, value: int) -> Path:
+    """A copy of `path` with one byte of `line` (1-based) replaced."""
+    lines = path.read_bytes().splitlines(keepends=True)
+    damaged = bytearray(lines[line - 1])
+    damaged[column] = value
+    lines[line - 1] = bytes(damaged)
+    out = path.with_name(f"damaged-{line}-{column}-{value}.jsonl")
+    out.write_bytes(b"".join(lines))
+    return out
+
+
+@pytest.mark.parametrize("value", [0x00, 0xFF])
+@pytest.mark.parametrize("line", [2, 3, 9])
+def test_a_damaged_body_byte_is_reported_at_its_line(run_cli, journal_file: Path, line: int, value: int) -> None:
+    damaged = _replace_byte(journal_file, line, 12, value)
+    code, _, err = run_cli("log", "verify", damaged)
+    match = one_error(err)
+    assert code == 1 and match["line"] == str(line) and "not a journal" not in match["message"], err
+    done = run_standalone(damaged)
+    assert done.returncode == 1 and done.stderr.startswith(f"{damaged}:{line}:1: error:"), done.stderr
+
+
+@pytest.mark.parametrize("value", [0x00, 0xFF, ord("#")])
+def test_a_damaged_header_before_intact_records_is_tampering(run_cli, journal_file: Path, value: int) -> None:
+    damaged = _replace_byte(journal_file, 1, 20, value)
+    code, _, err = run_cli("log", "verify", damaged)
+    match = one_error(err)
+    assert code == 1 and match["line"] == "1" and "header damaged" in match["message"], err
+    code, out, _ = run_cli("log", "verify", damaged, "--json")
+    assert code == 1 and json.loads(out)["error"]["kind"] == "modified"
+    done = run_standalone(damaged)
+    assert done.returncode == 1 and done.stderr.startswith(f"{damaged}:1:1: error: header damaged"), done.stderr
+
+
+def test_header_and_line_2_damaged_line_3_still_tells_a_journal(run_cli, journal_file: Path) -> None:
+    damaged = _replace_byte(_replace_byte(journal_file, 1, 20, 0xFF), 2, 12, 0xFF)
+    code, _, err = run_cli("log", "verify", damaged)
+    assert code == 1 and "header damaged" in one_error(err)["message"]
+    assert run_standalone(damaged).returncode == 1
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x7fELF\x02\x01\x01\x00\x00\x00",
+        b"\x00\x01abc\n\x00zz\n",
+        b"hello\xff\nworld\n",
+        b'{"type": "note"}\n\x00\n',
+        b"PK\x03\x04" + bytes(range(256)) * 64,
+    ],
+)
+def test_files_that_are_not_journals_stay_exit_2(run_cli, tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "x.bin"
+    path.write_bytes(content)
+    code, _, err = run_cli("log", "verify", path)
+    match = one_error(err)
+    assert code == 2 and match["line"] == "1" and "not a journal" in match["message"], err
+    done = run_standalone(path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr

@@ -75,7 +75,7 @@ def json_error_text(exc: BaseException) -> str:
     if isinstance(exc, StopIteration):
         return "not valid JSON"
     if isinstance(exc, json.JSONDecodeError):
-        return f"not valid JSON ({exc.msg} at column {exc.colno})"
+        return f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})"
     return f"not valid JSON ({exc})"
 
 

@@ -110,7 +110,7 @@ class _State:
 
 
 def _looks_like_record(raw: bytes, seq: int) -> bool:
-    """Is this line a journal record with the given seq? Used to tell a damaged journal from a non-journal."""
+    """Is this line a journal record with the given seq? Tells a damaged journal from a non-journal."""
     try:
         rec = parse_line(raw.rstrip(b"\n"))
     except (ValueError, StopIteration):
@@ -127,8 +127,21 @@ def _looks_like_record(raw: bytes, seq: int) -> bool:
     )
 
 
+def _journal_follows(fh: IO[bytes]) -> bool:
+    """Do the lines after a bad first line continue a journal (line 2 is record 1 or line 3 is record 2)?"""
+    line2 = fh.readline(MAX_HEADER_BYTES)
+    if not line2.endswith(b"\n"):
+        return False
+    return _looks_like_record(line2, 1) or _looks_like_record(fh.readline(MAX_HEADER_BYTES), 2)
+
+
 def _read_header(fh: IO[bytes], st: _State) -> bytes:
-    """Check line 1 is a header this version understands; return its bytes (newline excluded)."""
+    """Check line 1 is a header this version understands; return its bytes (newline excluded).
+
+    Bytes that are not text (NUL, invalid UTF-8) say "not a journal" only when nothing after
+    the first line continues a journal: damage inside a journal is tampering (exit 1), not a
+    wrong file (exit 2).
+    """
     peek = getattr(fh, "peek", None)
     if peek is not None:  # buffered files and pipes: look without consuming
         probe = peek(8192)[:8192]
@@ -137,7 +150,7 @@ def _read_header(fh: IO[bytes], st: _State) -> bytes:
         fh.seek(0)
     if not probe:
         raise _Failure(1, "not_journal", "empty file: not a journal")
-    if b"\0" in probe:
+    if b"\n" not in probe and b"\0" in probe:  # binary with no first line in sight: do not read 16 MiB of it
         raise _Failure(1, "not_journal", "binary file: not a journal")
     raw = fh.readline(MAX_HEADER_BYTES)
     if not raw.endswith(b"\n"):
@@ -146,16 +159,20 @@ def _read_header(fh: IO[bytes], st: _State) -> bytes:
         st.partial_tail = True
     body = raw[:-1] if raw.endswith(b"\n") else raw
 
-    def damaged(problem: str) -> _Failure:
-        # A file whose second line continues a chain is a journal with a damaged header.
-        if not st.partial_tail and _looks_like_record(fh.readline(MAX_HEADER_BYTES), 1):
+    def damaged(problem: str, alone: str | None = None) -> _Failure:
+        # A file whose next lines continue a chain is a journal with a damaged header.
+        if not st.partial_tail and _journal_follows(fh):
             return _Failure(1, "modified", f"header damaged: {problem}")
-        return _Failure(1, "not_journal", f"{problem}: not a journal")
+        if b"\0" in probe:
+            alone = "binary file"
+        return _Failure(1, "not_journal", f"{alone or problem}: not a journal")
 
+    if b"\0" in body:
+        raise damaged("first line holds a NUL byte", "binary file")
     try:
         rec = parse_line(body)
     except UnicodeDecodeError:
-        raise _Failure(1, "not_journal", "binary or non-UTF-8 file: not a journal") from None
+        raise damaged("first line is not UTF-8 text", "binary or non-UTF-8 file") from None
     except (ValueError, StopIteration) as exc:
         raise damaged(f"first line is {json_error_text(exc)}") from None
     if type(rec) is not dict or rec.get("type") != "header":
