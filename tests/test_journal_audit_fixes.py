@@ -10,6 +10,7 @@ import pytest
 
 from tests.test_journal_verify_cli import make_journal, one_error, run_standalone
 
+ROOT = Path(__file__).resolve().parent.parent
 B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
 
@@ -141,3 +142,45 @@ def test_files_that_are_not_journals_stay_exit_2(run_cli, tmp_path: Path, conten
     assert code == 2 and match["line"] == "1" and "not a journal" in match["message"], err
     done = run_standalone(path)
     assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+# -- 3. what-if on a journal cut short compares the same span of time ---------------------------
+
+
+@pytest.fixture(scope="module")
+def cut_headless(tmp_path_factory) -> Path:
+    """A headless run killed early: its journal's first 100 lines, no seal."""
+    from simulator.journal.session import RecordedExercise
+
+    folder = tmp_path_factory.mktemp("cut")
+    full = folder / "full.jsonl"
+    rec = RecordedExercise.start(
+        ROOT / "scenarios" / "data-theft-extortion.yaml", 11, "fr", full, policy="textbook", config={"until": "end"}
+    )
+    rec.run()
+    rec.finish()
+    cut = folder / "cut.jsonl"
+    cut.write_bytes(b"".join(full.read_bytes().splitlines(keepends=True)[:100]))
+    return cut
+
+
+def test_whatif_on_a_cut_journal_ends_both_runs_at_the_recorded_end(cut_headless: Path) -> None:
+    from simulator.journal.replay import load_journal
+    from simulator.journal.whatif import what_if
+
+    recorded_end = load_journal(cut_headless).last_t
+    result = what_if(cut_headless, 10, ["note nothing"])
+    assert result.real.end == result.whatif.end == recorded_end
+    assert all(delta in (None, 0, 0.0) for _k, _a, _b, delta in result.rows())
+    assert result.sealed is False and "cut short" in result.notes[0]
+    data = result.to_json()
+    assert data["sealed"] is False and "cut short" in data["notes"][0]
+
+
+def test_whatif_cli_json_says_the_journal_was_cut_short(run_cli, cut_headless: Path) -> None:
+    code, out, err = run_cli("log", "whatif", cut_headless, "--at", "T+10m", "--do", "note nothing", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["real"]["end"] == data["whatif"]["end"]
+    assert all(d["difference"] in (None, 0, 0.0) for d in data["differences"])
+    assert any("cut short" in note for note in data["notes"])

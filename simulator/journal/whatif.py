@@ -82,6 +82,18 @@ class WhatIf:
     whatif: Outcome
     results: list[dict] = field(default_factory=list)
     dropped: int = 0
+    sealed: bool = True
+    """False for a journal cut short (killed run): both runs then end at its last record."""
+
+    @property
+    def notes(self) -> list[str]:
+        """What the reader must know to read the comparison right (shown above the table)."""
+        if self.sealed:
+            return []
+        return [
+            f"journal NOT sealed (cut short at {format_offset(self.real.end)}): "
+            "both runs are compared up to that time, not to the end of the exercise"
+        ]
 
     def rows(self) -> list[tuple[str, Any, Any, Any]]:
         """(indicator, real, what-if, difference) for every indicator of either run."""
@@ -106,6 +118,8 @@ class WhatIf:
             "do": self.alternatives,
             "keep_later": self.keep_later,
             "dropped_commands": self.dropped,
+            "sealed": self.sealed,
+            "notes": self.notes,
             "results": self.results,
             "real": self.real.to_json(),
             "whatif": self.whatif.to_json(),
@@ -120,8 +134,10 @@ def _engine_commands(journal: Journal) -> list[tuple[int, dict]]:
 
 
 def _run_end(ex: Exercise, journal: Journal, real_end: float) -> None:
+    """End as the replay of the real run ends: a sealed headless run to its `until`, anything else
+    (interactive, or cut short) at the recorded end, so both runs cover the same time."""
     until = journal.config.get("until")
-    if journal.mode == HEADLESS and until is not None:
+    if journal.mode == HEADLESS and until is not None and journal.sealed:
         run_exercise(ex, until)
     else:
         advance_exact(ex, max(real_end, ex.now))
@@ -188,6 +204,7 @@ def what_if(
         whatif=Outcome.of(ex),
         results=results,
         dropped=0 if keep_later else len(later),
+        sealed=journal.sealed,
     )
 
 
