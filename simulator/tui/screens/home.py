@@ -7,7 +7,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
@@ -23,7 +23,7 @@ class HomeScreen(Screen):
         Binding("f", "open_file", "Open a file", id="home.file"),
         Binding("r", "resume", "Resume", id="home.resume"),
         Binding("p", "cycle_role", "Role", id="home.role"),
-        Binding("tab", "focus_next", show=False, id="home.next"),
+        Binding("tab", "app.focus_next", show=False, id="home.next"),
     ]
 
     def __init__(self, lang: str, scenarios: list[ScenarioEntry], journals: list[JournalEntry], journal_dir: Path) -> None:
@@ -34,12 +34,15 @@ class HomeScreen(Screen):
         self.journal_dir = journal_dir
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="home"):
+        # Interrupted exercises right under the scenarios, before the long summary: after a crash
+        # they are what the room looks for, and on 80x24 the summary alone fills the screen.
+        # The whole home scrolls so the rest of the summary stays readable on a small terminal.
+        with VerticalScroll(id="home"):
             yield Static(id="home-title", markup=False)
             yield DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
-            yield Static(id="summary", markup=False)
             yield Static(id="resume-title", markup=False)
             yield DataTable(id="journals", cursor_type="row")
+            yield Static(id="summary", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
