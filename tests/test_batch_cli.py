@@ -158,3 +158,26 @@ def test_offline_backups_lower_ehr_downtime_on_the_flagship(run_cli):
     diff = data["differences"]["ehr_downtime_minutes"]
     assert offline["median"] < base["median"]
     assert diff["n"] == 8 and diff["mean"] < 0 and diff["ci_high"] < 0
+
+
+@pytest.mark.parametrize("delay", [0.4, 1.2, 2.0, 3.0])
+def test_ctrl_c_while_the_batch_starts_is_a_clean_stop(tmp_path, delay):
+    """Regression: a Ctrl+C while the worker pool started was lost (the batch ran to the end, exit 0),
+    and one just after the header gave click's "Aborted!" (exit 1) and no end line."""
+    out = tmp_path / "runs.jsonl"
+    cmd = [sys.executable, "-m", "simulator", "batch", str(MINI), "--runs", "400", "--until", "12h",
+           "--workers", "8", "--out", str(out)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGINT)
+        _stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, stderr.decode()
+    assert b"Traceback" not in stderr and b"Aborted" not in stderr and b"interrupted" in stderr
+    if out.exists():
+        result = read_results(out)
+        assert result.end is not None and result.end.interrupted and result.end.runs == len(result.runs) < 400

@@ -38,16 +38,20 @@ class RunFailed(Exception):
 
 
 @contextlib.contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    """Start worker processes with Ctrl+C ignored (an ignored signal stays ignored across exec)."""
+def _sigint_held() -> Iterator[None]:
+    """Start worker processes with Ctrl+C ignored (an ignored signal stays ignored across exec),
+    and hold a Ctrl+C pressed meanwhile instead of losing it: SIGINT is blocked as well, so it
+    stays pending and is delivered, as KeyboardInterrupt, when the block ends."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def chunk_size(runs: int, workers: int) -> int:
@@ -96,8 +100,14 @@ class LocalExecutor:
         self.plan = plan
         self.workers = workers
         ctx = multiprocessing.get_context("spawn")  # safe beside threads (the progress bar), same on every OS
-        with _sigint_ignored():  # inherited through exec: workers ignore Ctrl+C from their first instruction
-            self._pool = ctx.Pool(processes=workers, initializer=install, initargs=(plan,))
+        self._pool = None
+        try:
+            with _sigint_held():  # inherited through exec: workers ignore Ctrl+C from their first instruction
+                self._pool = ctx.Pool(processes=workers, initializer=install, initargs=(plan,))
+        except KeyboardInterrupt:  # pressed while the pool started: held until now, then the pool goes
+            if self._pool is not None:
+                self.abort()
+            raise
 
     def run(self, seeds: Sequence[int]) -> Results:
         size = chunk_size(len(seeds), self.workers)
@@ -176,16 +186,25 @@ class DaskExecutor:
         self.plan = plan
         self.scheduler = scheduler
         self._cluster = None
+        self._client = None
         if scheduler is None:
-            self._cluster = LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True,
-                dashboard_address=None, silence_logs=logging.ERROR,
-            )
-            self._client = Client(self._cluster, set_as_default=False)
-            # Ctrl+C reaches the whole process group: only this process stops the batch.
-            from simulator.batch.dask_plugin import QuietLocalWorker
+            try:
+                # a Ctrl+C while the cluster starts is held, then stops it cleanly: interrupting
+                # distributed mid-start leaves it printing tracebacks
+                with _sigint_held():
+                    self._cluster = LocalCluster(
+                        n_workers=workers, threads_per_worker=1, processes=True,
+                        dashboard_address=None, silence_logs=logging.ERROR,
+                    )
+                    self._client = Client(self._cluster, set_as_default=False)
+                    # Ctrl+C reaches the whole process group: only this process stops the batch.
+                    from simulator.batch.dask_plugin import QuietLocalWorker
 
-            self._client.register_plugin(QuietLocalWorker())
+                    self._client.register_plugin(QuietLocalWorker())
+            except KeyboardInterrupt:
+                if self._cluster is not None:
+                    self.abort()
+                raise
         else:
             _probe_scheduler(scheduler, timeout)
             try:
@@ -236,7 +255,8 @@ class DaskExecutor:
             raise RunFailed(f"{type(exc).__name__}: {one_line(str(exc))}") from exc
 
     def close(self) -> None:
-        self._client.close()
+        if self._client is not None:
+            self._client.close()
         if self._cluster is not None:
             self._cluster.close()
 

@@ -52,9 +52,15 @@ def _load_commands() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    _load_commands()
+    # Not click's standalone mode: it turns Ctrl+C into "Aborted!" and exit 1, where a
+    # terminal user (and a script) expects 130, the shell's code for an interrupted command.
     try:
-        cli.main(args=argv, prog_name="cyberdrill", standalone_mode=True)
-    except KeyboardInterrupt:
+        _load_commands()
+        code = cli.main(args=argv, prog_name="cyberdrill", standalone_mode=False)
+    except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -67,6 +67,9 @@ def batch(scenario, runs, seed_start, policy, until, workers, executor, schedule
         fail(exc)
     except OSError as exc:
         usage_error(scenario, f"cannot read: {exc.strerror or exc}")
+    except KeyboardInterrupt:
+        click.echo("interrupted before the batch started: nothing written", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     refuse_overwriting_inputs(out, plan.files, "--out")
     refuse_overwriting_inputs(plot, plan.files, "--plot")
     for option, target in (("--out", out), ("--plot", plot)):
@@ -78,25 +81,32 @@ def batch(scenario, runs, seed_start, policy, until, workers, executor, schedule
     if executor == "dask":
         where = scheduler or f"a LocalCluster of {workers or os.cpu_count() or 1} workers"
         click.echo(f"starting Dask on {where} ...", err=True)
+    ex = writer = None
     try:
-        ex = make_executor(plan, executor, workers, scheduler, connect_timeout)
-    except InputError as exc:
-        fail(exc)
-
-    writer = None
-    if out is not None:
-        header = make_header(plan, runs, seed_start, policy, ex.name, ex.workers, scheduler)
         try:
-            writer = ResultWriter(out, header)
+            ex = make_executor(plan, executor, workers, scheduler, connect_timeout)
         except InputError as exc:
-            ex.abort()
             fail(exc)
-
-    try:
+        if out is not None:
+            header = make_header(plan, runs, seed_start, policy, ex.name, ex.workers, scheduler)
+            try:
+                writer = ResultWriter(out, header)
+            except InputError as exc:
+                ex.abort()
+                fail(exc)
         outcome = _run_with_progress(plan, ex, runs, seed_start, writer, quiet=as_json)
     except RunFailed as exc:
         click.echo(f"error: a run failed in a worker, batch stopped: {exc}", err=True)
         sys.exit(EXIT_FAILED)
+    except KeyboardInterrupt:
+        # before the first seed (workers starting, result file just opened): Ctrl+C still
+        # means a clean stop, a complete result file and exit 130, never click's "Aborted!"
+        if ex is not None:
+            ex.abort()
+        if writer is not None:
+            writer.close(interrupted=True)
+        click.echo("interrupted before any seed completed" + (f"; {out} holds its header and an end line" if writer is not None else ""), err=True)
+        sys.exit(EXIT_INTERRUPTED)
 
     if as_json:
         click.echo(json.dumps(_as_json(outcome), indent=2, ensure_ascii=False))
