@@ -184,3 +184,45 @@ def test_whatif_cli_json_says_the_journal_was_cut_short(run_cli, cut_headless: P
     assert data["real"]["end"] == data["whatif"]["end"]
     assert all(d["difference"] in (None, 0, 0.0) for d in data["differences"])
     assert any("cut short" in note for note in data["notes"])
+
+
+# -- 4. report response times count only what the cell did --------------------------------------
+
+
+@pytest.fixture(scope="module")
+def slow_cell(tmp_path_factory) -> Path:
+    """A cell whose first command after the printers inject is refused, and that lets a decision lapse."""
+    from simulator.journal.session import RecordedExercise
+
+    path = tmp_path_factory.mktemp("report") / "slow.jsonl"
+    rec = RecordedExercise.start(ROOT / "tests" / "fixtures" / "mini-scenario.yaml", 9, "en", path)
+    rec.advance(15)
+    refused = rec.submit("decide ransom pay", by_role="direction")  # not put to the cell yet: refused
+    assert not refused.accepted
+    rec.submit("frobnicate the servers", by_role="it")  # not a command at all: refused
+    rec.advance(25)
+    assert rec.submit("declare-crisis", by_role="direction").accepted
+    rec.advance(200)  # cut-internet is put at T+1h, its 30 min deadline lapses: the default applies
+    rec.advance(600)
+    rec.finish()
+    return path
+
+
+def test_a_refused_command_is_not_the_first_action(slow_cell: Path) -> None:
+    from simulator.report.data import build_report
+
+    data = build_report(slow_cell, "en")
+    printers = next(r for r in data.responses if r.kind == "inject" and r.fired == 10.0)
+    assert printers.first_action == 25.0 and "declare-crisis" in printers.action
+
+
+def test_a_decision_applied_by_default_is_not_taken(slow_cell: Path) -> None:
+    from simulator.report.data import build_report
+    from simulator.report.render import render_markdown
+
+    data = build_report(slow_cell, "en")
+    decision = next(r for r in data.responses if r.kind == "decision" and r.stimulus == "cut-internet")
+    assert decision.first_action is None and decision.action == ""
+    made = [row for row in data.rows if row.kind == "decision-made"]
+    assert made and all("default" in row.text for row in made)  # the timeline still says so
+    assert "default" in render_markdown(data)

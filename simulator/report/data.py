@@ -414,17 +414,25 @@ def _timeline(journal: Journal, ex: Exercise, lang: str, names: dict[str, str], 
     return rows
 
 
-def _outcome(body: list[tuple[int, dict]], index: int, by: str, lang: str) -> str:
+def _answer(body: list[tuple[int, dict]], index: int, by: str) -> dict | None:
     """The engine's answer to the command at `index`: the first accepted/refused event from its source."""
+    source = by or "cell"  # what apply_recorded submits a command without `by` as
     for _line, rec in body[index + 1 :]:
         if rec["type"] == "command" and rec["data"].get("kind") != UI_KIND:
             break
         data = rec["data"]
-        if data.get("kind") in ("command-accepted", "command-refused") and data.get("source") == by:
-            if data["kind"] == "command-accepted":
-                return _L(lang, "accepted")
-            return _L(lang, "refused", reason=data.get("reason", ""))
-    return _L(lang, "no-answer")
+        if data.get("kind") in ("command-accepted", "command-refused") and data.get("source") == source:
+            return data
+    return None
+
+
+def _outcome(body: list[tuple[int, dict]], index: int, by: str, lang: str) -> str:
+    answer = _answer(body, index, by)
+    if answer is None:
+        return _L(lang, "no-answer")
+    if answer["kind"] == "command-accepted":
+        return _L(lang, "accepted")
+    return _L(lang, "refused", reason=answer.get("reason", ""))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -504,11 +512,14 @@ def _objectives(ex: Exercise, lang: str) -> tuple[list[tuple[str, str, str | Non
 
 
 def _responses(journal: Journal, ex: Exercise, lang: str) -> list[Response]:
+    """Stimulus -> acknowledgement and first action. Only what the cell did counts: a refused
+    command did nothing, and a decision applied by default at its deadline was not taken."""
     stimuli: list[tuple[float, str, str, str]] = []  # (t, kind, ref, label)
     decisions_made: dict[str, float] = {}
     acks: list[tuple[float, str]] = []
     actions: list[tuple[float, str]] = []
-    for _line, rec in journal.body:
+    body = journal.body
+    for index, (_line, rec) in enumerate(body):
         data, t = rec["data"], float(rec["t"])
         kind = data.get("kind")
         if rec["type"] == "command":
@@ -516,7 +527,9 @@ def _responses(journal: Journal, ex: Exercise, lang: str) -> list[Response]:
                 if data.get("ui") == "ack":
                     acks.append((t, str(data.get("ref", ""))))
             elif kind in ("act", "decide", TEXT_KIND):  # the cell's actions (not injects fired, ratings, notes)
-                actions.append((t, _command_text(data)))
+                answer = _answer(body, index, str(data.get("by", "")))
+                if answer is not None and answer["kind"] == "command-accepted":
+                    actions.append((t, _command_text(data)))
             continue
         if kind == "inject":
             inj = ex.injects.get(str(data.get("inject")))
@@ -526,7 +539,7 @@ def _responses(journal: Journal, ex: Exercise, lang: str) -> list[Response]:
             stimuli.append((t, "alert", str(data.get("alert")), f"{data.get('technique')} / {data.get('asset')}"))
         elif kind == "decision-presented":
             stimuli.append((t, "decision", str(data.get("decision")), str(data.get("decision"))))
-        elif kind == "decision-made":
+        elif kind == "decision-made" and data.get("by") != "default":
             decisions_made.setdefault(str(data.get("decision")), t)
         elif kind == "command-accepted" and str(data.get("source", "")).startswith("policy"):
             actions.append((t, str(data.get("command"))))
@@ -534,7 +547,8 @@ def _responses(journal: Journal, ex: Exercise, lang: str) -> list[Response]:
     for t, kind, ref, label in stimuli:
         ack = next((a for a, r in acks if r == ref and a >= t), None)
         if kind == "decision":
-            first, what = decisions_made.get(ref), _L(lang, "decision-taken")
+            first = decisions_made.get(ref)
+            what = "" if first is None else _L(lang, "decision-taken")
         else:
             found = next(((a, w) for a, w in actions if a >= t), None)
             first, what = (found if found else (None, ""))
