@@ -181,3 +181,15 @@ def test_ctrl_c_while_the_batch_starts_is_a_clean_stop(tmp_path, delay):
     if out.exists():
         result = read_results(out)
         assert result.end is not None and result.end.interrupted and result.end.runs == len(result.runs) < 400
+
+
+def test_a_horizon_that_caps_the_ehr_downtime_is_pointed_out(run_cli):
+    """--compare of a defence that shortens recovery shows nothing when every run stops with the
+    EHR still down: the summary says so and names the horizon that would show it."""
+    code, out, err = run_cli("batch", MINI, "--runs", "3", "--until", "3h", "--workers", "1")
+    assert code == 0, err
+    assert "note: the EHR is still down when 100 % of the runs stop (--until 3h)" in " ".join(out.split())
+    code, out, err = run_cli("batch", MINI, "--runs", "3", "--until", "3h", "--workers", "1", "--json")
+    assert code == 0 and json.loads(out)["notes"] and "--until recovery" in json.loads(out)["notes"][0]
+    code, out, err = run_cli("batch", MINI, "--runs", "3", "--until", "recovery", "--policy", "textbook", "--workers", "1", "--json")
+    assert code == 0 and json.loads(out)["notes"] == [], err

@@ -109,7 +109,7 @@ def batch(scenario, runs, seed_start, policy, until, workers, executor, schedule
         sys.exit(EXIT_INTERRUPTED)
 
     if as_json:
-        click.echo(json.dumps(_as_json(outcome), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(_as_json(outcome, plan), indent=2, ensure_ascii=False))
     else:
         _print_tables(plan, outcome, detail)
     if plot is not None and outcome.completed:
@@ -159,6 +159,25 @@ def _shown_metrics(outcome, detail: bool = True) -> list[str]:
     return order(sorted(names))
 
 
+def capped_by_window(plan, outcome, share: float = 0.5) -> str | None:
+    """A hint when the EHR is still down at the end of most runs: the horizon then caps the
+    indicator, and arms that differ only in how fast they recover look the same."""
+    if plan.until == "recovery":
+        return None
+    worst = 0.0
+    for arm in plan.arms:
+        cols = outcome.columns[arm]
+        down, reached = cols.values("ehr_downtime_minutes"), cols.values("sim_minutes")
+        if down and len(down) == len(reached):
+            worst = max(worst, sum(d >= 0.99 * t for d, t in zip(down, reached)) / len(down))
+    if worst < share:
+        return None
+    return (
+        f"the EHR is still down when {round(100 * worst)} % of the runs stop (--until {plan.until}): the horizon caps "
+        "its downtime, so what speeds up recovery cannot show; --until recovery measures the whole outage"
+    )
+
+
 def _print_tables(plan, outcome, detail: bool) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -181,6 +200,9 @@ def _print_tables(plan, outcome, detail: bool) -> None:
         d = in_days(name, s.median)
         table.add_row(label(name), fmt_ci(name, s.mean, s.ci_low, s.ci_high, days=d), fmt(name, s.median, days=d), fmt(name, s.p5, days=d), fmt(name, s.p95, days=d))
     console.print(table)
+    note = capped_by_window(plan, outcome)
+    if note:
+        console.print(f"[yellow]note:[/yellow] {note}")
     if len(plan.arms) < 2:
         return
     arm = plan.arms[1]
@@ -209,8 +231,10 @@ def _clean(value):
     return value
 
 
-def _as_json(outcome) -> dict:
+def _as_json(outcome, plan) -> dict:
+    note = capped_by_window(plan, outcome)
     return {
+        "notes": [note] if note else [],
         "completed": outcome.completed,
         "requested": outcome.requested,
         "interrupted": outcome.interrupted,
