@@ -215,11 +215,18 @@ class ExerciseBridge:
             for key, spec in table.items():
                 names[key] = spec.name.get(lang)
         self._names = names
+        # the engine's inbox names a sender in the scenario's first language: the room reads
+        # the persona in its own language, looked up by the id the inject carries
+        self._personas = {p.id: p.name.get(lang) for p in self.ex.scenario.personas}
         self._dirty = True
         self._feed = deque((self._line(r) for r in self._timeline[-FEED_LINES:]), maxlen=FEED_LINES)
 
     def name(self, key: str) -> str:
         return self._names.get(key, key)
+
+    def persona(self, key: str) -> str:
+        """A persona's name in the UI language (its id when the scenario does not declare it)."""
+        return self._personas.get(key, key)
 
     def _on_event(self, event) -> None:
         record = event.to_record()
@@ -570,18 +577,20 @@ class ExerciseBridge:
 
     def _inbox_view(self, key: int, item) -> InboxView:
         lang = self.lang
-        title, text = item.title, item.text
+        title, text, sender = item.title, item.text, item.sender
         if item.kind == "inject" and item.ref in self.ex.injects:
             inj = self.ex.injects[item.ref]
             title = inj.title.get(lang) if inj.title else ""
             text = inj.text.get(lang)
+            if inj.from_ is not None:
+                sender = self.persona(inj.from_)
         elif item.kind == "decision" and item.ref in self.ex.decisions:
             text = self.ex.decisions[item.ref].prompt.get(lang)
             title = ""
         elif item.kind == "alert":
             title = tr("tui.inbox.alert", lang, technique=item.title)
             text = self.name(item.text) if item.text else ""
-        return InboxView(key, item.t, item.kind, item.ref, item.channel, item.sender, item.to, title, text, key in self.acked, item.noise)
+        return InboxView(key, item.t, item.kind, item.ref, item.channel, sender, item.to, title, text, key in self.acked, item.noise)
 
     def _next_event_in(self) -> float | None:
         upcoming = self._upcoming()
@@ -637,6 +646,8 @@ class ExerciseBridge:
                 fields[key] = _local("tui.channel." + value, lang, value)
             elif key == "fact" and isinstance(value, str):
                 fields[key] = _local("tui.fact." + value, lang, value)
+            elif key == "sender" and isinstance(value, str):
+                fields[key] = self.persona(value)
             elif key in ("source", "by") and isinstance(value, str):
                 fields[key] = _local("tui.role." + value, lang, value)
             elif key == "inject" and isinstance(value, str) and value in self.ex.injects:
