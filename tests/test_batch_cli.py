@@ -193,3 +193,19 @@ def test_a_horizon_that_caps_the_ehr_downtime_is_pointed_out(run_cli):
     assert code == 0 and json.loads(out)["notes"] and "--until recovery" in json.loads(out)["notes"][0]
     code, out, err = run_cli("batch", MINI, "--runs", "3", "--until", "recovery", "--policy", "textbook", "--workers", "1", "--json")
     assert code == 0 and json.loads(out)["notes"] == [], err
+
+
+@pytest.mark.parametrize(("variant", "scenario"), [
+    ("offline-backups.yaml", "ransomware-weekend-night.yaml"),
+    ("mfa-remote-access.yaml", "ransomware-weekend-night.yaml"),
+    # the flagship opens at the detonation: EDR can only matter where the exercise opens during the dwell time
+    ("edr-everywhere.yaml", "phishing-long-dwell.yaml"),
+])
+def test_every_shipped_variant_changes_the_runs_it_is_meant_for(variant, scenario):
+    """Regression: mfa-remote-access changed nothing on the flagship, as the VPN portal's own
+    `mfa: false` won over the network-wide switch the variant turns on."""
+    from simulator.batch.plan import build_plan
+    from simulator.batch.worker import run_seed
+
+    plan = build_plan(ROOT / "scenarios" / scenario, policy="textbook", until="recovery", variant_path=ROOT / "scenarios" / "variants" / variant)
+    assert any(base["kpis"] != other["kpis"] for base, other in (run_seed(plan, seed) for seed in range(3))), variant
