@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from simulator.journal import canonical_bytes
 from tests.test_journal_verify_cli import make_journal, one_error, run_standalone
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -226,3 +227,88 @@ def test_a_decision_applied_by_default_is_not_taken(slow_cell: Path) -> None:
     made = [row for row in data.rows if row.kind == "decision-made"]
     assert made and all("default" in row.text for row in made)  # the timeline still says so
     assert "default" in render_markdown(data)
+
+
+# -- 5. replay compares JSON kinds: 1 is not true, 60.0 is not 60 --------------------------------
+
+
+@pytest.fixture(scope="module")
+def policy_run(tmp_path_factory) -> Path:
+    from simulator.journal.session import RecordedExercise
+
+    path = tmp_path_factory.mktemp("strict") / "run.jsonl"
+    rec = RecordedExercise.start(
+        ROOT / "tests" / "fixtures" / "mini-scenario.yaml", 3, "fr", path, policy="textbook", config={"until": "recovery"}
+    )
+    rec.run()
+    rec.finish()
+    return path
+
+
+def _first_event(body: list[bytes], test) -> int:
+    return next(i for i, raw in enumerate(body) if json.loads(raw)["type"] == "event" and test(json.loads(raw)))
+
+
+def _set_data(key: str, value):
+    def change(rec: dict) -> None:
+        rec["data"][key] = value
+
+    return change
+
+
+def _set_t(rec: dict) -> None:
+    rec["t"] = int(rec["t"])
+
+
+@pytest.mark.parametrize(
+    ("test", "change"),
+    [
+        (lambda r: r["data"].get("truth") is True, _set_data("truth", 1)),
+        (lambda r: type(r["data"].get("staff")) is int and r["data"]["staff"] == 1, _set_data("staff", True)),
+        (lambda r: type(r["data"].get("staff")) is int and r["data"]["staff"] == 0, _set_data("staff", False)),
+        (lambda r: type(r["data"].get("deadline")) is float, lambda r: r["data"].update(deadline=int(r["data"]["deadline"]))),
+        (lambda r: r["data"]["t"] > 0 and r["data"]["t"] == int(r["data"]["t"]), lambda r: r["data"].update(t=int(r["data"]["t"]))),
+        (lambda r: r["t"] > 0 and r["t"] == int(r["t"]), _set_t),
+    ],
+    ids=["true-to-1", "1-to-true", "0-to-false", "float-deadline-to-int", "data-t-to-int", "envelope-t-to-int"],
+)
+def test_replay_tells_json_kinds_apart(run_cli, policy_run: Path, tmp_path: Path, test, change) -> None:
+    from tests.test_journal_replay import rechain
+
+    body = policy_run.read_bytes().splitlines()
+    index = _first_event(body, test)
+    rec = json.loads(body[index])
+    before = json.dumps(rec)
+    change(rec)
+    assert json.dumps(rec) != before and rec == json.loads(before)  # equal to Python, not in JSON
+    body[index] = canonical_bytes(rec)
+    path = tmp_path / "edited.jsonl"
+    path.write_bytes(rechain(body))
+    code, _, err = run_cli("log", "verify", path)
+    assert code == 0, err  # the chain was rebuilt honestly: only the replay can see the edit
+    code, out, err = run_cli("log", "replay", path)
+    match = one_error(err)
+    assert code == 1 and out == "" and match["line"] == str(index + 1), err
+    assert "differs from the replay" in match["message"]
+
+
+def test_replay_of_the_unedited_run_is_identical(run_cli, policy_run: Path) -> None:
+    code, out, err = run_cli("log", "replay", policy_run)
+    assert code == 0 and "identical" in out, err
+
+
+@pytest.mark.parametrize(
+    ("recorded", "got", "same"),
+    [
+        ({"a": [1, {"b": 2.5}], "c": "x"}, {"a": [1, {"b": 2.5}], "c": "x"}, True),
+        ({"a": [1, {"b": True}]}, {"a": [1, {"b": 1}]}, False),
+        ({"a": [[0]]}, {"a": [[False]]}, False),
+        ({"a": {"b": 60}}, {"a": {"b": 60.0}}, False),
+        ({"a": None, "b": "s"}, {"a": None, "b": "s"}, True),
+    ],
+)
+def test_same_types_looks_inside_lists_and_objects(recorded, got, same) -> None:
+    from simulator.journal.replay import _same_types
+
+    assert recorded == got
+    assert _same_types(recorded, got) is same

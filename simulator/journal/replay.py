@@ -175,6 +175,32 @@ def _describe(data: dict | None, t: float | None = None) -> str:
     return f"{text} at {format_offset(t)}" if t is not None else text
 
 
+_NUMBERS = frozenset({bool, int, float})
+
+
+def _same_types(recorded: dict, got: dict) -> bool:
+    """`recorded == got` already holds: do the numbers keep their JSON kind too?
+
+    Python has True == 1 == 1.0, the journal does not: an edited `1` -> `true` or `60.0` -> `60`
+    must not replay as identical. Only called once `==` passed, so the keys are the same; a
+    loop over the (mostly flat) payload, recursing only into lists and objects.
+    """
+    numbers = _NUMBERS
+    for key, value in got.items():
+        other = recorded[key]
+        tv = type(value)
+        if tv is not type(other):
+            if tv in numbers or type(other) in numbers:
+                return False
+        elif tv is dict:
+            if not _same_types(other, value):
+                return False
+        elif tv is list:
+            if not _same_types(dict(enumerate(other)), dict(enumerate(value))):
+                return False
+    return True
+
+
 class Replayer:
     """Drives an exercise through a journal's commands while matching its events one by one.
 
@@ -238,7 +264,8 @@ class Replayer:
         self.pos += 1
         if self.check:
             got = event.to_record()
-            if rec["data"] != got or float(rec["t"]) != float(event.t):
+            t = rec["t"]
+            if rec["data"] != got or type(t) is not float or t != float(event.t) or not _same_types(rec["data"], got):
                 self.failure = Divergence(
                     self.name, line, "recorded event differs from the replay", _describe(rec["data"], rec["t"]), _describe(got, event.t)
                 )
