@@ -190,7 +190,7 @@ class CyberDrillApp(App[Path | None]):
         bridge.running = False
         bridge.finish(self.sign_key)
         title = bridge.ex.scenario.title.get(self.lang)
-        self._replace(DebriefScreen(self.lang, bridge.debrief(), title))
+        self._replace(DebriefScreen(self.lang, bridge.debrief(), title, bridge))
 
     def export_debrief(self, fmt: str) -> Path | None:
         """The after-action report (`simulator.report`, from the sealed journal) next to the journal."""

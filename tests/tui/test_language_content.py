@@ -4,8 +4,13 @@
 from __future__ import annotations
 
 import asyncio
+import io
+
+from rich.console import Console
+from textual.widgets import Static
 
 from simulator.tui.app import CyberDrillApp
+from simulator.tui.screens.debrief import DebriefScreen
 from simulator.tui.screens.exercise import ExerciseScreen
 from simulator.tui.widgets.inbox import InboxPanel
 
@@ -40,6 +45,47 @@ def test_inject_sender_is_shown_in_the_ui_language_and_follows_the_switch(journa
             await pilot.press("l")
             await pilot.pause()
             assert any(NURSE["en"] in line for line in inbox_lines(screen))
+            await pilot.press("ctrl+q")
+
+    asyncio.run(run())
+
+
+def plain(renderable) -> str:
+    console = Console(file=io.StringIO(), width=200, color_system=None)
+    console.print(renderable)
+    return console.file.getvalue()
+
+
+def debrief_text(screen: DebriefScreen) -> str:
+    return "\n".join(
+        plain(screen.query_one(f"#{part}", Static).content) for part in ("debrief-head", "kpis", "objectives", "clocks", "timeline")
+    )
+
+
+def test_debrief_content_follows_the_language_switch(journal_dir, fake_clock):
+    async def run() -> None:
+        app = CyberDrillApp(lang="en", role="facilitator", seed=7, scenario=MINI, journal_dir=journal_dir, monotonic=fake_clock, now=lambda: FIXED_NOW)
+        async with app.run_test(size=(160, 50)) as pilot:
+            await pilot.press("enter", "n", "n", "n", "e", "enter")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, DebriefScreen)
+            sealed = (screen.debrief.log_path, screen.debrief.head_hash, screen.debrief.sealed)
+            english = debrief_text(screen)
+            for text in ("Ransomware at the miniature hospital", "Alert the right authorities in time", "Inject (phone): The ED printers"):
+                assert text in english
+            await pilot.press("l")
+            await pilot.pause()
+            assert app.lang == "fr"
+            french = debrief_text(screen)
+            for text in ("Rançongiciel au CH miniature", "Alerter les bonnes autorités à temps", "Stimulus (téléphone) : Les imprimantes"):
+                assert text in french, text
+            for text in ("Ransomware at the miniature hospital", "Alert the right authorities in time", "The ED printers"):
+                assert text not in french, text
+            assert (screen.debrief.log_path, screen.debrief.head_hash, screen.debrief.sealed) == sealed
+            await pilot.press("l")
+            await pilot.pause()
+            assert debrief_text(screen) == english
             await pilot.press("ctrl+q")
 
     asyncio.run(run())

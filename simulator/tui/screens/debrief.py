@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Group
@@ -13,7 +14,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from simulator.tui.bridge import Debrief
+from simulator.tui.bridge import Debrief, ExerciseBridge
 from simulator.tui.glyphs import CLOCK_STATES, glyph
 from simulator.tui.text import localise_bindings, offset, tr
 from simulator.tui.widgets.tasks import task_lines
@@ -34,11 +35,12 @@ class DebriefScreen(Screen):
         Binding("b", "home", "Home", id="debrief.home"),
     ]
 
-    def __init__(self, lang: str, debrief: Debrief, title: str) -> None:
+    def __init__(self, lang: str, debrief: Debrief, title: str, bridge: ExerciseBridge | None = None) -> None:
         super().__init__()
         self.lang = lang
         self.debrief = debrief
         self.title_text = title
+        self.bridge = bridge  # the scenario's texts in another language come from there
         self.exported: list[Path] = []
 
     def compose(self) -> ComposeResult:
@@ -58,6 +60,8 @@ class DebriefScreen(Screen):
         self.lang = lang
         localise_bindings(self, lang)
         self.refresh_bindings()
+        if self.bridge is not None and self.bridge.lang != lang:
+            self._translate(self.bridge, lang)
         d = self.debrief
         head = Text(f"{tr('debrief.title', lang)}: {self.title_text}", style="bold")
         head.append("  " + tr("debrief.ended-at", lang, t=offset(d.t), reason=tr("end." + (d.end_reason or "duration"), lang)))
@@ -87,6 +91,14 @@ class DebriefScreen(Screen):
         timeline = [Text(f"{offset(x.t):>9} " + ("◈ " if x.truth else "") + x.text) for x in d.timeline]
         self.query_one("#timeline", Static).update(Group(*timeline))
         self.query_one("#timeline-box").border_title = tr("debrief.timeline", lang)
+
+    def _translate(self, bridge: ExerciseBridge, lang: str) -> None:
+        """The scenario's own texts (title, objectives, tasks, timeline, names) in `lang`; the
+        journal proof (path, head hash, seal) does not depend on the language and is kept."""
+        bridge.set_language(lang)
+        fresh = bridge.debrief()
+        self.debrief = replace(self.debrief, kpis=fresh.kpis, objectives=fresh.objectives, clocks=fresh.clocks, timeline=fresh.timeline)
+        self.title_text = bridge.ex.scenario.title.get(lang)
 
     def action_export(self, fmt: str) -> None:
         path = self.app.export_debrief(fmt)
