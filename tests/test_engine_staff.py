@@ -65,3 +65,22 @@ def test_mfa_on_the_vpn_stops_the_stolen_account_most_of_the_time(tmp_path):
             blocked += 1
             assert not ex.encrypted_ever
     assert blocked >= 14
+
+
+def test_a_command_from_the_room_while_every_technician_is_busy_is_refused_with_when():
+    """The issue's example of a command that cannot apply: the crisis cell asks for work while the
+    one technician on duty is on another job. A policy's plan still queues (the team works through it)."""
+    from tests.engine_helpers import SCENARIO, exercise
+
+    ex = exercise(SCENARIO, 0)
+    ex.advance(30)  # Saturday night: 1 technician on duty, crisis not declared (no recall coming)
+    assert ex.staff.on_duty == 1
+    assert ex.submit("isolate asset:ehr-app").accepted
+    ex.advance(31)
+    assert ex.staff.free() == 0
+    refused = ex.submit("cut-internet")
+    assert not refused.accepted
+    assert refused.reason.startswith("staff busy: 'cut-internet' needs 1 technician(s), 0 of the 1 on duty free; the first frees up at T+")
+    assert "cut-internet" not in ex.actions_taken
+    queued = ex.submit("cut-internet", source="policy:contain")
+    assert queued.accepted and ex.jobs[-1].started_at is None  # waits for the technician

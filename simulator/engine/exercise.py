@@ -36,6 +36,7 @@ from simulator.model.attack import technique as attack_technique
 from simulator.model.actions import ActionCatalogue, default_catalogue, merged
 from simulator.model.clocks import CLOCKS
 from simulator.model.command_text import CommandSyntaxError
+from simulator.model.duration import format_offset
 from simulator.model.network import AssetKind, NetworkBody
 from simulator.model.overrides import apply_overrides
 from simulator.model.policy import PolicyBody
@@ -79,6 +80,13 @@ def _built(network: NetworkBody, scenario: ScenarioBody, overrides_applied: bool
         _BUILT.pop(next(iter(_BUILT)))
     _BUILT[key] = (network, scenario, net, model)
     return net, model
+
+
+def _queues(source: str) -> bool:
+    """Whether a command from `source` may wait for busy technicians. A policy, or a decision's
+    or an inject's effect, is a plan that the IT team works through; a command typed in the
+    crisis room while everyone is busy is refused with the reason, so the cell knows."""
+    return source.startswith(("policy", "decision:", "inject:"))
 
 
 def _outage_technique(tid: str) -> bool:
@@ -352,6 +360,10 @@ class Exercise:
                 f"staff busy: '{cmd.action}' needs {spec.staff} technician(s), {self.staff.on_duty} on duty"
                 + ("" if "crisis-declared" in self.facts else " (declare the crisis to recall staff)")
             )
+        if spec.staff and self.staff is not None and not _queues(source) and not self._more_staff_coming():
+            free = self.staff.free()
+            if free < spec.staff:
+                raise Refused(self._staff_busy(cmd.action, spec.staff, free))
         record = ActionRecord(self.now, cmd.action, target.text(), source)
         self.actions_taken.setdefault(cmd.action, []).append(record)
         remaining = [len(units)]
@@ -399,6 +411,15 @@ class Exercise:
         for r in reqs:
             res.release(r)
         finish()
+
+    def _staff_busy(self, action: str, needed: int, free: int) -> str:
+        assert self.staff is not None
+        ends = [j.started_at + j.duration for j in self.jobs if j.staff and j.finished_at is None and j.started_at is not None]
+        when = f"; the first frees up at {format_offset(min(ends))}" if ends else ""
+        return (
+            f"staff busy: '{action}' needs {needed} technician(s), {free} of the {self.staff.on_duty} on duty free{when}"
+            " (try again then, or request support)"
+        )
 
     def _more_staff_coming(self) -> bool:
         """Recall ordered but not yet in, or outside support on its way: jobs may queue for them."""
