@@ -185,6 +185,8 @@ def test_whatif_cli_json_says_the_journal_was_cut_short(run_cli, cut_headless: P
     assert data["real"]["end"] == data["whatif"]["end"]
     assert all(d["difference"] in (None, 0, 0.0) for d in data["differences"])
     assert any("cut short" in note for note in data["notes"])
+    code, out, err = run_cli("log", "whatif", cut_headless, "--at", "T+10m", "--do", "note nothing")
+    assert code == 0 and "note: journal NOT sealed (cut short at" in " ".join(out.split()), out
 
 
 # -- 4. report response times count only what the cell did --------------------------------------

@@ -215,6 +215,8 @@ def _print_whatif(result) -> None:
     console = Console()
     later = "recorded commands after it kept" if result.keep_later else f"{result.dropped} recorded command(s) after it dropped"
     console.print(f"[bold]What if[/bold] at {format_offset(result.at)}: {'; '.join(result.alternatives)}  ({later})")
+    for note in result.notes:
+        console.print(f"[yellow]note:[/yellow] {note}")
     for r in result.results:
         if not r["accepted"]:
             console.print(f"  [yellow]refused[/yellow] {r['command']}: {r['reason']}")
