@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from simulator.guide.tree import build_tree, differences, write_tree
+from simulator.model.diagnostics import InputError
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -37,7 +38,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"facilitator guides are stale: run `{COMMAND}`", file=sys.stderr)
             return 1
         return 2 if tree.problems else 0
-    written = write_tree(tree, args.out)
+    try:
+        written = write_tree(tree, args.out)
+    except InputError as exc:
+        for d in exc.diagnostics:
+            print(d.format(), file=sys.stderr)
+        return 2
     print(f"wrote {len(written)} files for {len(tree.scenario_ids)} scenario(s) in {args.out}", file=sys.stderr)
     return 2 if tree.problems else 0
 
