@@ -165,3 +165,14 @@ def test_all_mode_does_not_overwrite_a_network_named_like_an_output(run_cli, tmp
     assert code == 2
     assert "--out names an input of this command (chronogramme.csv): refusing to overwrite it" in err
     assert _snapshot(src) == before
+
+
+def test_regenerate_does_not_overwrite_an_input_either(tmp_path, capsys):
+    src = tmp_path / "in"
+    (src / KIT / "en").mkdir(parents=True)
+    shutil.copy(FIXTURES / "mini-network.yaml", src / KIT / "en" / "msel.csv")
+    (src / "s.yaml").write_text(SCENARIO_TEXT.replace("network: mini-network.yaml", f"network: {KIT.as_posix()}/en/msel.csv"), encoding="utf-8")
+    before = _snapshot(src)
+    assert regenerate(["--scenarios", str(src), "--out", str(src)]) == 2
+    assert "--out names an input of this command (msel.csv): refusing to overwrite it" in capsys.readouterr().err
+    assert _snapshot(src) == before

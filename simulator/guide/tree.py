@@ -105,10 +105,15 @@ def index(sources: list[Source]) -> str:
 def write_tree(tree: Tree, out_dir: str | os.PathLike) -> list[Path]:
     """Write every file, then remove the guides of scenarios that are really gone and that this tool wrote.
 
-    Raises InputError, before writing anything, when `out/README.md` exists and is not our index.
+    Raises InputError, before writing anything, when a file would replace an input or
+    `out/README.md` exists and is not our index.
     """
     out = Path(out_dir)
     check_index(tree, out)
+    for rel in tree.files:  # the CLI refuses first; this covers `python -m simulator.guide.regenerate --out`
+        clash = next((i for i in tree.inputs if same_file(out / rel, i)), None)
+        if clash is not None:
+            raise InputError([Diagnostic(display_path(out / rel), 1, 1, "error", f"--out names an input of this command ({clash.name}): refusing to overwrite it")])
     by_folder: dict[Path, dict[str, bytes]] = {}
     for rel, data in tree.files.items():
         target = out / rel
