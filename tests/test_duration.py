@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -50,3 +51,11 @@ def test_examples():
     assert parse_offset("-5d") == -5 * 1440
     for bad in ("90", "1.5h", "2 h", "h", "30m2h", "T", "T+", ""):
         assert not _accepts(parse_duration, bad) or bad == "", bad
+
+
+@pytest.mark.parametrize("text", ["T+1h\nx", "T+٣h", "1h\n2h", "٣h"])
+def test_offsets_and_durations_are_ascii_on_one_line(text):
+    """Regression: a newline inside an offset tripped an assert (an empty error message), and
+    non-ASCII digits were taken as numbers."""
+    with pytest.raises(DurationError):
+        parse_offset(text) if text.startswith("T") or "\n" in text else parse_duration(text)

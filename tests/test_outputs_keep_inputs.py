@@ -176,3 +176,21 @@ def test_batch_keeps_a_dangling_link_at_out(run_cli, inputs):
     code, _out, err = run_cli("batch", inputs / "mini-scenario.yaml", "--runs", "2", "--out", link)
     assert code == 2 and "result file already exists" in err
     assert not (inputs / "elsewhere.jsonl").exists()
+
+
+def test_written_files_get_the_usual_mode_not_mkstemp_0600(tmp_path):
+    """Regression: reports, exports and kits came out 0600 (the temp file's mode) whatever the umask."""
+    from simulator.fileio import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.html"
+        write_atomic(fresh, "x")
+        assert fresh.stat().st_mode & 0o777 == 0o644
+        kept = tmp_path / "kept.csv"
+        kept.write_text("old", encoding="utf-8")
+        kept.chmod(0o640)
+        write_atomic(kept, "new")
+        assert kept.stat().st_mode & 0o777 == 0o640 and kept.read_text(encoding="utf-8") == "new"
+    finally:
+        os.umask(old)

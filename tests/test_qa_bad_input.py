@@ -131,3 +131,55 @@ def test_empty_pubkey_does_not_skip_the_signature_check(run_cli, tmp_cwd):
     code, out, err = run_cli("log", "verify", journal, "--pubkey", "")
     assert_one_error(code, err, "--pubkey")
     assert "intact" not in out
+
+
+# --- found by an audit of every command with inputs the suite had not seen --------------------
+
+
+def _scenario_with(tmp_path, old, new):
+    from tests.engine_helpers import FIXTURES
+
+    for name in ("mini-scenario.yaml", "mini-network.yaml"):
+        text = (FIXTURES / name).read_text(encoding="utf-8")
+        (tmp_path / name).write_text(text.replace(old, new) if old in text else text, encoding="utf-8")
+    return tmp_path / "mini-scenario.yaml"
+
+
+@pytest.mark.parametrize(("old", "new", "needle"), [
+    ("start: 2026-03-14T01:00", "start: 9999-12-31T23:00", "scenario.start: start 9999-12-31T23:00 is out of range"),
+    ("start: 2026-03-14T01:00", "start: 0001-01-01T00:00", "is out of range: give a date between 1970 and 2199"),
+    ("recall_total: 8", "recall_total: 100000", "network.it_staff.recall_total"),
+    ("weekday_day: 6", "weekday_day: 10000000", "network.it_staff.weekday_day"),
+    ("at: T+10m", 'at: "T+10m\\nfoo"', "invalid time offset"),
+])
+def test_values_the_engine_cannot_run_are_refused_by_validate(run_cli, tmp_path, old, new, needle):
+    """They passed validate, then guide/report crashed on a date overflow or run never finished."""
+    path = _scenario_with(tmp_path, old, new)
+    code, _out, err = run_cli("validate", path)
+    assert code == 2 and needle in err and "Traceback" not in err, err
+
+
+def test_a_variant_that_breaks_the_scenario_is_refused_before_any_run(run_cli, tmp_path):
+    path = _scenario_with(tmp_path, "", "")
+    variant = tmp_path / "v.yaml"
+    variant.write_text('variant:\n  id: v1\n  name: "V"\n  overrides: [{asset: vpn-portal, remove: true}]\n', encoding="utf-8")
+    code, _out, err = run_cli("batch", path, "--runs", "2", "--workers", "1", "--compare", variant, "--out", tmp_path / "r.jsonl")
+    assert code == 2 and "with variant 'v1' (" in err and "unknown asset 'vpn-portal'" in err, err
+    assert not (tmp_path / "r.jsonl").exists()
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (("--workers", "100000"), "--workers 100000 is more than 256"),
+    (("--executor", "dask", "--timeout", "nan"), "--timeout must be a number of seconds above 0"),
+    (("--plot", "x.yaml"), "not '.yaml'"),
+])
+def test_batch_options_that_would_hang_or_mislead(run_cli, tmp_cwd, args, needle):
+    from tests.engine_helpers import SCENARIO
+
+    code, _out, err = run_cli("batch", SCENARIO, "--runs", "2", *args)
+    assert code == 2 and needle in err and "Traceback" not in err, err
+
+
+def test_network_generate_beds_above_the_limit_is_a_usage_error(run_cli, tmp_cwd):
+    code, _out, err = run_cli("network", "generate", "--sites", "1", "--beds", "60001", "-o", "g.yaml")
+    assert code == 2 and "Traceback" not in err and not (tmp_cwd / "g.yaml").exists()

@@ -21,6 +21,7 @@ from simulator.engine.headless import parse_until
 from simulator.engine.policy_check import check_policy_commands
 from simulator.model.policy import PolicyBody, resolve_policy
 from simulator.model.scenario import ScenarioBody
+from simulator.model.scenario_checks import check_scenario
 from simulator.model.variant import variant_problems
 from simulator.model.yaml_loader import display_path
 
@@ -89,7 +90,16 @@ def build_plan(scenario_path: str | os.PathLike, policy: str = "scenario-default
             problems.append(Diagnostic.at(v.doc.position(("variant", "id")), f"a variant cannot be called '{BASELINE}': that names the scenario as written"))
         if problems:
             raise InputError(problems)
-        networks.append((body.id, apply_overrides(base, body.overrides)))
+        varied = apply_overrides(base, body.overrides)
+        # the scenario must still hold on the varied network (a variant that removes the asset
+        # the attack comes in through would make every run fail)
+        broken = [d for d in check_scenario(scenario, loaded.doc, varied) if d.severity == "error"]
+        if broken:
+            raise InputError([
+                Diagnostic(d.file, d.line, d.col, "error", f"with variant '{body.id}' ({display_path(variant_path)}): {d.message}")
+                for d in broken
+            ])
+        networks.append((body.id, varied))
         sources["variant"] = Source(display_path(variant_path), v.sha256, body.id)
         files.append(str(variant_path))
     return Plan(scenario=scenario, networks=tuple(networks), policy=pol, until=until, until_value=until_value, sources=sources, files=tuple(files))

@@ -15,6 +15,7 @@ from simulator.cli.output import EXIT_FAILED, fail, given_path, refuse_overwriti
 from simulator.model.diagnostics import InputError
 
 EXIT_INTERRUPTED = 130
+MAX_WORKERS = 256
 PLOT_SUFFIXES = (".svg", ".html", ".htm")
 
 
@@ -49,12 +50,18 @@ def batch(scenario, runs, seed_start, policy, until, workers, executor, schedule
         usage_error("<command line>", f"--runs must be at least 1, not {runs}")
     if workers is not None and workers < 1:
         usage_error("<command line>", f"--workers must be at least 1, not {workers}")
+    if workers is not None and workers > MAX_WORKERS:
+        usage_error("<command line>", f"--workers {workers} is more than {MAX_WORKERS} worker processes on one machine (a Dask cluster scales further with --scheduler)")
+    if workers is not None and scheduler is None:
+        workers = min(workers, runs)  # a worker beyond one per seed would only start and stop
     if scheduler is not None and executor != "dask":
         usage_error("<command line>", "--scheduler goes with --executor dask")
-    if connect_timeout <= 0:
-        usage_error("<command line>", "--timeout must be a positive number of seconds")
+    if not (0 < connect_timeout <= 3600):  # NaN fails this too
+        usage_error("<command line>", f"--timeout must be a number of seconds above 0 and at most 3600, not {connect_timeout:g}")
     if plot is not None and Path(plot).suffix.lower() not in PLOT_SUFFIXES:
-        usage_error(plot, "--plot writes .svg (histograms) or .html (summary page with histograms); PNG would need a plotting library")
+        suffix = Path(plot).suffix.lower()
+        why = "; PNG would need a plotting library" if suffix == ".png" else ""
+        usage_error(plot, f"--plot writes .svg (histograms) or .html (summary page with histograms), not '{suffix or 'no extension'}'{why}")
     for target in (out, plot):
         if target is not None and not Path(target).resolve().parent.is_dir():
             usage_error(target, f"cannot write: folder '{Path(target).parent}' does not exist")

@@ -133,7 +133,7 @@ def export(file: str, fmt: str, out: str) -> None:
 
 @network.command("generate")
 @click.option("--sites", type=click.IntRange(1, 60), required=True, help="Number of hospitals in the GHT (1-60).")
-@click.option("--beds", type=click.IntRange(50, 100_000), required=True, help="Total beds across sites.")
+@click.option("--beds", type=click.IntRange(50, 60_000), required=True, help="Total beds across sites (50-60,000).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: same seed, same file.")
 @click.option("-o", "--output", "out", required=True, help="Network file to write.", callback=given_path)
 def generate(sites: int, beds: int, seed: int, out: str) -> None:

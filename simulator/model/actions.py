@@ -11,7 +11,7 @@ import functools
 from importlib import resources
 from typing import Literal
 
-from pydantic import Field, StrictFloat, StrictInt
+from pydantic import field_validator, Field, StrictFloat, StrictInt
 
 from simulator.model.base import Id, LocalizedText, StrictModel
 from simulator.model.distributions import Delay
@@ -37,9 +37,18 @@ class ActionSpec(StrictModel):
 class ActionOverride(StrictModel):
     """A scenario's change to one action of the catalogue (only the given keys change)."""
 
-    staff: StrictInt | None = Field(default=None, ge=0, description="IT technicians needed (count).")
+    staff: StrictInt | None = Field(default=None, ge=0, le=2000, description="IT technicians needed (count).")
     duration: Delay | None = Field(default=None, description="Time to carry out the action.")
     params: dict[str, StrictFloat] = Field(default_factory=dict, description="Parameters replaced (others keep their defaults).")
+
+    @field_validator("params")
+    @classmethod
+    def _technicians_in_range(cls, v: dict[str, float]) -> dict[str, float]:
+        # the engine holds one SimPy unit per technician: a million would not run
+        n = v.get("technicians")
+        if n is not None and not (0 <= n <= 2000 and n == int(n)):
+            raise ValueError(f"params.technicians must be a whole number from 0 to 2000, not {n:g}")
+        return v
 
 
 class ActionCatalogue(StrictModel):

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 
 _UNITS = {"w": 7 * 24 * 60, "d": 24 * 60, "h": 60, "m": 1}
-_DURATION_RE = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
-_OFFSET_RE = re.compile(r"^(T)?([+-])?(.*)$")
+# ASCII digits only (\d would take '٣'), and \Z, not $, which also matches before a final newline
+_DURATION_RE = re.compile(r"^(?:([0-9]+)w)?(?:([0-9]+)d)?(?:([0-9]+)h)?(?:([0-9]+)m)?\Z")
+_OFFSET_RE = re.compile(r"^(T)?([+-])?(.*)\Z", re.DOTALL)
 
 DURATION_PATTERN = r"^(0|(?=\d)(\d+w)?(\d+d)?(\d+h)?(\d+m)?)$"
 OFFSET_PATTERN = r"^(T[+-]|[+-])?(0|(?=\d)(\d+w)?(\d+d)?(\d+h)?(\d+m)?)$"

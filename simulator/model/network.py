@@ -259,13 +259,16 @@ class ClinicalFunction(StrictModel):
     site: Id | None = Field(default=None, description="Site (multi-site networks).")
 
 
+MAX_TECHNICIANS = 2000  # a GHT of 60,000 beds has a few hundred; the engine holds one SimPy unit per technician
+
+
 class ItStaff(StrictModel):
     """IT technicians available to the cell by shift (the on-call reality of a night or a weekend)."""
 
-    weekday_day: StrictInt = Field(ge=0, description="Technicians on weekdays during the day shift (count).")
-    weekday_night: StrictInt = Field(ge=0, description="Technicians on call on weekday nights (count).")
-    weekend_day: StrictInt = Field(ge=0, description="Technicians on weekend days (count).")
-    weekend_night: StrictInt = Field(ge=0, description="Technicians on call on weekend nights (count).")
+    weekday_day: StrictInt = Field(ge=0, le=MAX_TECHNICIANS, description="Technicians on weekdays during the day shift (count).")
+    weekday_night: StrictInt = Field(ge=0, le=MAX_TECHNICIANS, description="Technicians on call on weekday nights (count).")
+    weekend_day: StrictInt = Field(ge=0, le=MAX_TECHNICIANS, description="Technicians on weekend days (count).")
+    weekend_night: StrictInt = Field(ge=0, le=MAX_TECHNICIANS, description="Technicians on call on weekend nights (count).")
     day_start_hour: StrictInt = Field(default=8, ge=0, le=23, description="Hour the day shift starts (0-23).")
     day_end_hour: StrictInt = Field(default=18, ge=1, le=24, description="Hour the day shift ends (1-24).")
     recall_delay: Duration = Field(
@@ -273,7 +276,7 @@ class ItStaff(StrictModel):
         description="Time to recall off-duty technicians once the crisis is declared.",
     )
     recall_total: StrictInt = Field(
-        default=0, ge=0, description="Technicians available once everyone is recalled (count); 0 means weekday_day."
+        default=0, ge=0, le=MAX_TECHNICIANS, description="Technicians available once everyone is recalled (count); 0 means weekday_day."
     )
 
 

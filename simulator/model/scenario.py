@@ -370,7 +370,7 @@ class ScenarioBody(StrictModel):
     level: Level = Field(description="ANS kit level: beginner, intermediate or confirmed.")
     sources: list[IncidentSource] = Field(default_factory=list, description="Documented incidents the scenario draws on, with their public sources.")
     languages: list[Literal["fr", "en"]] = Field(default_factory=lambda: ["fr", "en"], min_length=1, description="Languages the texts are written in.")
-    start: dt.datetime = Field(description="Wall-clock date and time of T+0 (weekday and hour set staffing and patient arrivals): 2026-03-14T01:00.")
+    start: dt.datetime = Field(description="Wall-clock date and time of T+0 (weekday and hour set staffing and patient arrivals): 2026-03-14T01:00. Years 1970 to 2199.")
     duration: Duration = Field(description="Exercise window (72h); `run --until recovery` goes beyond.")
     network: str = Field(description="Network file, relative to this file.")
     overrides: list[Override] = Field(default_factory=list, description="Changes to the network for this scenario.")
@@ -385,6 +385,14 @@ class ScenarioBody(StrictModel):
     engine: dict[str, StrictFloat] = Field(default_factory=dict, description="Changes to engine calibration numbers (see simulator/data/actions.yaml).")
     facilitator: Facilitator = Field(default_factory=Facilitator, description="Material for the animation cell.")
 
+
+    @field_validator("start")
+    @classmethod
+    def _start_in_range(cls, v: dt.datetime) -> dt.datetime:
+        # the calendar, kits and reports add offsets of up to years to it: keep far from datetime's limits
+        if not 1970 <= v.year <= 2199:
+            raise ValueError(f"start {v.isoformat(timespec='minutes')} is out of range: give a date between 1970 and 2199")
+        return v
     @field_validator("start")
     @classmethod
     def _naive_local(cls, value: dt.datetime) -> dt.datetime:
