@@ -61,3 +61,8 @@ def test_run_and_batch_agree_on_a_zero_until(until, run_cli):
     for command in (["run", SCENARIO], ["batch", SCENARIO, "--runs", "1"]):
         code, _out, err = run_cli(*command, "--until", until)
         assert code == 2 and "--until:1:1: error: --until must be a positive duration" in err
+
+
+def test_a_device_given_as_a_policy_is_named_as_such(run_cli):
+    code, _out, err = run_cli("run", SCENARIO, "--policy", "/dev/null")
+    assert code == 2 and err.strip() == "/dev/null:1:1: error: not a regular file (a pipe or a device?), not a policy file"

@@ -117,8 +117,10 @@ def resolve_policy(spec: str) -> ResolvedPolicy:
     if path.is_file():
         loaded = load_document(path, expect="policy")
         return ResolvedPolicy(loaded.model.policy, path.resolve(), loaded.sha256)
-    if path.exists():
+    if path.is_dir():
         raise InputError([Diagnostic(spec, 1, 1, "error", "is a directory, not a policy file")])
+    if path.exists():
+        raise InputError([Diagnostic(spec, 1, 1, "error", "not a regular file (a pipe or a device?), not a policy file")])
     if path.suffix in (".yaml", ".yml") or "/" in spec or "\\" in spec:
         raise InputError([Diagnostic(spec, 1, 1, "error", "no such policy file")])
     raise InputError(
