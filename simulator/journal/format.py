@@ -59,10 +59,20 @@ scan_json = json.scanner.make_scanner(json.JSONDecoder(parse_constant=_reject_co
 """The C JSON scanner: `scan_json(text, 0) -> (value, end)`; skips json.loads' per-call overhead."""
 
 
+NESTED_TOO_DEEPLY = "nested too deeply"
+"""Why a line whose nesting exhausts the parser's recursion limit is refused (a RecursionError otherwise)."""
+
+
 def parse_line(body: bytes) -> Any:
-    """Parse one line (newline excluded) as exactly one JSON value; ValueError/StopIteration if not."""
+    """Parse one line (newline excluded) as exactly one JSON value; ValueError/StopIteration if not.
+
+    Nesting deep enough to exhaust the recursion limit is a ValueError too: a line no writer produces.
+    """
     text = body.decode("utf-8")
-    value, end = scan_json(text, 0)
+    try:
+        value, end = scan_json(text, 0)
+    except RecursionError:
+        raise ValueError(NESTED_TOO_DEEPLY) from None
     if end != len(text):
         raise ValueError(f"extra data after the JSON value at column {end + 1}")
     return value
@@ -74,6 +84,8 @@ def json_error_text(exc: BaseException) -> str:
         return "not UTF-8 text"
     if isinstance(exc, StopIteration):
         return "not valid JSON"
+    if isinstance(exc, RecursionError):
+        return f"not valid JSON ({NESTED_TOO_DEEPLY})"
     if isinstance(exc, json.JSONDecodeError):
         return f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})"
     return f"not valid JSON ({exc})"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
-from simulator.engine.headless import load_scenario
+from simulator.engine.headless import load_scenario, parse_until
 from simulator.journal.format import file_sha256
 from simulator.model.diagnostics import Diagnostic, InputError
 from simulator.model.documents import load_document, resolve_reference
@@ -129,6 +129,44 @@ def _find(kind: str, ref: dict, recorded: str | None, journal: Path, given: Path
     raise _error(journal, f"{kind} file '{name}' (SHA-256 {digest[:12]}…) not found{option}{hint}")
 
 
+_PATH_KEYS = ("scenario", "network", "policy")
+
+
+def config_problem(config: object) -> str | None:
+    """Why a header's `config` cannot be used to replay or resume, or None.
+
+    The chain can be rebuilt without a key, so a header's free `config` is checked where it is
+    used: a wrong type there would otherwise surface as a TypeError deep in the engine.
+    """
+    if config is None:
+        return None
+    if not isinstance(config, dict):
+        return "header config is not an object"
+    paths = config.get("paths")
+    if paths is not None:
+        if not isinstance(paths, dict):
+            return "header config 'paths' is not an object"
+        for key in _PATH_KEYS:
+            value = paths.get(key)
+            if value is not None and (not isinstance(value, str) or not value or "\0" in value):
+                return f"header config 'paths.{key}' is not a file name: {value!r}"
+    if "until" in config:
+        until = config["until"]
+        try:
+            if isinstance(until, bool) or not isinstance(until, (str, int, float)):
+                raise ValueError
+            if not isinstance(until, str) and not 0 < until < float("inf"):
+                raise ValueError
+            parse_until(until)
+        except (ValueError, InputError):
+            return f"header config 'until' is not a time: {until!r}"
+    for key in ("mode", "role", "policy"):
+        value = config.get(key)
+        if value is not None and not isinstance(value, str):
+            return f"header config '{key}' is not a string: {value!r}"
+    return None
+
+
 def locate_inputs(
     header: dict,
     journal: str | os.PathLike,
@@ -140,7 +178,10 @@ def locate_inputs(
     journal = Path(journal)
     data = header["data"]
     config = data.get("config") or {}
-    paths = config.get("paths") if isinstance(config.get("paths"), dict) else {}
+    problem = config_problem(config)
+    if problem is not None:
+        raise _error(journal, problem)
+    paths = config.get("paths") or {}
     scenario_path = _find("scenario", data["scenario"], paths.get("scenario"), journal, Path(scenario) if scenario else None)
     loaded = load_scenario(scenario_path)
     body: ScenarioBody = loaded.model.scenario

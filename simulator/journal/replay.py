@@ -20,7 +20,7 @@ from simulator.engine.exercise import Exercise
 from simulator.engine.headless import parse_until, run_exercise
 from simulator.journal.commands import UI_KIND, advance_exact, apply_recorded
 from simulator.journal.format import canonical_json, json_error_text, scan_json
-from simulator.journal.inputs import Inputs, locate_inputs
+from simulator.journal.inputs import Inputs, config_problem, locate_inputs
 from simulator.journal.verify import VerifyResult, verify_and_read
 from simulator.model.diagnostics import Diagnostic, InputError, one_line
 from simulator.model.duration import format_offset
@@ -138,6 +138,9 @@ def load_journal(path: str | os.PathLike, *, pubkey=None, allow_broken: bool = F
             break
     if header is None:
         raise InputError([Diagnostic(name, 1, 1, "error", "no journal header: not a journal")])
+    problem = config_problem(header["data"].get("config"))
+    if problem is not None:  # no writer produces it: a header edited with the chain rebuilt
+        raise JournalFailure(Diagnostic(name, 1, 1, "error", problem))
     return Journal(Path(path), header, body, seal, result, dropped)
 
 
@@ -155,13 +158,13 @@ def _parse_all(data: bytes, name: str) -> list:
     lines = text.split("\n")[:-1] if text else []
     try:
         return _DECODER.decode("[" + ",".join(lines) + "]")
-    except ValueError:
+    except (ValueError, RecursionError):
         pass
     out = []
     for line_no, line in enumerate(lines, start=1):
         try:
             out.append(scan_json(line, 0)[0])
-        except (ValueError, StopIteration) as exc:
+        except (ValueError, StopIteration, RecursionError) as exc:
             raise JournalFailure(Diagnostic(name, line_no, 1, "error", f"line is {json_error_text(exc)}")) from None
     return out
 
@@ -169,7 +172,10 @@ def _parse_all(data: bytes, name: str) -> list:
 def _describe(data: dict | None, t: float | None = None) -> str:
     if data is None:
         return "nothing"
-    text = canonical_json(data)
+    try:
+        text = canonical_json(data)
+    except RecursionError:  # parsed near the recursion limit, encoded from deeper in the stack
+        text = "{… nested too deeply to show}"
     if len(text) > 240:
         text = text[:237] + "..."
     return f"{text} at {format_offset(t)}" if t is not None else text

@@ -218,7 +218,7 @@ def _diagnose_chain(line_no: int, rec: dict, body: bytes, expected_seq: int, fh:
     """Line `line_no` does not point at the line before it: say what most likely happened."""
     seq = rec["seq"]
     if type(seq) is not int:
-        return _Failure(line_no, "invalid", f"seq must be an integer, not {json.dumps(seq)}")
+        return _Failure(line_no, "invalid", f"seq must be an integer, not {_show(seq)}")
     nxt = fh.readline()
     next_rec: Any = None
     if nxt.endswith(b"\n"):
@@ -259,6 +259,15 @@ def _diagnose_chain(line_no: int, rec: dict, body: bytes, expected_seq: int, fh:
     )
 
 
+def _show(value: Any) -> str:
+    """A field's value as JSON for a message; a value nested deeper than the encoder's recursion
+    limit (the parser, called higher up the stack, can accept it) is only named."""
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except RecursionError:
+        return "a value nested too deeply"
+
+
 def _record_problem(rec: Any, last_t: float) -> str:
     """Why a parsed line is not a valid command/event envelope (only called once it failed the fast test)."""
     if type(rec) is not dict:
@@ -273,10 +282,10 @@ def _record_problem(rec: Any, last_t: float) -> str:
     if typ == "header":
         return "a second header in the journal"
     if typ not in RECORD_TYPES:
-        return f"unknown record type {json.dumps(typ, ensure_ascii=False)}"
+        return f"unknown record type {_show(typ)}"
     t = rec["t"]
     if type(t) not in (int, float) or not (t < _INF):
-        return f"t must be a finite number, not {json.dumps(t, ensure_ascii=False)}"
+        return f"t must be a finite number, not {_show(t)}"
     if t < last_t:
         return f"sim time goes backwards: t {t} after t {last_t}"
     if type(rec["wall"]) is not str:
@@ -408,7 +417,7 @@ def _scan_body(fh: IO[bytes], st: _State, pubkey: Ed25519PublicKey | None) -> in
                 rec, end = scan_once(text, 0)
                 if end != len(text):
                     raise ValueError(f"extra data after the JSON value at column {end + 1}")
-            except (ValueError, StopIteration) as exc:
+            except (ValueError, StopIteration, RecursionError) as exc:
                 raise _Failure(line_no, "invalid", f"line is {json_error_text(exc)}: edited or damaged") from None
             if type(rec) is not dict or len(rec) != n_keys:
                 raise _Failure(line_no, "invalid", _record_problem(rec, last_t))
@@ -416,7 +425,7 @@ def _scan_body(fh: IO[bytes], st: _State, pubkey: Ed25519PublicKey | None) -> in
                 raise _diagnose_chain(line_no, rec, body, expected_seq, fh)
             seq = rec["seq"]
             if seq != expected_seq or type(seq) is not int:
-                raise _Failure(line_no, "invalid", f"seq is {json.dumps(seq)}, expected {expected_seq}")
+                raise _Failure(line_no, "invalid", f"seq is {_show(seq)}, expected {expected_seq}")
             t = rec["t"]
             tt = type(t)
             if (
