@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -177,3 +178,85 @@ def test_locate_inputs_refuses_a_bad_config_itself(headless_run: Path) -> None:
     with pytest.raises(InputError) as info:
         locate_inputs(header, headless_run)
     assert "'paths.scenario' is not a file name" in str(info.value)
+
+
+# -- 3. file names that are not UTF-8 are recorded as text ---------------------------------------
+
+BAD_NAME = os.fsdecode(b"s\xe9.yaml")  # the byte 0xE9 alone is not UTF-8: a surrogate in Python
+
+
+@pytest.fixture
+def bad_named(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "mini-scenario.yaml", folder / BAD_NAME)
+    shutil.copy(FIXTURES / "mini-network.yaml", folder / "mini-network.yaml")
+    return folder
+
+
+def test_text_name_replaces_undecodable_bytes_only() -> None:
+    from simulator.batch.results import valid_text
+    from simulator.journal.format import as_text, text_name
+
+    for convert in (text_name, valid_text):
+        assert convert(BAD_NAME) == "s\ufffd.yaml"
+        assert convert("scénario.yaml") == "scénario.yaml"
+        assert convert("\ud800x") == "?x"
+    assert as_text({BAD_NAME: [BAD_NAME, 1, None]}) == {"s\ufffd.yaml": ["s\ufffd.yaml", 1, None]}
+
+
+def test_run_logs_a_scenario_whose_name_is_not_utf8(run_cli, bad_named: Path, tmp_path: Path) -> None:
+    journal = bad_named / "a.log"
+    code, _, err = run_cli("run", bad_named / BAD_NAME, "--until", "1h", "--log", journal)
+    assert code == 0 and "Traceback" not in err, err
+    header = json.loads(journal.read_bytes().splitlines()[0])
+    assert header["data"]["scenario"]["file"] == "s\ufffd.yaml"
+    assert header["data"]["config"]["paths"]["scenario"].endswith("s\ufffd.yaml")
+    # Replay finds the file the replaced name stands for (its SHA-256 decides), from any folder.
+    code, out, err = run_cli("log", "replay", journal, cwd=tmp_path)
+    assert code == 0 and "identical" in out, err
+    cut = tmp_path / "cut.log"
+    cut.write_bytes(b"".join(journal.read_bytes().splitlines(keepends=True)[:-1]))
+    code, out, err = run_cli("resume", "--headless", cut, cwd=tmp_path)
+    assert code == 0 and "sealed" in out, err
+
+
+def test_batch_on_a_scenario_whose_name_is_not_utf8(run_cli, bad_named: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.jsonl"
+    args = ("batch", bad_named / BAD_NAME, "--until", "1h", "--runs", "2", "--workers", "1", "--out", out)
+    code, _, err = run_cli(*args)
+    assert code == 0 and "Traceback" not in err, err
+    header = json.loads(out.read_bytes().splitlines()[0])
+    assert header["scenario"]["file"].endswith("s\ufffd.yaml")
+    from simulator.batch.results import read_results
+
+    assert read_results(out).complete
+
+
+def test_a_result_header_that_cannot_be_written_leaves_no_file(tmp_path: Path, monkeypatch) -> None:
+    from simulator.batch import results
+    from simulator.batch.results import BatchHeader, BatchOptions, FileDigest, ResultWriter, Software
+    from simulator.model.diagnostics import InputError
+
+    digest = FileDigest(file=BAD_NAME, sha256="0" * 64)
+    header = BatchHeader(
+        created="2026-01-01T00:00:00+00:00",
+        software=Software(version="0", python="3.11"),
+        scenario=digest,
+        network=digest,
+        options=BatchOptions(runs=1, seed_start=0, policy=BAD_NAME, until="1h", executor="local", workers=1),
+        arms=["baseline"],
+    )
+    path = tmp_path / "r.jsonl"
+    writer = ResultWriter(path, header)
+    writer.close()
+    assert json.loads(path.read_bytes().splitlines()[0])["options"]["policy"] == "s\ufffd.yaml"
+
+    def full(self, line, seeds=0):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(results.ResultWriter, "_write", full)
+    again = tmp_path / "again.jsonl"
+    with pytest.raises(InputError) as info:
+        ResultWriter(again, header)
+    assert not again.exists() and "No space left" in str(info.value)

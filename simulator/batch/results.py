@@ -135,6 +135,20 @@ def run_line(result: dict, index: int, arm: str) -> dict:
     }
 
 
+def valid_text(text: str) -> str:
+    """`text` as valid UTF-8 text: file names whose bytes were not UTF-8 (held as surrogates by
+    os and sys.argv) get U+FFFD in their place, so the header still says which file."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a lone surrogate that no undecodable byte produced
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def dumps_line(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False) + "\n"
 
@@ -165,13 +179,26 @@ class ResultWriter:
         target = Path(path)
         if str(target.parent) and not target.parent.is_dir():
             raise InputError([Diagnostic(str(path), 1, 1, "error", f"cannot write: folder '{target.parent}' does not exist")])
+        # The header line is made before the file exists: a header that cannot be written leaves no file behind.
+        first = valid_text(dumps_line(header.model_dump(mode="json")))
         try:
             self._fh: IO[str] | None = open(target, "w", encoding="utf-8", newline="\n")
         except OSError as exc:
             raise InputError([Diagnostic(str(path), 1, 1, "error", f"cannot write: {one_line(exc.strerror or exc)}")]) from None
         self.path = target
         self.seeds = 0
-        self._write(dumps_line(header.model_dump(mode="json")))
+        try:
+            self._write(first)
+        except BaseException as exc:
+            # An empty or half-written file would read as a broken batch and block a rerun.
+            self._fh.close()
+            self._fh = None
+            with contextlib.suppress(OSError):
+                target.unlink()
+            if isinstance(exc, OSError):
+                message = f"cannot write: {one_line(exc.strerror or exc)}"
+                raise InputError([Diagnostic(str(path), 1, 1, "error", message)]) from None
+            raise
 
     def _write(self, line: str, seeds: int = 0) -> None:
         # The count moves inside the deferred-SIGINT block: a Ctrl+C re-raised on

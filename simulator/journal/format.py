@@ -104,9 +104,36 @@ def file_sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
+def text_name(name: str) -> str:
+    """`name` as valid text: bytes that were not UTF-8 (held as surrogates by os and sys.argv) become U+FFFD.
+
+    A file name is any bytes; a journal line is UTF-8 text. The header still says which file.
+    """
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        pass
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a lone surrogate that no undecodable byte produced
+        return name.encode("utf-8", "replace").decode("utf-8")
+
+
+def as_text(value: Any) -> Any:
+    """A header's strings (keys included), deep, through `text_name`: ready for canonical JSON."""
+    if isinstance(value, str):
+        return text_name(value)
+    if isinstance(value, dict):
+        return {text_name(k) if isinstance(k, str) else k: as_text(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [as_text(v) for v in value]
+    return value
+
+
 def file_ref(path: str | Path, id: str | None = None) -> dict:
-    """What a header says about an input file: its name and the digest of its bytes."""
-    ref = {"file": Path(path).name, "sha256": file_sha256(path)}
+    """What a header says about an input file: its name (as text) and the digest of its bytes."""
+    ref = {"file": text_name(Path(path).name), "sha256": file_sha256(path)}
     if id is not None:
         ref["id"] = id
     return ref

@@ -17,7 +17,7 @@ from typing import Iterator
 from zoneinfo import ZoneInfo
 
 from simulator.engine.headless import load_scenario, parse_until
-from simulator.journal.format import file_sha256
+from simulator.journal.format import file_sha256, text_name
 from simulator.model.diagnostics import Diagnostic, InputError
 from simulator.model.documents import load_document, resolve_reference
 from simulator.model.network import NetworkBody
@@ -94,12 +94,29 @@ def exercise_start(scenario: ScenarioBody) -> str:
     return start.replace(tzinfo=HOSPITAL_TZ).isoformat()
 
 
+def _named(folder: Path, name: str) -> Iterator[Path]:
+    """`folder/name`; for a name recorded with U+FFFD (its bytes were not UTF-8), the files it stands for."""
+    yield folder / name
+    if "\ufffd" not in name:
+        return
+    try:
+        entries = sorted(os.listdir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry != name and text_name(entry) == name:
+            yield folder / entry
+
+
 def _candidates(name: str, recorded: str | None, journal: Path) -> Iterator[Path]:
     """Where an input file may be, most likely first (lazily: the shipped tree is walked last)."""
     if recorded:
-        yield Path(recorded)
-    yield journal.resolve().parent / name
-    yield Path.cwd() / name
+        recorded_path = Path(recorded)
+        yield recorded_path
+        if "\ufffd" in recorded_path.name:
+            yield from _named(recorded_path.parent, recorded_path.name)
+    yield from _named(journal.resolve().parent, name)
+    yield from _named(Path.cwd(), name)
     if SHIPPED_SCENARIOS.is_dir():
         yield from sorted(SHIPPED_SCENARIOS.rglob(name))
 

@@ -27,6 +27,7 @@ from simulator.journal.format import (
     FORMAT_VERSION,
     ZERO_HASH,
     HeaderData,
+    as_text,
     canonical_bytes,
     first_error,
     format_wall,
@@ -118,7 +119,7 @@ class JournalWriter:
         `header` is the header's `data`; `format_version` and `software_version` are filled in.
         """
         path = Path(path)
-        data = dict(header)
+        data = as_text(dict(header))
         data.setdefault("format_version", FORMAT_VERSION)
         data.setdefault("software_version", __version__)
         if data["format_version"] != FORMAT_VERSION:
