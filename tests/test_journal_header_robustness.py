@@ -260,3 +260,33 @@ def test_a_result_header_that_cannot_be_written_leaves_no_file(tmp_path: Path, m
     with pytest.raises(InputError) as info:
         ResultWriter(again, header)
     assert not again.exists() and "No space left" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [([1], "unknown record type [1]"), ({"a": 1}, 'unknown record type {"a": 1}')],
+)
+def test_unhashable_record_type_is_named_at_its_line(run_cli, headless_run: Path, tmp_path: Path, value, words) -> None:
+    """An unhashable `type` used to raise TypeError in verify's hot loop."""
+    journal = rechain(headless_run, tmp_path / "odd.jsonl", lambda recs: recs[3].__setitem__("type", value))
+    code, _, err = run_cli("log", "verify", journal)
+    match = one_error(err)
+    assert code == 1 and match["line"] == "4" and match["message"] == words, err
+
+
+def test_a_value_too_deep_to_print_is_named() -> None:
+    """A value the parser accepted high in the stack can be too deep to encode lower down."""
+    from simulator.journal.replay import _describe
+    from simulator.journal.verify import _record_problem, _show
+
+    old = sys.getrecursionlimit()
+    deep = None
+    sys.setrecursionlimit(old * 4)
+    try:
+        deep = _nest_value(old * 2)
+    finally:
+        sys.setrecursionlimit(old)
+    assert _show(deep) == "a value nested too deeply"
+    record = {"seq": 3, "t": deep, "wall": "w", "type": "event", "prev": "0" * 64, "data": {}}
+    assert _record_problem(record, 0.0) == "t must be a finite number, not a value nested too deeply"
+    assert _describe({"deep": deep}, 60.0).startswith("{… nested too deeply to show}")

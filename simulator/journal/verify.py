@@ -447,7 +447,7 @@ def _scan_body(fh: IO[bytes], st: _State, pubkey: Ed25519PublicKey | None) -> in
         else:
             st.records, st.head, st.last_t, st.valid_size = line_no, prev_hash, last_t, pos
             return line_no
-    except KeyError:
+    except (KeyError, TypeError):  # a missing key, or an unhashable `type` (a list) tested against body_types
         raise _stop(st, _Failure(line_no, "invalid", _record_problem(rec, last_t)), line_no, prev_hash, last_t, pos)
     except _Failure as failure:
         raise _stop(st, failure, line_no, prev_hash, last_t, pos) from None
