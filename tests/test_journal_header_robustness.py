@@ -56,6 +56,7 @@ COMMANDS = [
     ("log", "export", "-o", "{out}/e.json"),
     ("log", "whatif", "--at", "T+10m", "--do", "isolate zone:servers"),
     ("resume", "--headless"),
+    ("log", "view"),  # stops before the terminal UI opens
 ]
 
 
@@ -71,8 +72,11 @@ def _nested(depth: int) -> bytes:
     return b"[" * depth + b"]" * depth
 
 
-@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: "-".join(c[:2]))
-@pytest.mark.parametrize("line", [1, 2, 9])
+# `log view` reads line 1 with `read_header` (no verification) first: a bad line 1 is exit 2 there.
+DEEP_CASES = [(c, line) for c in COMMANDS for line in (1, 2, 9) if not (c[1:2] == ("view",) and line == 1)]
+
+
+@pytest.mark.parametrize(("command", "line"), DEEP_CASES, ids=lambda v: "-".join(v[:2]) if isinstance(v, tuple) else str(v))
 def test_deeply_nested_line_is_reported_at_its_line(run_cli, headless_run: Path, tmp_path: Path, command, line) -> None:
     lines = headless_run.read_bytes().splitlines(keepends=True)
     if command[0] == "resume":
