@@ -60,3 +60,18 @@ def open_input(path: str | os.PathLike, mode: str = "rb", **kwargs):
     except BaseException:
         os.close(fd)
         raise
+
+
+def text_name(name: str) -> str:
+    """`name` as valid UTF-8 text: bytes that were not UTF-8 (held as surrogates by os and
+    sys.argv) become U+FFFD. A file name is any bytes; journal and result lines are UTF-8 text,
+    and they must still say which file."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        pass
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a lone surrogate that no undecodable byte produced
+        return name.encode("utf-8", "replace").decode("utf-8")

@@ -124,3 +124,13 @@ def test_empty_missing_and_unwritable(tmp_path):
         read_results(tmp_path / "missing.jsonl")
     with pytest.raises(InputError, match="does not exist"):
         ResultWriter(tmp_path / "no" / "such" / "r.jsonl", header())
+
+
+def test_a_result_line_nested_too_deeply_is_a_positioned_error(tmp_path):
+    path = tmp_path / "r.jsonl"
+    write(path, [0])
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text(lines[0] + "[" * 100_000 + "]" * 100_000 + "\n" + "".join(lines[1:]), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_results(path)
+    assert info.value.diagnostics[0].line == 2 and "nested too deeply" in info.value.diagnostics[0].message

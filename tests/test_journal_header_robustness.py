@@ -199,13 +199,12 @@ def bad_named(tmp_path: Path) -> Path:
 
 
 def test_text_name_replaces_undecodable_bytes_only() -> None:
-    from simulator.batch.results import valid_text
-    from simulator.journal.format import as_text, text_name
+    from simulator.fileio import text_name
+    from simulator.journal.format import as_text
 
-    for convert in (text_name, valid_text):
-        assert convert(BAD_NAME) == "s\ufffd.yaml"
-        assert convert("scénario.yaml") == "scénario.yaml"
-        assert convert("\ud800x") == "?x"
+    assert text_name(BAD_NAME) == "s\ufffd.yaml"
+    assert text_name("scénario.yaml") == "scénario.yaml"
+    assert text_name("\ud800x") == "?x"
     assert as_text({BAD_NAME: [BAD_NAME, 1, None]}) == {"s\ufffd.yaml": ["s\ufffd.yaml", 1, None]}
 
 

@@ -403,3 +403,9 @@ def test_loader_errors_and_reference_errors_come_together(tmp_path, run_cli):
     p = write(tmp_path, text)
     code, _out, err = run_cli("validate", p)
     assert code == 2 and "duplicate key 'id'" in err and "unknown asset 'dc9'" in err, err
+
+
+def test_a_deeply_nested_journal_like_first_line_is_not_a_traceback(tmp_path, run_cli):
+    p = write(tmp_path, '{"type":"header","prev":' + "[" * 100_000 + "]" * 100_000 + "}\nnetwork: {}\n")
+    code, _out, err = run_cli("validate", p)
+    assert code == 2 and "Traceback" not in err and DIAG_RE.match(err.strip().splitlines()[0]), err

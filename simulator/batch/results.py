@@ -26,7 +26,7 @@ from typing import IO, Any, Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from simulator.fileio import open_input
+from simulator.fileio import open_input, text_name
 from simulator.model.diagnostics import Diagnostic, InputError, one_line
 
 FORMAT = 1
@@ -135,20 +135,6 @@ def run_line(result: dict, index: int, arm: str) -> dict:
     }
 
 
-def valid_text(text: str) -> str:
-    """`text` as valid UTF-8 text: file names whose bytes were not UTF-8 (held as surrogates by
-    os and sys.argv) get U+FFFD in their place, so the header still says which file."""
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        pass
-    try:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    except UnicodeEncodeError:  # a lone surrogate that no undecodable byte produced
-        return text.encode("utf-8", "replace").decode("utf-8")
-
-
 def dumps_line(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False) + "\n"
 
@@ -180,7 +166,7 @@ class ResultWriter:
         if str(target.parent) and not target.parent.is_dir():
             raise InputError([Diagnostic(str(path), 1, 1, "error", f"cannot write: folder '{target.parent}' does not exist")])
         # The header line is made before the file exists: a header that cannot be written leaves no file behind.
-        first = valid_text(dumps_line(header.model_dump(mode="json")))
+        first = text_name(dumps_line(header.model_dump(mode="json")))
         try:
             self._fh: IO[str] | None = open(target, "w", encoding="utf-8", newline="\n")
         except OSError as exc:
@@ -254,6 +240,8 @@ def iter_lines(path: str | os.PathLike) -> Iterator[tuple[int, dict]]:
                 data = json.loads(raw)
             except json.JSONDecodeError as exc:
                 raise InputError([Diagnostic(shown, number, exc.colno, "error", f"not JSON: {exc.msg}")]) from None
+            except RecursionError:
+                raise _bad(shown, number, "not a result line: JSON nested too deeply") from None
             if not isinstance(data, dict):
                 raise _bad(shown, number, "each line must be a JSON object")
             yield number, data

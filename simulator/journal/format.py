@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from simulator.fileio import open_input
+from simulator.fileio import open_input, text_name
 
 FORMAT_VERSION = 1
 """Journal format version written in every header; readers refuse newer ones."""
@@ -102,22 +102,6 @@ def file_sha256(path: str | Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-def text_name(name: str) -> str:
-    """`name` as valid text: bytes that were not UTF-8 (held as surrogates by os and sys.argv) become U+FFFD.
-
-    A file name is any bytes; a journal line is UTF-8 text. The header still says which file.
-    """
-    try:
-        name.encode("utf-8")
-        return name
-    except UnicodeEncodeError:
-        pass
-    try:
-        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    except UnicodeEncodeError:  # a lone surrogate that no undecodable byte produced
-        return name.encode("utf-8", "replace").decode("utf-8")
 
 
 def as_text(value: Any) -> Any:

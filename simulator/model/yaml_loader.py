@@ -434,6 +434,6 @@ def _looks_like_journal(text: str) -> bool:
         return False
     try:
         record = json.loads(first)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     return isinstance(record, dict) and record.get("type") == "header"
