@@ -112,6 +112,25 @@ def test_unreachable_scheduler_exits_2_within_the_timeout(run_cli):
     assert code == 2 and "cannot reach the Dask scheduler" in stderr and "Traceback" not in stderr
 
 
+def _ctrl_c(cmd: list[str], ready, must_run: bool = True) -> tuple[int, bytes]:
+    """Start `cmd` in its own process group, press Ctrl+C (SIGINT to the whole group, as a
+    terminal does) once `ready()` holds, and return its exit code and stderr."""
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not ready() and proc.poll() is None:
+            time.sleep(0.05)
+        if must_run:
+            assert proc.poll() is None, proc.stderr.read().decode()
+        os.killpg(proc.pid, signal.SIGINT)
+        _stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return proc.returncode, stderr
+
+
 @pytest.mark.parametrize(("executor", "workers"), [("local", "1"), ("local", "2"), ("dask", "2")])
 def test_ctrl_c_leaves_whole_lines_and_exits_130(tmp_path, executor, workers):
     if executor == "dask":
@@ -119,23 +138,8 @@ def test_ctrl_c_leaves_whole_lines_and_exits_130(tmp_path, executor, workers):
     out = tmp_path / "runs.jsonl"
     cmd = [sys.executable, "-m", "simulator", "batch", str(MINI), "--runs", "100000", "--until", "12h",
            "--executor", executor, "--workers", workers, "--out", str(out)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if out.exists() and out.read_bytes().count(b"\n") >= 12:
-                break
-            if proc.poll() is not None:
-                break
-            time.sleep(0.1)
-        assert proc.poll() is None, proc.stderr.read().decode()
-        os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl+C does: the whole process group
-        _stdout, stderr = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 130, stderr.decode()
+    returncode, stderr = _ctrl_c(cmd, lambda: out.exists() and out.read_bytes().count(b"\n") >= 12)
+    assert returncode == 130, stderr.decode()
     assert b"Traceback" not in stderr and b"interrupted after" in stderr
     raw = out.read_bytes()
     assert raw.endswith(b"\n")
@@ -167,16 +171,9 @@ def test_ctrl_c_while_the_batch_starts_is_a_clean_stop(tmp_path, delay):
     out = tmp_path / "runs.jsonl"
     cmd = [sys.executable, "-m", "simulator", "batch", str(MINI), "--runs", "100000", "--until", "12h",
            "--workers", "8", "--out", str(out)]  # more seeds than any machine finishes before the Ctrl+C
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        time.sleep(delay)
-        os.killpg(proc.pid, signal.SIGINT)
-        _stdout, stderr = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 130, stderr.decode()
+    began = time.monotonic()
+    returncode, stderr = _ctrl_c(cmd, lambda: time.monotonic() - began >= delay, must_run=False)
+    assert returncode == 130, stderr.decode()
     assert b"Traceback" not in stderr and b"Aborted" not in stderr and b"interrupted" in stderr
     if out.exists():
         result = read_results(out)
