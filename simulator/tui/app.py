@@ -152,7 +152,7 @@ class CyberDrillApp(App[Path | None]):
     def start_exercise(self, inputs) -> None:
         try:
             self.journal_dir.mkdir(parents=True, exist_ok=True)
-            rec = start_recorded(inputs, self.seed, self.lang, self._new_log_path(inputs.scenario.id), self.role)
+            rec = start_recorded(inputs, self.seed, self.lang, self._new_log_path(inputs.scenario.id), self.role, self.speed)
         except InputError as exc:
             self.notify(exc.diagnostics[0].format(), severity="error", timeout=10)
             return

@@ -53,10 +53,12 @@ __all__ = [
 ]
 
 
-def start_recorded(inputs: Inputs, seed: int, lang: str, log_path: str | os.PathLike, role: str) -> RecordedExercise:
-    """A new journaled exercise at its first instant (the header pins inputs, seed, language, role)."""
+def start_recorded(inputs: Inputs, seed: int, lang: str, log_path: str | os.PathLike, role: str, speed: float | None = None) -> RecordedExercise:
+    """A new journaled exercise at its first instant (the header pins inputs, seed, language, role
+    and the clock's speed, which a resume takes up again)."""
     return RecordedExercise.start(
-        inputs.scenario_path, seed, lang, log_path, participants=[{"name": role, "role": role}], role=role, inputs=inputs
+        inputs.scenario_path, seed, lang, log_path, participants=[{"name": role, "role": role}], role=role, inputs=inputs,
+        config={"speed": float(speed)} if speed is not None else None,
     )
 
 
@@ -186,6 +188,9 @@ class ExerciseBridge:
     def _restore(self, path: Path) -> None:
         """After a resume: the feed, acknowledgements and speed the journal already holds."""
         journal = load_journal(path)
+        speed = (journal.config or {}).get("speed")
+        if isinstance(speed, (int, float)) and not isinstance(speed, bool) and 0 < speed < float("inf"):
+            self.speed = float(speed)  # the pace the exercise was started at; later changes are below
         self._timeline = [rec["data"] for _line, rec in journal.events()]
         for data in self._timeline:
             if data.get("kind") == "exercise-end":

@@ -189,3 +189,29 @@ def test_keys_can_be_remapped_by_binding_id(journal_dir, fake_clock):
             await pilot.press("ctrl+q")
 
     asyncio.run(run())
+
+
+def test_the_speed_an_exercise_starts_at_is_journaled_and_taken_up_on_resume(journal_dir, fake_clock):
+    """Regression: `play --speed 60` left no trace in the journal, and a resume ran at 10x."""
+    async def run() -> Path:
+        app = CyberDrillApp(lang="en", seed=7, scenario=MINI, journal_dir=journal_dir, monotonic=fake_clock, now=lambda: FIXED_NOW, speed=60.0)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.bridge.speed == 60.0
+            log = Path(app.bridge.rec.log_path)
+            await pilot.press("ctrl+q")
+        return log
+
+    log = asyncio.run(run())
+    header = json.loads(log.read_text(encoding="utf-8").splitlines()[0])
+    assert header["data"]["config"]["speed"] == 60.0
+
+    async def again() -> None:
+        app = CyberDrillApp(lang="en", resume=log, monotonic=fake_clock, now=lambda: FIXED_NOW)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, ExerciseScreen) and app.bridge.speed == 60.0
+            await pilot.press("ctrl+q")
+
+    asyncio.run(again())
