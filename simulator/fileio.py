@@ -66,12 +66,7 @@ def text_name(name: str) -> str:
     """`name` as valid UTF-8 text: bytes that were not UTF-8 (held as surrogates by os and
     sys.argv) become U+FFFD. A file name is any bytes; journal and result lines are UTF-8 text,
     and they must still say which file."""
-    try:
-        name.encode("utf-8")
-        return name
-    except UnicodeEncodeError:
-        pass
-    try:
+    try:  # valid text comes back unchanged; undecodable bytes (surrogates) become U+FFFD
         return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     except UnicodeEncodeError:  # a lone surrogate that no undecodable byte produced
         return name.encode("utf-8", "replace").decode("utf-8")

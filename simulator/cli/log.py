@@ -264,7 +264,6 @@ def report(journal: str, fmt: str, lang: str, out_path: str, scenario_path: str 
     from simulator.report.data import build_report
     from simulator.report.render import render_html, render_markdown
 
-    refuse_overwriting_inputs(out_path, (journal, scenario_path, policy_path))
     data = _journal_call(build_report, journal, lang, scenario=scenario_path, policy=policy_path)
     refuse_overwriting_inputs(out_path, data.sources)
     text = render_html(data) if fmt == "html" else render_markdown(data)
@@ -286,7 +285,6 @@ def export(journal: str, fmt: str, lang: str, out_path: str, excel: bool, scenar
     from simulator.report.data import build_report
     from simulator.report.render import timeline_csv
 
-    refuse_overwriting_inputs(out_path, (journal, scenario_path, policy_path))
     data = _journal_call(build_report, journal, lang, scenario=scenario_path, policy=policy_path)
     refuse_overwriting_inputs(out_path, data.sources)
     _write_output(out_path, timeline_csv(data, excel=excel))

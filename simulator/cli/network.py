@@ -113,9 +113,8 @@ def export(file: str, fmt: str, out: str) -> None:
     """Export the flow and dependency graphs (GraphML reads back with networkx)."""
     from simulator.hospital import export as exporter
 
-    refuse_overwriting_inputs(out, (file,))
     loaded, model = _load(file)
-    refuse_overwriting_inputs(out, loaded.included)
+    refuse_overwriting_inputs(out, (file, *loaded.included))
 
     def write() -> None:
         if fmt == "graphml":

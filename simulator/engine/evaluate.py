@@ -182,9 +182,10 @@ class Evaluator:
 
     def _asset(self, cond: c.AssetIs) -> bool:
         ex = self.ex
-        if cond.asset not in ex.model.assets:
+        try:
+            names = ex.asset_state_names(cond.asset)
+        except KeyError:
             return False  # a built-in policy names ids another network may not have: never true there
-        names = ex.asset_state_names(cond.asset)
         if cond.state == "not-up":
             ok = ex.state._level.get(cond.asset, 0) > 0
         elif cond.state == "up":

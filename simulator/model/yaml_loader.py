@@ -13,14 +13,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import stat
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml import events
 
+from simulator.fileio import open_input
 from simulator.model.diagnostics import Diagnostic, InputError, Position, one_line
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -108,31 +107,26 @@ def _byte_line_col(data: bytes, offset: int) -> tuple[int, int]:
 def read_text(path: str | os.PathLike, shown: str | None = None) -> str:
     """Read a file as strict UTF-8 text, refusing what a YAML scenario never contains."""
     name = shown or display_path(path)
-    p = Path(path)
+
+    def refuse(message: str) -> InputError:
+        return InputError([Diagnostic(name, 1, 1, "error", message)])
+
     try:
-        if p.is_dir():
-            raise InputError([Diagnostic(name, 1, 1, "error", "is a directory, not a YAML file")])
-        st = p.stat()
-        if not stat.S_ISREG(st.st_mode):  # a pipe would block the read for ever
-            raise InputError([Diagnostic(name, 1, 1, "error", "not a regular file (a pipe or a device?)")])
-        size = st.st_size
-    except ValueError:  # an embedded NUL in the name
-        raise InputError([Diagnostic(name, 1, 1, "error", "the file name contains a NUL character")]) from None
-    except FileNotFoundError:
-        raise InputError([Diagnostic(name, 1, 1, "error", "no such file")]) from None
-    except PermissionError:
-        raise InputError([Diagnostic(name, 1, 1, "error", "permission denied")]) from None
-    except OSError as exc:
-        raise InputError([Diagnostic(name, 1, 1, "error", one_line(f"cannot read file: {exc.strerror or exc}"))]) from None
-    if size > MAX_FILE_BYTES:
-        raise InputError(
-            [Diagnostic(name, 1, 1, "error", f"file is too large ({size / 1048576:.1f} MiB; the limit is {MAX_FILE_BYTES // 1048576} MiB)")]
-        )
-    try:
-        with open(p, "rb") as fh:
+        with open_input(path) as fh:  # refuses folders and pipes (a pipe would block the read)
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                raise refuse(f"file is too large ({size / 1048576:.1f} MiB; the limit is {MAX_FILE_BYTES // 1048576} MiB)")
             raw = fh.read(MAX_FILE_BYTES + 1)
+    except IsADirectoryError:
+        raise refuse("is a directory, not a YAML file") from None
+    except FileNotFoundError:
+        raise refuse("no such file") from None
+    except PermissionError:
+        raise refuse("permission denied") from None
+    except ValueError:  # an embedded NUL in the name
+        raise refuse("the file name contains a NUL character") from None
     except OSError as exc:
-        raise InputError([Diagnostic(name, 1, 1, "error", one_line(f"cannot read file: {exc.strerror or exc}"))]) from None
+        raise refuse(one_line(f"cannot read file: {exc.strerror or exc}")) from None
     if len(raw) > MAX_FILE_BYTES:
         raise InputError([Diagnostic(name, 1, 1, "error", f"file is too large (the limit is {MAX_FILE_BYTES // 1048576} MiB)")])
     if raw.startswith(b"\xef\xbb\xbf"):

@@ -265,14 +265,13 @@ class ExerciseBridge:
         minutes = min((real - last) * self.speed / 60.0, MAX_TICK_MINUTES)
         if minutes <= 0:
             return None
-        until = min(self.now + minutes, self._next_pausing_decision(), self.ex.duration)
-        self._advance_until_held(until)
+        self._advance_until_held(min(self.now + minutes, self.ex.duration))
         return self.publish()
 
     def _advance_until_held(self, until: float) -> None:
         """Advance to `until`, one event time at a time, stopping where a decision that pauses
-        the clock is presented: a decision raised by a condition or an option has no known time,
-        and the engine's own `advance` would run through it and on to its deadline."""
+        the clock is presented (at its time, on a condition or by an option alike): the engine's
+        own `advance` would run through it and on to its deadline."""
         ex = self.ex
         while self.now < until:
             before = self.now
@@ -282,15 +281,6 @@ class ExerciseBridge:
                 return
             if self.now <= before and (target > before or ex.env.peek() <= before):
                 return  # the engine halted (its end): nothing more will run
-
-    def _next_pausing_decision(self) -> float:
-        ex = self.ex
-        times = [
-            float(d.at)
-            for d in ex.scenario.decisions
-            if d.pause_clock and d.at is not None and d.at > ex.now and d.id not in ex.pending and d.id not in ex.decisions_made
-        ]
-        return min(times, default=float("inf"))
 
     def pause(self) -> None:
         if self.running:

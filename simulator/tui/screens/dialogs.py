@@ -168,18 +168,46 @@ class TextDialog(Dialog):
         self.dismiss(event.value.strip() or None)
 
 
-class DecisionDialog(Dialog):
-    """Choose an option (Up/Down, Enter); the justification line is optional."""
+class _ChoiceWithComment(Dialog):
+    """One of a few values (Up/Down, Enter) with an optional line of text: dismissed with
+    (value, text). Subclasses name their option list and input, and give the values."""
 
     BINDINGS = [
         Binding("down", "move(1)", show=False, id="dialog.down"),
         Binding("up", "move(-1)", show=False, id="dialog.up"),
     ]
+    LIST_ID = ""
+    TEXT_ID = ""
+    values: list[str]  # what each line of the list stands for, set by the subclass
+
+    def action_move(self, delta: int) -> None:
+        ol = self.query_one(f"#{self.LIST_ID}", OptionList)
+        ol.highlighted = max(0, min(len(self.values) - 1, (ol.highlighted or 0) + delta))
+
+    def _done(self) -> None:
+        value = self.values[self.query_one(f"#{self.LIST_ID}", OptionList).highlighted or 0]
+        self.dismiss((value, self.query_one(f"#{self.TEXT_ID}", Input).value))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._done()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._done()
+
+
+class DecisionDialog(_ChoiceWithComment):
+    """Choose an option (Up/Down, Enter); the justification line is optional."""
+
+    LIST_ID = "options"
+    TEXT_ID = "justification"
 
     def __init__(self, lang: str, decision: DecisionView, now: float) -> None:
         super().__init__(lang)
         self.decision = decision
         self.now = now
+        self.values = [o.id for o in decision.options]
 
     def compose(self) -> ComposeResult:
         d = self.decision
@@ -196,37 +224,18 @@ class DecisionDialog(Dialog):
         self.query_one("#options", OptionList).highlighted = 0
         self.query_one("#justification", Input).focus()
 
-    def action_move(self, delta: int) -> None:
-        ol = self.query_one("#options", OptionList)
-        current = ol.highlighted or 0
-        ol.highlighted = max(0, min(len(self.decision.options) - 1, current + delta))
 
-    def _done(self) -> None:
-        index = self.query_one("#options", OptionList).highlighted or 0
-        option = self.decision.options[index].id
-        self.dismiss((option, self.query_one("#justification", Input).value))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._done()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self._done()
-
-
-class RateDialog(Dialog):
+class RateDialog(_ChoiceWithComment):
     """P, S, M or U for one critical task, with an optional comment."""
 
-    BINDINGS = [
-        Binding("down", "move(1)", show=False, id="dialog.down"),
-        Binding("up", "move(-1)", show=False, id="dialog.up"),
-    ]
+    LIST_ID = "levels"
+    TEXT_ID = "comment"
     LEVELS = ("P", "S", "M", "U")
 
     def __init__(self, lang: str, task: TaskView) -> None:
         super().__init__(lang)
         self.critical = task
+        self.values = list(self.LEVELS)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -246,21 +255,6 @@ class RateDialog(Dialog):
         levels.highlighted = self.LEVELS.index(self.critical.rating) if self.critical.rating in self.LEVELS else 0
         self.query_one("#comment", Input).focus()
 
-    def action_move(self, delta: int) -> None:
-        ol = self.query_one("#levels", OptionList)
-        ol.highlighted = max(0, min(3, (ol.highlighted or 0) + delta))
-
-    def _done(self) -> None:
-        level = self.LEVELS[self.query_one("#levels", OptionList).highlighted or 0]
-        self.dismiss((level, self.query_one("#comment", Input).value))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._done()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self._done()
 
 
 class MessageDialog(Dialog):
