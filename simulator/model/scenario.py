@@ -386,6 +386,13 @@ class ScenarioBody(StrictModel):
     facilitator: Facilitator = Field(default_factory=Facilitator, description="Material for the animation cell.")
 
 
+    @field_validator("duration")
+    @classmethod
+    def _some_duration(cls, v: int) -> int:
+        if v <= 0:
+            raise ValueError("the exercise window must be longer than 0m (e.g. 4h or 72h)")
+        return v
+
     @field_validator("start")
     @classmethod
     def _start_in_range(cls, v: dt.datetime) -> dt.datetime:

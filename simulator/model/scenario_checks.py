@@ -36,6 +36,7 @@ from simulator.model.network import NetworkBody
 from simulator.model.overrides import apply_overrides, override_problem
 from simulator.model.scenario import OptionEffect, ScenarioBody
 from simulator.model.targets import NetworkIndex, resolve_target
+from simulator.model.trigger_cycles import Stimulus, dead_stimuli
 from simulator.model.validation import suggest
 from simulator.model.yaml_loader import Document
 
@@ -126,7 +127,9 @@ def check_scenario(sc: ScenarioBody, doc: Document, net: NetworkBody | None = No
             err(base + ("id",), f"duplicate stage id '{st.id}'" + (" ('initial_access' is reserved)" if st.id == INITIAL else ""))
         if st.technique not in known_tech:
             err(base + ("technique",), _unknown("ATT&CK technique", st.technique, known_tech))
-        if st.after is not None and st.after.stage != INITIAL and st.after.stage not in seen_stages:
+        if st.after is not None and st.after.stage == st.id:
+            err(base + ("after", "stage"), f"stage '{st.id}' follows itself: name the stage it comes after")
+        elif st.after is not None and st.after.stage != INITIAL and st.after.stage not in seen_stages:
             later = any(s.id == st.after.stage for s in sc.threat.stages[i + 1:])
             msg = (
                 f"stage '{st.id}' follows '{st.after.stage}', which comes later: list stages in order"
@@ -269,6 +272,8 @@ def check_scenario(sc: ScenarioBody, doc: Document, net: NetworkBody | None = No
                 err(base + ("deadline",), f"decision '{d.id}' deadline {format_offset(d.at + d.deadline)} is beyond the end of the exercise ({format_offset(end)}): unreachable")
             if d.at < 0:
                 err(base + ("at",), f"decision '{d.id}' at {format_offset(d.at)} is before T+0")
+        if d.deadline == 0:
+            err(base + ("deadline",), f"decision '{d.id}' has a deadline of 0m: its default would apply the instant it is put, before anyone can answer (give the cell time, e.g. 15m)")
         if d.deadline > end:
             err(base + ("deadline",), f"decision '{d.id}' deadline of {format_offset(d.deadline)[2:]} is longer than the exercise ({format_offset(end)[2:]}): unreachable")
         if d.when is not None:
@@ -295,6 +300,21 @@ def check_scenario(sc: ScenarioBody, doc: Document, net: NetworkBody | None = No
             for pkey in ov.params:
                 if pkey not in actions[aid].params:
                     err(("actions", aid, "params", pkey), _unknown(f"parameter of '{aid}'", pkey, actions[aid].params) if actions[aid].params else f"action '{aid}' has no parameters", key=True)
+
+    stimuli = [Stimulus("inject", inj.id, ("injects", i), inj.at, inj.when, contingency=inj.contingency) for i, inj in enumerate(sc.injects)]
+    stimuli += [Stimulus("decision", d.id, ("decisions", i), d.at, d.when) for i, d in enumerate(sc.decisions)]
+    firers: dict[str, list[tuple[str, str]]] = {}
+    for inj in sc.injects:
+        for eff in inj.effects:
+            if eff.inject is not None:
+                firers.setdefault(eff.inject, []).append(("inject", inj.id))
+    for d in sc.decisions:
+        for o in d.options:
+            for eff in o.effects:
+                if eff.inject is not None:
+                    firers.setdefault(eff.inject, []).append(("decision", d.id))
+    for dead in dead_stimuli(stimuli, firers):
+        err(dead.path, dead.message)
 
     for i, inj in enumerate(sc.injects):
         for lang in sc.languages:
