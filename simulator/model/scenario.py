@@ -22,6 +22,15 @@ from simulator.model.network import AssetKind, Flow, SiemHours
 from simulator.model.tagged import TagStrippingModel
 
 Level = Literal["beginner", "intermediate", "confirmed"]
+Capability = Literal[
+    "planning", "operational-coordination", "information-sharing", "public-information", "cybersecurity",
+    "healthcare", "infrastructure", "forensics", "situational-assessment", "logistics",
+]
+"""HSEEP core capabilities an exercise of a hospital's cyber crisis tests (FEMA National Preparedness Goal names)."""
+CapabilityElement = Literal["planning", "organisation", "equipment", "training", "exercise"]
+"""HSEEP improvement-plan capability elements: where a corrective action acts."""
+CareAxis = Literal["governance", "resources", "awareness", "operational-security"]
+"""Axes of the ANS CaRE programme: gouvernance et résilience, ressources et mutualisation, sensibilisation, sécurité opérationnelle."""
 Channel = Literal["email", "phone", "sms", "press", "tv", "social", "siem-alert", "ticket", "in-person"]
 TECHNIQUE_PATTERN = r"^T\d{4}(\.\d{3})?$"
 TechniqueId = Annotated[str, Field(pattern=TECHNIQUE_PATTERN, description="MITRE ATT&CK technique id (T1486, T1003.001).")]
@@ -251,6 +260,22 @@ class OptionEffect(StrictModel):
         return self
 
 
+class Answer(StrictModel):
+    """An action or a decision that answers an inject: the report's response time stops at the first one after it."""
+
+    action: Id | None = Field(default=None, description="Response action that answers the inject (notify, degraded-mode...).")
+    target: str | None = Field(default=None, description="Its target as in commands (ars, emergency, zone:servers); any when absent.")
+    decision: Id | None = Field(default=None, description="Decision whose settling by the cell answers the inject.")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Answer":
+        if (self.action is None) == (self.decision is None):
+            raise ValueError("an answer names exactly one of 'action' or 'decision'")
+        if self.target is not None and self.action is None:
+            raise ValueError("'target' goes with 'action'")
+        return self
+
+
 class Inject(StrictModel):
     """A message that reaches the cell (MSEL line)."""
 
@@ -263,6 +288,10 @@ class Inject(StrictModel):
     title: LocalizedText | None = Field(default=None, description="Short subject line.")
     text: LocalizedText = Field(description="What the recipients read or hear.")
     expected: list[LocalizedText] = Field(default_factory=list, description="Actions the cell is expected to take.")
+    answered_by: list[Answer] = Field(
+        default_factory=list,
+        description="The actions or decisions that answer it, for response times (default: derived from its decisions, contingency trigger and objectives).",
+    )
     objectives: list[Id] = Field(default_factory=list, description="Objectives this inject serves.")
     contingency: StrictBool = Field(default=False, description="Played only if needed (a nudge); its trigger usually tests what the cell did not do.")
     noise: StrictBool = Field(default=False, description="A distractor: not related to the attack.")
@@ -320,11 +349,25 @@ class Decision(StrictModel):
 # ---------------------------------------------------------------- objectives and end
 
 
+class Improvement(StrictModel):
+    """What the improvement plan proposes when a critical task is missed, late or rated S, M or U."""
+
+    action: LocalizedText = Field(description="The corrective action (HSEEP improvement plan, ANSSI plan d'action).")
+    owner: Id | None = Field(default=None, description="Role (seat) that owns it; default: the seat whose job the task is.")
+    element: CapabilityElement | None = Field(
+        default=None, description="Capability element it acts on: planning, organisation, equipment, training, exercise."
+    )
+    care_axis: CareAxis | None = Field(
+        default=None, description="ANS CaRE axis: governance, resources, awareness, operational-security; default: from the capability."
+    )
+
+
 class CriticalTask(StrictModel):
     id: Id = Field(description="Task id.")
     text: LocalizedText | None = Field(default=None, description="What is expected.")
     check: Condition | None = Field(default=None, description="Checked automatically at the end: true -> P, false -> U.")
     rate: Literal["evaluator"] | None = Field(default=None, description="'evaluator': rated P/S/M/U by an evaluator.")
+    improvement: Improvement | None = Field(default=None, description="The corrective action the improvement plan proposes when the task falls short.")
 
     @model_validator(mode="after")
     def _one_way(self) -> "CriticalTask":
@@ -336,6 +379,7 @@ class CriticalTask(StrictModel):
 class Objective(StrictModel):
     id: Id = Field(description="Objective id.")
     text: LocalizedText = Field(description="The objective (HSEEP: specific, measurable).")
+    capability: Capability | None = Field(default=None, description="HSEEP core capability it tests; default: from its tasks' actions.")
     critical_tasks: list[CriticalTask] = Field(min_length=1, description="Tasks that show the objective was met.")
 
 

@@ -246,6 +246,12 @@ def check_scenario(sc: ScenarioBody, doc: Document, net: NetworkBody | None = No
             err(base + ("from",), _unknown("persona", inj.from_, personas) if personas else f"unknown persona '{inj.from_}': the scenario declares no personas")
         check_refs(base + ("to",), inj.to, roles, "role")
         check_refs(base + ("objectives",), inj.objectives, objectives, "objective")
+        for j, ans in enumerate(inj.answered_by):
+            # the same checks as the action and decision predicates of a condition, at the same keys
+            leaf = DecisionTaken.model_construct(decision=ans.decision, option=None) if ans.decision is not None else ActionDone.model_construct(
+                action=ans.action, target=ans.target, before_clock=None
+            )
+            check_condition(base + ("answered_by", j), leaf)
         if inj.when is not None:
             check_condition(base + ("when",), inj.when)
         check_effects(base + ("effects",), inj.effects)
@@ -283,6 +289,9 @@ def check_scenario(sc: ScenarioBody, doc: Document, net: NetworkBody | None = No
         for j, t in enumerate(obj.critical_tasks):
             if t.check is not None:
                 check_condition(("objectives", i, "critical_tasks", j, "check"), t.check)
+            if t.improvement is not None and t.improvement.owner is not None and t.improvement.owner not in roles:
+                p = ("objectives", i, "critical_tasks", j, "improvement", "owner")
+                err(p, _unknown("role", t.improvement.owner, roles) if roles else f"unknown role '{t.improvement.owner}': the scenario declares none")
 
     if sc.end.when is not None:
         check_condition(("end", "when"), sc.end.when)
