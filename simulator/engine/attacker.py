@@ -75,7 +75,7 @@ class Attacker:
     # ------------------------------------------------------------ defender effects
 
     def on_defender_action(self) -> None:
-        if self.threat.hurry_when_detected and not self.evicted:
+        if self.threat is not None and self.threat.hurry_when_detected and not self.evicted:
             self.hurry = True
 
     def reset_credentials(self, scope: str) -> None:
@@ -94,6 +94,8 @@ class Attacker:
         if self.evicted:
             return
         self.evicted = True
+        if self.threat is None:
+            return  # a discussion-only exercise: nobody to evict, nothing to tell
         self.creds = False
         for a in list(self.footholds):
             self._drop(a)

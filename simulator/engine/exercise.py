@@ -129,7 +129,7 @@ class Exercise:
         self.params: dict[str, float] = {**base.engine, **scenario.engine}
         self.calendar = Calendar(scenario.start)
         self.streams = Streams(self.seed)
-        self.t_min = float(min(0, scenario.threat.initial_access.at))
+        self.t_min = float(min(0, scenario.threat.initial_access.at)) if scenario.threat is not None else 0.0
         self.env = SimEnv(initial_time=self.t_min)
         self.duration = float(scenario.duration)
         self.events_processed = 0
@@ -215,7 +215,8 @@ class Exercise:
             self.staff = None
 
         env = self.env
-        env.process(self.attacker.run())
+        if scenario.threat is not None:  # a discussion-only exercise has no attacker process
+            env.process(self.attacker.run())
         env.process(self.detection.noise())
         self._tick_minutes = float(self.params["clinical_tick_minutes"])
         self.clinical_tick = self._tick_minutes
@@ -500,6 +501,8 @@ class Exercise:
                 self.emit(ev.FlagSet(self.now, eff.flag, eff.value))
             elif eff.inject is not None and eff.inject not in self.fired:
                 self.fire_inject(eff.inject, source)
+            elif eff.fact is not None:
+                self.told(eff.fact, source)
 
     def fire_inject(self, iid: str, trigger: str) -> None:
         if iid in self.fired or (self.ended and trigger == "time"):
@@ -772,6 +775,16 @@ class Exercise:
             if c.starts_on == "awareness":
                 self._start_clock(c.id)
         self._maybe_breach()
+
+    def told(self, fact: str, source: str) -> None:
+        """What an inject or an option tells the hospital (a discussion-only exercise has no attack
+        to reveal it): `awareness` (an attack is under way) or `personal-data-breach` (known; implies awareness)."""
+        self.aware(source)
+        if fact == "personal-data-breach" and "personal-data-breach" not in self.facts:
+            self.set_fact("personal-data-breach", source)
+            for c in CLOCKS:
+                if c.starts_on == "personal-data-breach":
+                    self._start_clock(c.id)
 
     def _maybe_breach(self) -> None:
         if "awareness" not in self.facts or "personal-data-breach" in self.facts:

@@ -281,7 +281,10 @@ class Response:
     def plan_pay_ransom(self, target: Target, count: int) -> list[Unit]:
         if "ransom-paid" in self.ex.facts or self.ex.ransom_pending:
             raise Refused("the ransom has already been paid")
-        if self.ex.scenario.threat.actor.motivation != "extortion":
+        threat = self.ex.scenario.threat
+        if threat is None:
+            raise Refused("there is no attacker in this exercise: no ransom to pay")
+        if threat.actor.motivation != "extortion":
             raise Refused("this attacker asks for no ransom")
         return [Unit(minutes=self.base_minutes("pay-ransom"))]
 

@@ -85,6 +85,8 @@ def effect(eff: OptionEffect, names: Names) -> str:
         return tr("effect.action", lang, command=command)
     if eff.flag is not None:
         return tr("effect.flag" if eff.value else "effect.flag-off", lang, flag=eff.flag)
+    if eff.fact is not None:
+        return tr(f"effect.told.{eff.fact}", lang)
     return tr("effect.inject", lang, inject=eff.inject)
 
 

@@ -63,36 +63,39 @@ def render(src: Source, lang: str) -> str:
         add(tr("fac.served-by", lang, refs=", ".join(f"`{s}`" for s in stimuli)) if stimuli else tr("fac.served-by-none", lang))
 
     add(f"## {tr('fac.ground-truth', lang)}")
-    add(tr("fac.ground-truth.intro", lang))
-    actor = sc.threat.actor
-    add(bullets([
-        tr("fac.actor", lang, name=actor.name, motivation=tr(f"motivation.{actor.motivation}", lang)),
-        tr("fac.ransom", lang, amount=f"{actor.ransom_eur:,}".replace(",", "\u202f")) if actor.ransom_eur else tr("fac.no-ransom", lang),
-        tr("fac.hurry" if sc.threat.hurry_when_detected else "fac.no-hurry", lang),
-    ]))
-    ia = sc.threat.initial_access
-    stage_rows = [[
-        "0", "`initial_access`", _technique(ia.technique), tr("effect.initial-access", lang),
-        format_offset(ia.at), names.of(ia.target), _detect(ia.detect, lang),
-    ]]
-    previous = "initial_access"
-    for n, st in enumerate(sc.threat.stages, start=1):
-        name = loc(st.name, lang)
-        after = st.after.stage if st.after is not None else previous
-        timing = tr("fac.after", lang, stage=after, delay=describe.delay(st.after.delay, lang)) if st.after is not None else tr("fac.right-after", lang, stage=after)
-        if st.at is not None:
-            timing += tr("fac.not-before", lang, time=format_offset(st.at))
-        if st.when is not None:
-            timing += tr("fac.stage-when", lang, cond=describe.condition(st.when, names))
-        effect = st.effect or (technique(st.technique).effect if technique(st.technique) else "none")
-        extra = [tr(f"also.{k}", lang) for k, v in sorted(st.also.items()) if v]
-        stage_rows.append([
-            str(n), f"`{st.id}`" + (f" — {name}" if name else ""), _technique(st.technique),
-            tr(f"effect.{effect}", lang) + ("; " + "; ".join(extra) if extra else ""),
-            timing, describe.selector(st.targets, names), _detect(st.detect, lang),
-        ])
-        previous = st.id
-    add(table([tr("step", lang), tr("stage", lang), tr("technique", lang), tr("effect", lang), tr("when", lang), tr("targets", lang), tr("detection", lang)], stage_rows))
+    if sc.threat is None:
+        add(tr("fac.no-threat", lang))
+    else:
+        add(tr("fac.ground-truth.intro", lang))
+        actor = sc.threat.actor
+        add(bullets([
+            tr("fac.actor", lang, name=actor.name, motivation=tr(f"motivation.{actor.motivation}", lang)),
+            tr("fac.ransom", lang, amount=f"{actor.ransom_eur:,}".replace(",", "\u202f")) if actor.ransom_eur else tr("fac.no-ransom", lang),
+            tr("fac.hurry" if sc.threat.hurry_when_detected else "fac.no-hurry", lang),
+        ]))
+        ia = sc.threat.initial_access
+        stage_rows = [[
+            "0", "`initial_access`", _technique(ia.technique), tr("effect.initial-access", lang),
+            format_offset(ia.at), names.of(ia.target), _detect(ia.detect, lang),
+        ]]
+        previous = "initial_access"
+        for n, st in enumerate(sc.threat.stages, start=1):
+            name = loc(st.name, lang)
+            after = st.after.stage if st.after is not None else previous
+            timing = tr("fac.after", lang, stage=after, delay=describe.delay(st.after.delay, lang)) if st.after is not None else tr("fac.right-after", lang, stage=after)
+            if st.at is not None:
+                timing += tr("fac.not-before", lang, time=format_offset(st.at))
+            if st.when is not None:
+                timing += tr("fac.stage-when", lang, cond=describe.condition(st.when, names))
+            effect = st.effect or (technique(st.technique).effect if technique(st.technique) else "none")
+            extra = [tr(f"also.{k}", lang) for k, v in sorted(st.also.items()) if v]
+            stage_rows.append([
+                str(n), f"`{st.id}`" + (f" — {name}" if name else ""), _technique(st.technique),
+                tr(f"effect.{effect}", lang) + ("; " + "; ".join(extra) if extra else ""),
+                timing, describe.selector(st.targets, names), _detect(st.detect, lang),
+            ])
+            previous = st.id
+        add(table([tr("step", lang), tr("stage", lang), tr("technique", lang), tr("effect", lang), tr("when", lang), tr("targets", lang), tr("detection", lang)], stage_rows))
     if sc.overrides:
         add(f"### {tr('fac.weak-points', lang)}")
         add(bullets(_override(ov, names, lang) for ov in sc.overrides))

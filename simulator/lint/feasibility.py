@@ -55,7 +55,7 @@ class Feasibility:
         self.end = sc.duration
         self.engine = engine_numbers
         # the state can change from the attacker's first step (possibly before T+0) to the end
-        self.span = sc.duration - min(0, sc.threat.initial_access.at)
+        self.span = sc.duration - (min(0, sc.threat.initial_access.at) if sc.threat is not None else 0)
         self.reach = Reachable()
         self._solve()
 
@@ -70,10 +70,11 @@ class Feasibility:
 
     def _step(self) -> None:
         sc, r = self.sc, self.reach
-        r.stages.add(INITIAL)
-        r.techniques.add(sc.threat.initial_access.technique)
         previous = INITIAL
-        for st in sc.threat.stages:
+        if sc.threat is not None:
+            r.stages.add(INITIAL)
+            r.techniques.add(sc.threat.initial_access.technique)
+        for st in sc.threat.stages if sc.threat is not None else ():
             pred = st.after.stage if st.after is not None else previous
             if pred in r.stages and (st.at is None or st.at <= self.end) and (st.when is None or self.possible(st.when)):
                 r.stages.add(st.id)
@@ -165,7 +166,7 @@ class Feasibility:
         if isinstance(cond, c.StageIs) and cond.state in ("done", "started") and cond.stage not in r.stages:
             return "stage", f"attack stage '{cond.stage}' can never start"
         if isinstance(cond, c.Detected) and cond.detected != "any":
-            known_stage = cond.detected in {INITIAL, *(s.id for s in self.sc.threat.stages)}
+            known_stage = self.sc.threat is not None and cond.detected in {INITIAL, *(s.id for s in self.sc.threat.stages)}
             if known_stage and cond.detected not in r.stages:
                 return "detected", f"attack stage '{cond.detected}' can never start, so it cannot be detected"
             if not known_stage and cond.detected not in r.techniques:

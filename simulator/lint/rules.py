@@ -180,11 +180,11 @@ def _overload(sc: ScenarioBody, _f: Feasibility, options: LintOptions) -> Iterat
 
 
 def _effect_key(e: OptionEffect) -> tuple:
-    return (e.action or "", e.target or "", e.count or 0, e.flag or "", e.value if e.flag else True, e.inject or "")
+    return (e.action or "", e.target or "", e.count or 0, e.flag or "", e.value if e.flag else True, e.inject or "", e.fact or "")
 
 
 def conditions_of(sc: ScenarioBody) -> Iterator[Any]:
-    for st in sc.threat.stages:
+    for st in sc.threat.stages if sc.threat is not None else ():
         if st.when is not None:
             yield st.when
     for item in (*sc.injects, *sc.decisions):

@@ -241,7 +241,7 @@ class Threat(StrictModel):
 
 
 class OptionEffect(StrictModel):
-    """What choosing an option does: a response action, a flag, or a follow-up inject (exactly one)."""
+    """What choosing an option (or an inject) does: a response action, a flag, a follow-up inject or a fact told (exactly one)."""
 
     action: Id | None = Field(default=None, description="Response action taken (isolate, notify, cut-internet...).")
     target: str | None = Field(default=None, description="Target of the action as in commands (zone:dmz, cert-sante).")
@@ -249,12 +249,16 @@ class OptionEffect(StrictModel):
     flag: Id | None = Field(default=None, description="Scenario flag set.")
     value: StrictBool = Field(default=True, description="Value given to `flag`.")
     inject: Id | None = Field(default=None, description="Inject fired now.")
+    fact: Literal["awareness", "personal-data-breach"] | None = Field(
+        default=None,
+        description="What the hospital now knows (starts the regulatory clocks that fact starts): awareness (an attack is under way) or personal-data-breach (implies awareness). For exercises whose incident is told, not simulated.",
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "OptionEffect":
-        n = sum(x is not None for x in (self.action, self.flag, self.inject))
+        n = sum(x is not None for x in (self.action, self.flag, self.inject, self.fact))
         if n != 1:
-            raise ValueError("an effect has exactly one of 'action', 'flag' or 'inject'")
+            raise ValueError("an effect has exactly one of 'action', 'flag', 'inject' or 'fact'")
         if self.action is None and (self.target is not None or self.count is not None):
             raise ValueError("'target' and 'count' go with 'action'")
         return self
@@ -420,7 +424,7 @@ class ScenarioBody(StrictModel):
     overrides: list[Override] = Field(default_factory=list, description="Changes to the network for this scenario.")
     roles: list[RoleEntry] = Field(default_factory=list, description="Seats of the crisis cell.")
     personas: list[Persona] = Field(default_factory=list, description="People who send injects.")
-    threat: Threat = Field(description="The attack.")
+    threat: Threat | None = Field(default=None, description="The attack. Omit it for a discussion-only exercise: the hospital, injects, decisions, clocks and objectives still run.")
     injects: list[Inject] = Field(default_factory=list, description="The MSEL.")
     decisions: list[Decision] = Field(default_factory=list, description="Decision points.")
     objectives: list[Objective] = Field(default_factory=list, description="Exercise objectives.")

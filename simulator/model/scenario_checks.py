@@ -113,49 +113,50 @@ def check_scenario(sc: ScenarioBody, doc: Document, net: NetworkBody | None = No
 
     # threat
     known_tech = techniques()
-    ia = sc.threat.initial_access
-    if ia.technique not in known_tech:
-        err(("threat", "initial_access", "technique"), _unknown("ATT&CK technique", ia.technique, known_tech))
-    if index.kinds.get(ia.target) != "asset":
-        err(("threat", "initial_access", "target"), f"initial access names {_unknown('asset', ia.target, index.ids('asset'))}")
-    if ia.at > end:
-        err(("threat", "initial_access", "at"), f"initial access at {format_offset(ia.at)} is after the end of the exercise ({format_offset(end)})")
     seen_stages: dict[str, int] = {}
-    for i, st in enumerate(sc.threat.stages):
-        base = ("threat", "stages", i)
-        if st.id == INITIAL or st.id in seen_stages:
-            err(base + ("id",), f"duplicate stage id '{st.id}'" + (" ('initial_access' is reserved)" if st.id == INITIAL else ""))
-        if st.technique not in known_tech:
-            err(base + ("technique",), _unknown("ATT&CK technique", st.technique, known_tech))
-        if st.after is not None and st.after.stage == st.id:
-            err(base + ("after", "stage"), f"stage '{st.id}' follows itself: name the stage it comes after")
-        elif st.after is not None and st.after.stage != INITIAL and st.after.stage not in seen_stages:
-            later = any(s.id == st.after.stage for s in sc.threat.stages[i + 1:])
-            msg = (
-                f"stage '{st.id}' follows '{st.after.stage}', which comes later: list stages in order"
-                if later
-                else f"stage '{st.id}' follows {_unknown('stage', st.after.stage, [INITIAL, *seen_stages])}"
-            )
-            err(base + ("after", "stage"), msg)
-        if st.at is not None and st.at > end:
-            err(base + ("at",), f"stage at {format_offset(st.at)} is after the end of the exercise ({format_offset(end)})")
-        if st.targets is not None:
-            sel = st.targets
-            for j, a in enumerate(sel.assets):
-                if index.kinds.get(a) != "asset":
-                    err(base + ("targets", "assets", j), _unknown("asset", a, index.ids("asset")))
-            for j, z in enumerate(sel.zones):
-                if index.kinds.get(z) != "zone":
-                    err(base + ("targets", "zones", j), _unknown("zone", z, index.ids("zone")))
-            for j, s in enumerate(sel.services):
-                if index.kinds.get(s) != "service":
-                    err(base + ("targets", "services", j), _unknown("service", s, index.ids("service")))
-            sites = {s.id for s in net.sites}
-            for j, s in enumerate(sel.sites):
-                if s not in sites:
-                    err(base + ("targets", "sites", j), _unknown("site", s, sites))
-        seen_stages.setdefault(st.id, i)
-    stages = {INITIAL, *seen_stages}
+    if sc.threat is not None:
+        ia = sc.threat.initial_access
+        if ia.technique not in known_tech:
+            err(("threat", "initial_access", "technique"), _unknown("ATT&CK technique", ia.technique, known_tech))
+        if index.kinds.get(ia.target) != "asset":
+            err(("threat", "initial_access", "target"), f"initial access names {_unknown('asset', ia.target, index.ids('asset'))}")
+        if ia.at > end:
+            err(("threat", "initial_access", "at"), f"initial access at {format_offset(ia.at)} is after the end of the exercise ({format_offset(end)})")
+        for i, st in enumerate(sc.threat.stages):
+            base = ("threat", "stages", i)
+            if st.id == INITIAL or st.id in seen_stages:
+                err(base + ("id",), f"duplicate stage id '{st.id}'" + (" ('initial_access' is reserved)" if st.id == INITIAL else ""))
+            if st.technique not in known_tech:
+                err(base + ("technique",), _unknown("ATT&CK technique", st.technique, known_tech))
+            if st.after is not None and st.after.stage == st.id:
+                err(base + ("after", "stage"), f"stage '{st.id}' follows itself: name the stage it comes after")
+            elif st.after is not None and st.after.stage != INITIAL and st.after.stage not in seen_stages:
+                later = any(s.id == st.after.stage for s in sc.threat.stages[i + 1:])
+                msg = (
+                    f"stage '{st.id}' follows '{st.after.stage}', which comes later: list stages in order"
+                    if later
+                    else f"stage '{st.id}' follows {_unknown('stage', st.after.stage, [INITIAL, *seen_stages])}"
+                )
+                err(base + ("after", "stage"), msg)
+            if st.at is not None and st.at > end:
+                err(base + ("at",), f"stage at {format_offset(st.at)} is after the end of the exercise ({format_offset(end)})")
+            if st.targets is not None:
+                sel = st.targets
+                for j, a in enumerate(sel.assets):
+                    if index.kinds.get(a) != "asset":
+                        err(base + ("targets", "assets", j), _unknown("asset", a, index.ids("asset")))
+                for j, z in enumerate(sel.zones):
+                    if index.kinds.get(z) != "zone":
+                        err(base + ("targets", "zones", j), _unknown("zone", z, index.ids("zone")))
+                for j, s in enumerate(sel.services):
+                    if index.kinds.get(s) != "service":
+                        err(base + ("targets", "services", j), _unknown("service", s, index.ids("service")))
+                sites = {s.id for s in net.sites}
+                for j, s in enumerate(sel.sites):
+                    if s not in sites:
+                        err(base + ("targets", "sites", j), _unknown("site", s, sites))
+            seen_stages.setdefault(st.id, i)
+    stages = {INITIAL, *seen_stages} if sc.threat is not None else set()
 
     # objectives and tasks
     for i, obj in enumerate(sc.objectives):
@@ -194,8 +195,12 @@ def check_scenario(sc: ScenarioBody, doc: Document, net: NetworkBody | None = No
                 err(p + ("inject",), f"condition on {_unknown('inject', c.inject, injects)}")
             elif isinstance(c, ClockIs) and c.clock not in CLOCK_IDS:
                 err(p + ("clock",), f"condition on {_unknown('clock', c.clock, CLOCK_IDS)}")
+            elif isinstance(c, StageIs) and sc.threat is None:
+                err(p + ("stage",), f"condition on attack stage '{c.stage}': this exercise has no threat (discussion only)")
             elif isinstance(c, StageIs) and c.stage not in stages:
                 err(p + ("stage",), f"condition on {_unknown('stage', c.stage, stages)}")
+            elif isinstance(c, Detected) and c.detected != "any" and sc.threat is None:
+                err(p + ("detected",), f"'detected: {c.detected}' names an attack stage or technique: this exercise has no threat (use 'detected: any')")
             elif isinstance(c, Detected) and c.detected != "any" and c.detected not in stages and c.detected not in known_tech:
                 err(p + ("detected",), f"'detected' names neither 'any', a stage nor an ATT&CK technique: '{c.detected}'")
             elif isinstance(c, FlagIs) and c.flag not in flags_set:
@@ -219,6 +224,8 @@ def check_scenario(sc: ScenarioBody, doc: Document, net: NetworkBody | None = No
             if eff.action is not None:
                 if eff.action not in actions:
                     err(p + ("action",), _unknown("action", eff.action, actions))
+                elif eff.action == "pay-ransom" and sc.threat is None:
+                    err(p + ("action",), "'pay-ransom' needs an attacker: this exercise has no threat (record the choice with a flag)")
                 else:
                     try:
                         resolve_target(eff.action, actions[eff.action], eff.target, index)
@@ -232,7 +239,7 @@ def check_scenario(sc: ScenarioBody, doc: Document, net: NetworkBody | None = No
             if r not in known:
                 err(path + (j,), _unknown(what, r, known) if known else f"unknown {what} '{r}': the scenario declares none")
 
-    for i, st in enumerate(sc.threat.stages):
+    for i, st in enumerate(sc.threat.stages if sc.threat is not None else ()):
         if st.when is not None:
             check_condition(("threat", "stages", i, "when"), st.when)
 
