@@ -183,12 +183,20 @@ def test_event_records_list_every_field_once_per_class():
 
 
 def test_every_event_kind_is_either_listened_to_or_known_to_change_no_condition():
-    """A new event kind must be placed: in `evaluate._KINDS` if a predicate may change with it."""
+    """A new event kind must be placed: in `evaluate._keys_of` if a predicate may change with it."""
     from simulator.engine import events as ev
-    from simulator.engine.evaluate import _KINDS
+    from simulator.engine.evaluate import event_keys
+    from simulator.model import conditions as c
 
-    listened = {k for kinds in _KINDS.values() for k in kinds}
-    inert = {"event", "alert-raised", "decision-presented", "command-refused", "staff", "rating", "note", "recovered"}
+    samples = [
+        c.ServiceIs(service="ehr"), c.AssetIs(asset="x"), c.ClinicalThreshold(clinical="f", above=1),
+        c.DecisionTaken(decision="d"), c.ActionDone(action="a"), c.ClockIs(clock="k", state="met"),
+        c.InjectFired(inject="i"), c.FlagIs(flag="f"), c.StageIs(stage="s", state="done"),
+        c.Detected(detected="any"), c.FactIs(fact="intrusion"), c.InForce(in_force="isolation"),
+    ]
+    listened = {k for cond in samples for k, _key in event_keys(cond)}
+    # exercise-end: the `exercise-end` fact is emitted as a `fact` event just before it
+    inert = {"event", "alert-raised", "decision-presented", "command-refused", "staff", "rating", "note", "recovered", "exercise-end"}
     kinds = {cls.kind for cls in vars(ev).values() if isinstance(cls, type) and issubclass(cls, ev.Event)}
     assert kinds <= listened | inert, kinds - listened - inert
     assert not (listened & inert)
@@ -211,12 +219,32 @@ def test_a_gated_condition_is_not_walked_while_its_gate_is_shut():
             return original(self, c)
 
     ex.evaluate.__class__ = Spy
-    assert ex._due_and_holds(cond, ex.now) is False
+    w = ex.watcher.add(cond, "end", None)
+    w.active = False  # watched by hand below, never ends the run
+    assert ex.watcher._holds(w, ex.now) is False
     assert walked == []
     ex.facts["eradicated"] = ex.now
-    ex._marks.clear()
-    ex._due_and_holds(cond, ex.now)
+    ex.watcher._holds(w, ex.now)
     assert walked and walked[0] is cond
+
+
+def test_conditions_wake_only_on_their_own_keys_and_times():
+    """An `availability` event of the PACS does not re-check a condition on the EHR; a `for`
+    wakes the condition at its exact due time, without polling."""
+    from pydantic import TypeAdapter
+
+    from simulator.engine import events as ev
+    from simulator.model.conditions import Condition
+
+    ex = exercise(seed=1)
+    ex.advance(1)
+    w = ex.watcher.add(TypeAdapter(Condition).validate_python({"service": "ehr", "state": "down", "for": "2h"}), "end", None)
+    ex.watcher.run()
+    assert not w.dirty
+    ex.watcher.notice(ev.AvailabilityChanged(ex.now, "pacs", "service", "down"))
+    assert not w.dirty
+    ex.watcher.notice(ev.AvailabilityChanged(ex.now, "ehr", "service", "down"))
+    assert w.dirty
 
 
 def test_a_policy_condition_naming_ids_this_network_lacks_is_false_not_a_crash():

@@ -27,34 +27,64 @@ def _state_match(level: int, wanted: str) -> bool:
     return level == _LEVEL[wanted]
 
 
-_CLOCK = ("clock-started", "clock-met", "clock-missed")
-_JOBS = ("command-accepted", "job-started", "job-finished")
-# Event kinds after which a predicate's truth may have changed (time aside: see wake_after).
-# Conservative: a kind listed needlessly costs a re-check, a kind missing a wrong answer.
-_KINDS: dict[type, tuple[str, ...]] = {
-    c.ServiceIs: ("availability",),
-    c.FunctionIs: ("availability",),
-    c.AssetIs: ("asset-changed", "availability", "stage-done", *_JOBS),
-    c.ClinicalThreshold: ("clinical", "availability", *_JOBS),
-    c.TimeAfter: (),
-    c.DecisionTaken: ("decision-made",),
-    c.ActionDone: (*_JOBS, "fact", *_CLOCK),
-    c.ClockIs: _CLOCK,
-    c.InjectFired: ("inject",),
-    c.FlagIs: ("flag", "fact", "inject", "decision-made"),
-    c.StageIs: ("stage-started", "stage-done", "stage-blocked", "attacker-evicted", "asset-changed", "availability", *_JOBS),
-    c.Detected: ("alert-noticed",),
-    c.FactIs: ("fact", "alert-noticed", "asset-changed", "stage-done", "exercise-end"),
-    c.InForce: ("clinical", "availability", "asset-changed", *_JOBS),
-}
+_ANY = None
+
+
+def _keys_of(x: Any) -> tuple[tuple[str, Any], ...]:
+    """(event kind, key) pairs after which predicate `x` may have changed (time aside: see
+    wake_after); key None means any event of that kind. Conservative: a pair listed needlessly
+    costs a re-check, a pair missing a wrong answer. An unknown predicate listens to everything."""
+    if isinstance(x, (c.ServiceIs, c.FunctionIs)):
+        return (("availability", x.service if isinstance(x, c.ServiceIs) else x.function),)
+    if isinstance(x, c.AssetIs):
+        # compromise changes no availability and emits nothing of its own: stage-done says it
+        return (("asset-changed", x.asset), ("availability", x.asset), ("stage-done", _ANY), ("job-finished", _ANY))
+    if isinstance(x, c.ClinicalThreshold):
+        return (("clinical-tick", _ANY), ("availability", x.clinical), ("clinical", x.clinical))
+    if isinstance(x, c.TimeAfter):
+        return ()
+    if isinstance(x, c.DecisionTaken):
+        return (("decision-made", x.decision),)
+    if isinstance(x, c.ActionDone):
+        a = x.action
+        return (
+            ("command-accepted", a), ("job-started", a), ("job-finished", a), ("fact", _ANY),
+            ("clock-started", _ANY), ("clock-met", _ANY), ("clock-missed", _ANY),
+        )
+    if isinstance(x, c.ClockIs):
+        return (("clock-started", x.clock), ("clock-met", x.clock), ("clock-missed", x.clock))
+    if isinstance(x, c.InjectFired):
+        return (("inject", x.inject),)
+    if isinstance(x, c.FlagIs):
+        # some flags are set beside a fact, an inject or a decision, without an event of their own
+        return (("flag", x.flag), ("fact", _ANY), ("inject", _ANY), ("decision-made", _ANY))
+    if isinstance(x, c.StageIs):
+        s = x.stage
+        return (("stage-started", s), ("stage-done", s), ("stage-blocked", s), ("attacker-evicted", _ANY))
+    if isinstance(x, c.Detected):
+        return (("alert-noticed", _ANY),)
+    if isinstance(x, c.FactIs):
+        if x.fact == "intrusion":  # derived, recorded without an event: what reveals it is emitted right after
+            return (("fact", _ANY), ("alert-noticed", _ANY), ("asset-changed", _ANY), ("stage-done", _ANY))
+        return (("fact", x.fact),)
+    if isinstance(x, c.InForce):
+        return (("job-finished", _ANY), ("clinical", _ANY), ("asset-changed", _ANY), ("recovery", _ANY))
+    if isinstance(x, (c.AllOf, c.AnyOf, c.NotOf)):
+        return ()
+    return (("*", _ANY),)
+
+
+def event_keys(cond: Any) -> tuple[tuple[str, Any], ...]:
+    """Every (event kind, key) pair that may change `cond` (every predicate of its tree)."""
+    keys: set[tuple[str, Any]] = set()
+    for _path, x in c.walk(cond):
+        keys.update(_keys_of(x))
+    return tuple(sorted(keys, key=lambda k: (k[0], "" if k[1] is None else str(k[1]))))
 
 
 def event_kinds(cond: Any) -> tuple[str, ...]:
-    """The event kinds that may change `cond` (every predicate of its tree)."""
-    kinds: set[str] = set()
-    for _path, x in c.walk(cond):
-        kinds.update(_KINDS.get(type(x), ()))
-    return tuple(sorted(kinds))
+    """The event kinds that may change `cond` (kept for callers that only need kinds)."""
+    return tuple(sorted({k for k, _key in event_keys(cond)}))
 
 
 class Evaluator:
@@ -143,8 +173,10 @@ class Evaluator:
             if isinstance(x, c.TimeAfter):
                 t = x.time if x.time > now else inf
             elif isinstance(x, c.ClinicalThreshold):
-                tick = ex.clinical_tick
-                t = (now // tick + 1) * tick  # values move at every clinical tick
+                if x.for_:  # values move at clinical updates (the watcher is touched then)
+                    entry = self._since.get(id(x))
+                    if entry is not None and entry[0] is x:
+                        t = entry[1] + x.for_
             elif isinstance(x, (c.ServiceIs, c.FunctionIs)) and x.for_:
                 node = x.service if isinstance(x, c.ServiceIs) else x.function
                 if _state_match(ex.state._level.get(node, 0), x.state):

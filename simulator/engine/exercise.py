@@ -26,10 +26,11 @@ from simulator.engine.calendar import Calendar
 from simulator.engine.clinical import ClinicalFlow
 from simulator.engine.commands import Act, Command, Decide, FireInject, NoteCmd, Rate, parse_command
 from simulator.engine.detection import Detection
-from simulator.engine.evaluate import Evaluator, event_kinds
+from simulator.engine.evaluate import Evaluator
 from simulator.engine.records import ActionRecord, ClockState, InboxItem, Job, PendingDecision, RuleState
 from simulator.engine.response import Refused, Response, Unit
 from simulator.engine.rng import Streams
+from simulator.engine.watcher import Watcher
 from simulator.hospital.graph import DOWN, HospitalModel
 from simulator.hospital.state import HospitalState
 from simulator.model.attack import technique as attack_technique
@@ -136,10 +137,7 @@ class Exercise:
 
         self._subscribers: list[Callable[[ev.Event], None]] = []
         self.version = 0
-        self._marks: dict[int, list] = {}  # id(cond) -> [cond, changed since last check, wake-up time, gates]
-        self._watch_due = True  # an event of a kind some watched condition listens to happened since the last pass
-        self._next_wake = float("-inf")
-        self._pass_wake = float("inf")
+        self._advancing = False  # inside advance(): the watcher runs after each step, not per command
         self.recent: collections.deque = collections.deque(maxlen=60)
         self.inbox: list[InboxItem] = []
         self.level_since: dict[str, float] = {}
@@ -180,7 +178,6 @@ class Exercise:
         self.ended = False
         self.end_time: float | None = None
         self.recovered_at: float | None = None
-        self._interest: dict[str, list[list]] = {}  # event kind -> marks of the watched conditions it may change
         self._halt = False
         self.halt_on_recovery = False
         self.halt_on_end = False
@@ -230,9 +227,17 @@ class Exercise:
         for d in scenario.decisions:
             if d.at is not None:
                 self.at(float(d.at), lambda d=d: self.present_decision(d.id))
-        self._conditional_injects = [i for i in scenario.injects if i.when is not None]
-        self._conditional_decisions = [d for d in scenario.decisions if d.when is not None]
-        env.process(self._watch_process())
+        self.watcher = Watcher(self)
+        for inj in scenario.injects:
+            if inj.when is not None:
+                self.watcher.add(inj.when, "inject", inj)
+        for d in scenario.decisions:
+            if d.when is not None:
+                self.watcher.add(d.when, "decision", d)
+        if scenario.end.when is not None:
+            self.watcher.add(scenario.end.when, "end", None)
+        for rule in policy.rules if policy else ():
+            self.watcher.add(rule.on, "rule", rule)
         self.end_event = env.event()
         self.at(self.duration, lambda: self.end("duration"))
 
@@ -255,21 +260,35 @@ class Exercise:
         """
         env = self.env
         peek, step = env.peek, env.step
+        watcher = self.watcher
+        dirty, watch = watcher.dirty, watcher.run
         n = 0
         until = float(until)
         if until != until or until == float("inf"):
             raise ValueError("advance() needs a finite sim time: the clinical and shift processes never run dry")
-        while not self._halt and peek() <= until:
-            step()
-            n += 1
-        if self._halt:
-            if self.ended and self.halt_on_end:
-                now = env.now
-                while peek() <= now:  # the rest of the end's minute
-                    step()
-                    n += 1
-        elif env.now < until:
-            env.jump_to(until)  # nothing is queued in between: a later command applies at `until` exactly
+        self._advancing = True
+        try:
+            if dirty and env.now >= 0:
+                watch()
+            while not self._halt and peek() <= until:
+                step()
+                n += 1
+                if dirty:
+                    watch()
+            if self._halt:
+                if self.ended and self.halt_on_end:
+                    now = env.now
+                    while peek() <= now:  # the rest of the end's minute
+                        step()
+                        n += 1
+                        if dirty:
+                            watch()
+            elif env.now < until:
+                env.jump_to(until)  # nothing is queued in between: a later command applies at `until` exactly
+                if dirty:
+                    watch()
+        finally:
+            self._advancing = False
         self.events_processed += n
         return n
 
@@ -290,11 +309,7 @@ class Exercise:
 
     def emit(self, event: ev.Event) -> None:
         self.version += 1  # every change of state goes through an event: conditions re-check only then
-        marks = self._interest.get(event.kind)
-        if marks:
-            self._watch_due = True
-            for mark in marks:
-                mark[1] = True
+        self.watcher.notice(event)
         self.recent.append(event)
         for cb in self._subscribers:
             cb(event)
@@ -333,7 +348,8 @@ class Exercise:
         except Refused as exc:
             return self._refuse(text, source, str(exc))
         self.emit(ev.CommandAccepted(self.now, text, source, result.detail))
-        self._watch_once()
+        if not self._advancing:
+            self.watcher.run()  # typed from outside a step: its consequences now, not at the next step
         return result
 
     def _refuse(self, text: str, source: str, reason: str) -> Result:
@@ -386,7 +402,6 @@ class Exercise:
             if remaining[0] == 0:
                 record.done_at = self.now
             self.emit(ev.JobFinished(self.now, job.id, job.action, unit.asset or job.target, outcome))
-            self._watch_once()
 
         if staff == 0:
             job.started_at = self.now
@@ -526,95 +541,7 @@ class Exercise:
     def lang(self) -> str:
         return self.scenario.languages[0]
 
-    # ================================================================ watching conditions
-
-    def _watch_process(self):
-        env = self.env
-        if env.now < 0:
-            yield env.timeout(-env.now)
-        tick = float(self.params["condition_tick_minutes"])
-        while True:
-            self._watch_once()
-            if self.ended and not self._rules_pending:
-                return
-            yield env.timeout(tick if not self.ended else max(tick, 60.0))
-
-    def _watch_once(self) -> None:
-        now = self.env.now
-        if now < 0:
-            return
-        if not self._watch_due and now < self._next_wake:
-            return  # no event since the last check and no time-based predicate due: nothing can have changed
-        holds = self._due_and_holds
-        self._pass_wake = _INF  # the pass gathers the next wake-up time as it goes
-        if not self.ended:
-            if self._conditional_injects:
-                for inj in list(self._conditional_injects):
-                    if inj.id in self.fired:
-                        self._conditional_injects.remove(inj)
-                    elif holds(inj.when, now):
-                        self._conditional_injects.remove(inj)
-                        self.fire_inject(inj.id, "condition")
-            if self._conditional_decisions:
-                for d in list(self._conditional_decisions):
-                    if holds(d.when, now):
-                        self._conditional_decisions.remove(d)
-                        self.present_decision(d.id)
-            when = self.scenario.end.when
-            if when is not None and holds(when, now):
-                self.end("condition")
-        if self._rules_pending:
-            for rule in list(self._rules_pending):
-                rs = self.rule_states[rule.id]
-                if rs.fired_at and (rule.every is None or now < rs.fired_at[-1] + rule.every):
-                    if rule.every is not None and rs.fired_at[-1] + rule.every < self._pass_wake:
-                        self._pass_wake = rs.fired_at[-1] + rule.every
-                    continue
-                if holds(rule.on, now, force=bool(rs.fired_at)):
-                    rs.fired_at.append(now)
-                    if rule.every is None:
-                        self._rules_pending.remove(rule)
-                    self.at(now + rule.delay, lambda r=rule: self._run_rule(r))
-        self._watch_due = False
-        # conditions that fired this pass may count too: at worst a pass where nothing is due
-        self._next_wake = self._pass_wake
-
-    def _due_and_holds(self, cond, now: float, force: bool = False) -> bool:
-        """Evaluate one watched condition if an event that may change it happened since its last
-        check (by kind, `evaluate.event_kinds`: `emit` marks the conditions interested in each
-        kind) or its wake-up time (a time predicate, a `for`, a clinical tick) has come; else it
-        is still false.
-
-        A condition that must also hold a gate (a fact, a decision, an inject, a clock state or
-        a flag, itself or AND-ed at its top) stays false while that gate is shut, whatever the
-        time: one dictionary lookup instead of a tree walk, and no wake-up until the next event."""
-        key = id(cond)
-        mark = self._marks.get(key)
-        if mark is None or mark[0] is not cond:
-            mark = self._marks[key] = [cond, True, float("-inf"), self.evaluate.gates(cond)]
-            interest = self._interest
-            for kind in event_kinds(cond):
-                interest.setdefault(kind, []).append(mark)
-        elif not (force or mark[1]) and now < mark[2]:
-            if mark[2] < self._pass_wake:
-                self._pass_wake = mark[2]
-            return False
-        mark[1] = False
-        for gate, test in mark[3]:
-            if test is None:  # a time: shut until then
-                if now < gate:
-                    mark[2] = gate
-                    if gate < self._pass_wake:
-                        self._pass_wake = gate
-                    return False
-            elif not test(gate):
-                mark[2] = _INF
-                return False
-        result = self.evaluate(cond)
-        wake = mark[2] = self.evaluate.wake_after(cond)
-        if wake < self._pass_wake:
-            self._pass_wake = wake
-        return result
+    # ================================================================ policy rules
 
     def _run_rule(self, rule) -> None:
         for text in rule.do:
@@ -899,6 +826,7 @@ class Exercise:
         while True:
             step = dt if env.now < self.duration else late  # past the window (`--until recovery`) coarser ticks do
             flow.tick(env.now, step, level)  # read-only: the functions' levels as the state keeps them
+            self.watcher.touch("clinical-tick")
             yield env.timeout(step)
 
     def _kpi_process(self):
