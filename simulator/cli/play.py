@@ -58,7 +58,7 @@ def play(scenario: str | None, seed: int, lang: str, role: str, speed: float, lo
     """
     from simulator.journal.keys import load_private_key
     from simulator.tui.app import CyberDrillApp
-    from simulator.tui.bridge import load_inputs
+    from simulator.journal.inputs import load_inputs
     from simulator.tui.catalog import default_journal_dir
 
     if not (speed > 0 and math.isfinite(speed)):
@@ -98,7 +98,7 @@ def view(journal: str, lang: str | None) -> None:
     """
     from simulator.journal.reader import read_header
     from simulator.tui.app import CyberDrillApp
-    from simulator.tui.bridge import JournalReplay
+    from simulator.room.replay import JournalReplay
 
     header = _journal_call(read_header, journal)
     lang = lang or str(header["data"].get("language") or "fr")

@@ -13,9 +13,10 @@ from typing import Any, ClassVar
 
 from simulator.model.actions import ActionCatalogue
 from simulator.model.command_text import CommandSyntaxError, parse_command_text
+from simulator.model.duration import format_duration
 from simulator.model.targets import NetworkIndex
 
-__all__ = ["Act", "Command", "CommandSyntaxError", "Decide", "FireInject", "NoteCmd", "Rate", "parse_command"]
+__all__ = ["Act", "Command", "CommandSyntaxError", "Decide", "Extend", "FireInject", "NoteCmd", "Rate", "parse_command"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,11 @@ class Command(ABC):
                 return Decide(str(record["decision"]), str(record["option"]))
             if kind == "inject":
                 return FireInject(str(record["inject"]))
+            if kind == "extend":
+                minutes = record["minutes"]
+                if isinstance(minutes, bool) or not isinstance(minutes, (int, float)):
+                    raise ValueError("an extension is a number of minutes")
+                return Extend(str(record["decision"]), float(minutes))
             if kind == "rate":
                 return Rate(str(record["objective"]), str(record["task"]), str(record["rating"]))
             if kind == "note":
@@ -87,6 +93,21 @@ class Decide(Command):
 
     def text(self) -> str:
         return f"decide {self.decision} {self.option}"
+
+
+@dataclass(frozen=True)
+class Extend(Command):
+    """The facilitator gives the cell more time on an open decision."""
+
+    kind: ClassVar[str] = "extend"
+    decision: str
+    minutes: float
+
+    def to_record(self) -> dict:
+        return {"command": "extend", "decision": self.decision, "minutes": self.minutes}
+
+    def text(self) -> str:
+        return f"extend {self.decision} {format_duration(self.minutes)}"
 
 
 @dataclass(frozen=True)
@@ -144,6 +165,8 @@ def parse_command(text: str, index: NetworkIndex | None = None, catalogue: Actio
         return Decide(p.target, p.option)
     if p.verb == "inject":
         return FireInject(p.target)
+    if p.verb == "extend":
+        return Extend(p.target, float(p.count))
     if p.verb == "rate":
         return Rate(p.target, p.option, p.rating)
     if p.verb == "note":

@@ -138,6 +138,16 @@ class DecisionPresented(Event):
 
 
 @dataclass(frozen=True)
+class DecisionExtended(Event):
+    """The facilitator gave the cell more time: the default now applies at `deadline`."""
+
+    kind: ClassVar[str] = "decision-extended"
+    decision: str
+    deadline: float
+    by: str
+
+
+@dataclass(frozen=True)
 class DecisionMade(Event):
     kind: ClassVar[str] = "decision-made"
     decision: str

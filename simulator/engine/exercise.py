@@ -24,7 +24,7 @@ from simulator.engine import events as ev
 from simulator.engine.attacker import Attacker
 from simulator.engine.calendar import Calendar
 from simulator.engine.clinical import ClinicalFlow
-from simulator.engine.commands import Act, Command, Decide, FireInject, NoteCmd, Rate, parse_command
+from simulator.engine.commands import Act, Command, Decide, Extend, FireInject, NoteCmd, Rate, parse_command
 from simulator.engine.detection import Detection
 from simulator.engine.evaluate import Evaluator
 from simulator.engine.records import ActionRecord, ClockState, InboxItem, Job, PendingDecision, RuleState
@@ -331,6 +331,8 @@ class Exercise:
                 result = self._act(command, source)
             elif isinstance(command, Decide):
                 result = self._decide(command.decision, command.option, source)
+            elif isinstance(command, Extend):
+                result = self._extend(command.decision, command.minutes, source)
             elif isinstance(command, FireInject):
                 if command.inject not in self.injects:
                     raise Refused(f"unknown inject '{command.inject}'")
@@ -484,8 +486,20 @@ class Exercise:
             self.submit(Decide(did, option), source="policy")
 
     def _deadline(self, did: str) -> None:
-        if did in self.pending:
+        pd = self.pending.get(did)
+        if pd is not None and self.now >= pd.deadline - 1e-9:  # not an extended one's former deadline
             self._settle(did, self.decisions[did].default, "default")
+
+    def _extend(self, did: str, minutes: float, source: str) -> Result:
+        pd = self.pending.get(did)
+        if pd is None:
+            raise Refused(f"decision '{did}' is not open" if did in self.decisions else f"unknown decision '{did}'")
+        if not 0 < minutes <= 24 * 60:
+            raise Refused("give between 1m and 24h more")
+        pd.deadline = max(pd.deadline, self.now) + minutes
+        self.emit(ev.DecisionExtended(self.now, did, pd.deadline, source))
+        self.at(pd.deadline, lambda: self._deadline(did))
+        return Result(True, Extend(did, minutes).text())
 
     def _decide(self, did: str, option: str, source: str) -> Result:
         if did not in self.decisions:

@@ -211,22 +211,26 @@ class RecordedExercise:
 
     # -- inputs -----------------------------------------------------------------------------
 
-    def submit(self, command: Command | str, by_role: str | None = None) -> Result:
+    def submit(self, command: Command | str, by_role: str | None = None, *, seat: str | None = None, name: str | None = None) -> Result:
         """Journal the command (fsynced), then apply it; the engine's acceptance or refusal
-        follows in the journal as a `command-accepted` / `command-refused` event."""
+        follows in the journal as a `command-accepted` / `command-refused` event.
+
+        `seat` and `name` (room mode: the seat and the participant who gave it) travel with
+        the command in the journal; the engine only ever sees `by_role`."""
         by = by_role or self.role
         ex = self._ex
         advance_exact(ex, ex.now)  # same-time consequences of the previous input come first
         self._check_replay()
+        who = {k: v for k, v in (("seat", seat), ("name", name)) if v}
         if isinstance(command, str):
             try:
                 command = parse_command(command, ex.index, ex.catalogue)
             except CommandSyntaxError:
-                data = text_data(command, by)
+                data = {**text_data(command, by), **who}
                 self._writer.command(float(ex.now), data)
                 self._pause()
                 return ex.submit(data["text"], source=by)
-        self._writer.command(float(ex.now), command_data(command, by))
+        self._writer.command(float(ex.now), {**command_data(command, by), **who})
         self._pause()
         result = ex.submit(command, source=by)
         self._check_replay()

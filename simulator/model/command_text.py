@@ -17,12 +17,15 @@ import shlex
 from dataclasses import dataclass
 
 from simulator.model.actions import ActionCatalogue, default_catalogue
+from simulator.model.duration import parse_duration
 from simulator.model.targets import NetworkIndex, resolve_target
 from simulator.model.validation import suggest
 
 RATINGS = ("P", "S", "M", "U")
+MAX_EXTENSION = 24 * 60
+"""At most a day more on a decision at once (a longer wait is a new decision)."""
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-VERBS = ("decide", "inject", "rate", "note")
+VERBS = ("decide", "extend", "inject", "rate", "note")
 
 
 class CommandSyntaxError(ValueError):
@@ -60,6 +63,16 @@ def parse_command_text(text: str, index: NetworkIndex | None = None, catalogue: 
         if len(args) != 2 or not all(_ID.match(a) for a in args):
             raise CommandSyntaxError("decide: write 'decide DECISION OPTION' (ids)")
         return ParsedCommand("decide", target=args[0], option=args[1])
+    if verb == "extend":
+        if len(args) != 2 or not _ID.match(args[0]):
+            raise CommandSyntaxError("extend: write 'extend DECISION DURATION' (e.g. extend ransom 30m)")
+        try:
+            minutes = parse_duration(args[1])
+        except ValueError as exc:
+            raise CommandSyntaxError(f"extend: {exc}") from None
+        if not 0 < minutes <= MAX_EXTENSION:
+            raise CommandSyntaxError(f"extend: give between 1m and {MAX_EXTENSION // 60}h")
+        return ParsedCommand("extend", target=args[0], count=int(minutes))
     if verb == "inject":
         if len(args) != 1 or not _ID.match(args[0]):
             raise CommandSyntaxError("inject: write 'inject INJECT-ID'")

@@ -1,8 +1,9 @@
 """The CyberDrill crisis-room app: home -> briefing -> exercise -> debrief, and the replay view.
 
-One `ExerciseBridge` per exercise; the app owns it, the exercise screen drives it from its
-timer. Quitting never loses an input: commands are fsynced as they are given, and an
-unsealed journal is offered for resume on the next start.
+The app is a client of one seat of an exercise session (`SessionClient`): a local session it
+owns (solo play: the exercise screen's timer drives the clock) or a seat of a host's room
+(`cyberdrill join`, a browser). Quitting never loses an input: commands are fsynced as they
+are given, and an unsealed journal is offered for resume on the next start.
 """
 
 from __future__ import annotations
@@ -19,18 +20,13 @@ from textual.reactive import reactive
 
 from simulator.i18n import LANGUAGES
 from simulator.model.diagnostics import InputError
-from simulator.tui.bridge import (
-    DEFAULT_SPEED,
-    ExerciseBridge,
-    Inputs,
-    JOURNAL_SUFFIX,
-    JournalReplay,
-    RecordedExercise,
-    list_interrupted,
-    load_inputs,
-    resume_recorded,
-    start_recorded,
-)
+from simulator.journal.inputs import Inputs, load_inputs
+from simulator.journal.session import RecordedExercise
+from simulator.room.client import LocalClient, SessionClient
+from simulator.room.local import resume_recorded, solo_client, start_recorded
+from simulator.room.replay import JournalReplay
+from simulator.room.session import DEFAULT_SPEED
+from simulator.tui.journals import JOURNAL_SUFFIX, list_interrupted
 from simulator.tui.catalog import default_journal_dir, list_scenarios
 from simulator.tui.screens.briefing import BriefingScreen
 from simulator.tui.screens.debrief import DebriefScreen
@@ -40,6 +36,7 @@ from simulator.tui.screens.replay import ReplayScreen
 from simulator.tui.text import localise_bindings, tr
 
 ROLES = ("players", "facilitator", "evaluator")
+"""Who sits at a solo screen (a room's seats come from its host)."""
 TUNED_GC = (20_000, 20, 20)
 """Collector thresholds while an exercise runs: fewer, shorter passes (the UI allocates in bursts)."""
 
@@ -69,6 +66,7 @@ class CyberDrillApp(App[Path | None]):
         scenario: Path | Inputs | None = None,
         resume: Path | RecordedExercise | None = None,
         replay: Path | JournalReplay | None = None,
+        client: SessionClient | None = None,
         sign_key: object = None,
         log_path: Path | None = None,
         journal_dir: Path | None = None,
@@ -93,7 +91,7 @@ class CyberDrillApp(App[Path | None]):
         self.monotonic = monotonic
         self.now = now or (lambda: dt.datetime.now(dt.timezone.utc))
         self.sign_key = sign_key
-        self.bridge: ExerciseBridge | None = None
+        self.session: SessionClient | None = client
         self.replay: JournalReplay | None = None
         self.played: Path | None = None
         self._gc_before: tuple[int, ...] | None = None
@@ -103,7 +101,10 @@ class CyberDrillApp(App[Path | None]):
     def on_mount(self) -> None:
         localise_bindings(self, self.lang)
         try:
-            if self.replay_path is not None:
+            if self.session is not None:  # a seat of a host's room
+                self.set_reactive(CyberDrillApp.role, self.session.role)
+                self._replace(ExerciseScreen(self.session, self.lang, autostart=False))
+            elif self.replay_path is not None:
                 replay = self.replay_path
                 self.replay = replay if isinstance(replay, JournalReplay) else JournalReplay(replay, self.lang)
                 self.push_screen(ReplayScreen(self.lang, self.replay))
@@ -120,7 +121,7 @@ class CyberDrillApp(App[Path | None]):
             self.exit(message="\n".join(d.format() for d in exc.diagnostics), return_code=2)
 
     def show_home(self) -> None:
-        self._close_bridge()
+        self._close_session()
         screen = HomeScreen(self.lang, list_scenarios(self.scenarios_dir), list_interrupted(self.journal_dir), self.journal_dir)
         self._replace(screen)
 
@@ -170,7 +171,7 @@ class CyberDrillApp(App[Path | None]):
     def _play(self, rec) -> None:
         if rec.resumed_from is not None and not self.role_given and rec.role in ROLES:
             self.role = rec.role
-        self.bridge = ExerciseBridge(rec, self.lang, self.role, self.speed, self.monotonic)
+        self.session = solo_client(rec, self.lang, self.role, self.speed, self.monotonic)
         self.played = rec.log_path
         # The models, the hospital graph and the widgets live as long as the exercise: moved out
         # of the cyclic collector's reach, full passes scan only what the run allocates since.
@@ -179,29 +180,29 @@ class CyberDrillApp(App[Path | None]):
             gc.collect()
             gc.freeze()
             gc.set_threshold(*TUNED_GC)
-        self._replace(ExerciseScreen(self.bridge, self.lang, self.role, autostart=self.autostart))
+        self._replace(ExerciseScreen(self.session, self.lang, autostart=self.autostart))
 
     # -- end ----------------------------------------------------------------------------------
 
-    def show_debrief(self) -> None:
-        bridge = self.bridge
-        if bridge is None:
+    async def show_debrief(self) -> None:
+        session = self.session
+        if session is None:
             return
-        bridge.running = False
-        bridge.finish(self.sign_key)
-        title = bridge.ex.scenario.title.get(self.lang)
-        self._replace(DebriefScreen(self.lang, bridge.debrief(), title, bridge))
+        session.finish(self.sign_key)  # a local session seals its journal; a host seals its own
+        debrief = await session.debrief()
+        self._replace(DebriefScreen(self.lang, debrief, session))
 
     def export_debrief(self, fmt: str) -> Path | None:
-        """The after-action report (`simulator.report`, from the sealed journal) next to the journal."""
+        """The after-action report (`simulator.report`, from the sealed journal) next to the journal
+        (a local session only: a remote seat never makes the host write a file)."""
         from simulator.cli.output import write_atomic
         from simulator.report.data import build_report
         from simulator.report.render import render_html, render_markdown
 
-        bridge = self.bridge
-        if bridge is None:
+        session = self.session
+        if not isinstance(session, LocalClient):
             return None
-        log = Path(bridge.rec.log_path)
+        log = Path(session.log_path)
         try:
             data = build_report(log, self.lang)
         except InputError as exc:
@@ -211,20 +212,20 @@ class CyberDrillApp(App[Path | None]):
         write_atomic(out, render_markdown(data) if fmt == "md" else render_html(data))
         return out
 
-    def _close_bridge(self) -> None:
-        if self.bridge is not None:
-            self.bridge.close()
-            self.bridge = None
+    def _close_session(self) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.session = None
         if self._gc_before is not None:  # give the collector back as it was
             gc.unfreeze()
             gc.set_threshold(*self._gc_before)
             self._gc_before = None
 
     def on_unmount(self) -> None:
-        self._close_bridge()
+        self._close_session()
 
     async def action_quit(self) -> None:
-        self._close_bridge()
+        self._close_session()
         self.exit(self.played)
 
     def action_toggle_keys(self) -> None:
@@ -239,12 +240,14 @@ class CyberDrillApp(App[Path | None]):
     def action_switch_language(self) -> None:
         self.lang = LANGUAGES[(LANGUAGES.index(self.lang) + 1) % len(LANGUAGES)]
 
-    def watch_lang(self, lang: str) -> None:
+    async def watch_lang(self, lang: str) -> None:
         localise_bindings(self, lang)
         for screen in self.screen_stack:
             setter = getattr(screen, "set_language", None)
             if setter is not None:
-                setter(lang)
+                result = setter(lang)
+                if result is not None and hasattr(result, "__await__"):
+                    await result
         self.refresh_bindings()
         self.notify(tr("notify.language", lang), timeout=2)
 

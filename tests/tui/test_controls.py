@@ -8,7 +8,8 @@ from pathlib import Path
 
 from simulator.journal.verify import verify_journal
 from simulator.tui.app import CyberDrillApp
-from simulator.tui.bridge import ExerciseBridge, load_inputs, start_recorded
+from simulator.journal.inputs import load_inputs
+from simulator.room.local import solo_client, start_recorded
 from simulator.tui.screens.briefing import BriefingScreen
 from simulator.tui.screens.debrief import DebriefScreen
 from simulator.tui.screens.exercise import ExerciseScreen
@@ -37,25 +38,25 @@ def test_language_and_speed_switch_live(journal_dir, fake_clock):
             assert screen.query_one("#zones").border_title == "SI par zone"
             await pilot.press("l")
             await pilot.pause()
-            assert app.lang == "en" and app.bridge.lang == "en"
+            assert app.lang == "en" and app.session.lang == "en"
             assert screen.query_one("#zones").border_title == "Information system by zone"
-            assert app.bridge.situation.inbox[0].text.startswith("The ED printers")
+            assert app.session.situation.inbox[0].text.startswith("The ED printers")
             descriptions = {b.id: b.description for _key, b in screen._bindings if b.id}
             assert descriptions["exercise.act"] == "Act"
             await pilot.press("plus", "plus", "minus")
-            assert app.bridge.speed == 30.0
-            log = Path(app.bridge.rec.log_path)
+            assert app.session.session.speed == 30.0
+            log = Path(app.session.log_path)
             assert ui_inputs(log).count("speed") == 3
             await pilot.press("n", "n", "n")
             inbox = screen.query_one("#inbox")
-            channels = {i.channel for i in app.bridge.situation.inbox}
+            channels = {i.channel for i in app.session.situation.inbox}
             assert {"phone", "decision"} <= channels
             await pilot.press("c")
             shown = {i.channel for i in inbox.items}
             assert len(shown) == 1 and inbox.channel in shown and "[" in inbox.border_title
             for _ in channels:
                 await pilot.press("c")
-            assert inbox.channel is None and len(inbox.items) == len(app.bridge.situation.inbox)
+            assert inbox.channel is None and len(inbox.items) == len(app.session.situation.inbox)
             await pilot.press("tab", "z")
             assert screen.maximized is screen.focused and screen.maximized.id == "decisions"
             await pilot.press("z")
@@ -69,11 +70,12 @@ def test_language_and_speed_switch_live(journal_dir, fake_clock):
 
 def test_home_offers_the_interrupted_exercise(journal_dir, fake_clock):
     log = journal_dir / "mini-interrupted.jsonl"
-    bridge = ExerciseBridge(start_recorded(load_inputs(MINI), 7, "en", log, "players"), "en")
-    bridge.step()
-    bridge.act("declare-crisis")
-    reached = bridge.now
-    bridge.close()
+    client = solo_client(start_recorded(load_inputs(MINI), 7, "en", log, "players"), "en")
+    session, seat = client.session, client.seat.id
+    session.step(seat)
+    session.act(seat, "", "declare-crisis")
+    reached = session.now
+    session.close()
 
     async def run() -> None:
         app = CyberDrillApp(lang="en", journal_dir=journal_dir, scenarios_dir=MINI.parent, monotonic=fake_clock, now=lambda: FIXED_NOW)
@@ -85,8 +87,8 @@ def test_home_offers_the_interrupted_exercise(journal_dir, fake_clock):
             await pilot.press("r")
             await pilot.pause()
             assert isinstance(app.screen, ExerciseScreen)
-            assert app.bridge.rec.log_path == log and app.bridge.now == reached
-            assert "declare-crisis" in app.bridge.ex.actions_taken
+            assert app.session.log_path == log and app.session.session.now == reached
+            assert "declare-crisis" in app.session.session.ex.actions_taken
             await pilot.press("ctrl+q")
         assert ui_inputs(log)[-1] == "session-resumed"
 
@@ -119,19 +121,19 @@ def test_players_reach_the_end_of_the_window_and_open_the_debrief(journal_dir, f
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("enter")
             await pilot.pause()
-            bridge = app.bridge
+            session = app.session.session
             await pilot.press("e")  # players cannot end the exercise early
-            assert isinstance(app.screen, ExerciseScreen) and not bridge.ended
+            assert isinstance(app.screen, ExerciseScreen) and not session.ended
             for _ in range(60):
-                if bridge.ended:
+                if session.ended:
                     break
-                if bridge.situation.decisions:
+                if app.session.situation.decisions:
                     await pilot.press("d", "enter")
                 else:
                     await pilot.press("n")
                 await pilot.pause()
-            assert bridge.ended and bridge.situation.end_reason == "duration"
-            assert bridge.now == bridge.ex.duration
+            assert session.ended and app.session.situation.end_reason == "duration"
+            assert session.now == session.ex.duration
             await pilot.press("e")
             await pilot.pause()
             assert isinstance(app.screen, DebriefScreen) and app.screen.debrief.sealed
@@ -157,7 +159,7 @@ def test_two_exercises_started_in_the_same_second_get_two_journals(journal_dir, 
 
 
 def test_replay_scrubs_backwards_and_forwards_to_the_same_picture(tmp_path):
-    from simulator.tui.bridge import JournalReplay
+    from simulator.room.replay import JournalReplay
 
     from .test_snapshots import _journal
 
@@ -198,8 +200,8 @@ def test_the_speed_an_exercise_starts_at_is_journaled_and_taken_up_on_resume(jou
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("enter")
             await pilot.pause()
-            assert app.bridge.speed == 60.0
-            log = Path(app.bridge.rec.log_path)
+            assert app.session.session.speed == 60.0
+            log = Path(app.session.log_path)
             await pilot.press("ctrl+q")
         return log
 
@@ -211,7 +213,7 @@ def test_the_speed_an_exercise_starts_at_is_journaled_and_taken_up_on_resume(jou
         app = CyberDrillApp(lang="en", resume=log, monotonic=fake_clock, now=lambda: FIXED_NOW)
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
-            assert isinstance(app.screen, ExerciseScreen) and app.bridge.speed == 60.0
+            assert isinstance(app.screen, ExerciseScreen) and app.session.session.speed == 60.0
             await pilot.press("ctrl+q")
 
     asyncio.run(again())

@@ -17,7 +17,7 @@ import pytest
 from simulator.journal.replay import replay_journal
 from simulator.journal.verify import verify_journal
 from simulator.tui.app import CyberDrillApp
-from simulator.tui.bridge import SituationUpdated
+from simulator.tui.messages import SituationUpdated
 from simulator.tui.catalog import list_scenarios
 from simulator.tui.screens.briefing import BriefingScreen
 from simulator.tui.screens.debrief import DebriefScreen
@@ -86,10 +86,11 @@ async def full_flow(journal_dir: Path, fake_clock) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ExerciseScreen)
-        bridge = app.bridge
+        client = app.session
+        bridge = client.session
         ex = bridge.ex
         threads = watch_threads(ex)
-        log = Path(bridge.rec.log_path)
+        log = Path(client.log_path)
         assert log.parent == journal_dir and log.exists()
         assert ex.now == 0.0 and not bridge.running
 
@@ -106,7 +107,7 @@ async def full_flow(journal_dir: Path, fake_clock) -> None:
         assert any(isinstance(m, SituationUpdated) for m in messages)
 
         # acknowledge the first inject from the inbox
-        await step_until(pilot, app, lambda: any(i.kind == "inject" for i in bridge.situation.inbox))
+        await step_until(pilot, app, lambda: any(i.kind == "inject" for i in client.situation.inbox))
         screen = app.screen
         inbox = screen.query_one("#inbox")
         inbox.focus()
@@ -117,7 +118,7 @@ async def full_flow(journal_dir: Path, fake_clock) -> None:
         assert isinstance(app.screen, MessageDialog)
         await pilot.press("enter")
         await pilot.pause()
-        assert item.key in bridge.acked
+        assert item.key in bridge.acked[client.seat.id]
         assert any(c.get("ui") == "ack" and c.get("key") == item.key for c in commands(log))
 
         # a response action: palette of actions, filter, no target, confirm (cost shown)
@@ -134,8 +135,8 @@ async def full_flow(journal_dir: Path, fake_clock) -> None:
         assert any(c.get("kind") == "act" and c.get("action") == "declare-crisis" and c.get("by") == "facilitator" for c in commands(log))
 
         # a decision, with a justification
-        await step_until(pilot, app, lambda: bool(bridge.situation.decisions), limit=200)
-        decision = bridge.situation.decisions[0]
+        await step_until(pilot, app, lambda: bool(client.situation.decisions), limit=200)
+        decision = client.situation.decisions[0]
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, DecisionDialog)
@@ -151,7 +152,7 @@ async def full_flow(journal_dir: Path, fake_clock) -> None:
         assert any(c.get("kind") == "note" and "why not" in c.get("text", "") for c in recorded)
 
         # the facilitator fires a contingency inject now
-        contingency = next(i.id for i in bridge.injects() if i.contingency and not i.fired)
+        contingency = next(i.id for i in client.situation.injects if i.contingency and not i.fired)
         await pilot.press("f")
         await pilot.pause()
         await pilot.press(*contingency)
@@ -169,9 +170,9 @@ async def full_flow(journal_dir: Path, fake_clock) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ExerciseScreen) and app.role == "evaluator"
-        ex = app.bridge.ex
+        ex = app.session.session.ex
         assert ex.now == pytest.approx(reached) and contingency in ex.fired
-        task = next(t for t in app.bridge.tasks() if not t.auto)
+        task = next(t for t in app.session.situation.tasks if not t.auto)
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, PickDialog)
@@ -228,9 +229,9 @@ def test_command_palette_takes_a_response_action(journal_dir: Path, fake_clock) 
             assert isinstance(app.screen, ConfirmDialog)
             await pilot.press("enter")
             await pilot.pause()
-            ex = app.bridge.ex
+            ex = app.session.session.ex
             assert [r.target for r in ex.actions_taken["isolate"]] == ["zone:servers"]
-            log = Path(app.bridge.rec.log_path)
+            log = Path(app.session.log_path)
             assert any(c.get("kind") == "act" and c.get("action") == "isolate" and c.get("target") == "zone:servers" for c in commands(log))
 
     asyncio.run(run())

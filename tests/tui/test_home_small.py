@@ -8,7 +8,8 @@ import asyncio
 from textual.widgets import DataTable
 
 from simulator.tui.app import CyberDrillApp
-from simulator.tui.bridge import ExerciseBridge, load_inputs, start_recorded
+from simulator.journal.inputs import load_inputs
+from simulator.room.local import solo_client, start_recorded
 from simulator.tui.screens.exercise import ExerciseScreen
 from simulator.tui.screens.home import HomeScreen
 
@@ -17,9 +18,9 @@ from .conftest import FIXED_NOW, MINI, SCENARIOS
 
 def test_interrupted_list_is_visible_and_reachable_at_80x24(journal_dir, fake_clock):
     log = journal_dir / "mini-interrupted.jsonl"
-    bridge = ExerciseBridge(start_recorded(load_inputs(MINI), 7, "en", log, "players"), "en")
-    bridge.step()
-    bridge.close()
+    client = solo_client(start_recorded(load_inputs(MINI), 7, "en", log, "players"), "en")
+    client.session.step(client.seat.id)
+    client.close()
 
     async def run() -> None:
         app = CyberDrillApp(lang="en", journal_dir=journal_dir, scenarios_dir=SCENARIOS, monotonic=fake_clock, now=lambda: FIXED_NOW)
@@ -37,7 +38,7 @@ def test_interrupted_list_is_visible_and_reachable_at_80x24(journal_dir, fake_cl
             assert visible.contains_region(journals.region)
             await pilot.press("enter")
             await pilot.pause()
-            assert isinstance(app.screen, ExerciseScreen) and app.bridge.rec.log_path == log
+            assert isinstance(app.screen, ExerciseScreen) and app.session.log_path == log
             await pilot.press("ctrl+q")
 
     asyncio.run(run())

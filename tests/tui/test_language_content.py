@@ -33,14 +33,14 @@ def test_inject_sender_is_shown_in_the_ui_language_and_follows_the_switch(journa
             await pilot.pause()
             screen = app.screen
             assert isinstance(screen, ExerciseScreen)
-            printers = next(i for i in app.bridge.situation.inbox if i.ref == "printers")
+            printers = next(i for i in app.session.situation.inbox if i.ref == "printers")
             assert printers.sender == NURSE["en"]
             assert any(NURSE["en"] in line for line in inbox_lines(screen))
             assert not any(NURSE["fr"] in line for line in inbox_lines(screen))
             await pilot.press("l")
             await pilot.pause()
             assert app.lang == "fr"
-            assert next(i for i in app.bridge.situation.inbox if i.ref == "printers").sender == NURSE["fr"]
+            assert next(i for i in app.session.situation.inbox if i.ref == "printers").sender == NURSE["fr"]
             assert any(NURSE["fr"] in line for line in inbox_lines(screen))
             await pilot.press("l")
             await pilot.pause()

@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from simulator.tui.app import CyberDrillApp
-from simulator.tui.bridge import ExerciseBridge, JournalReplay, load_inputs, start_recorded
+from simulator.journal.inputs import load_inputs
+from simulator.room.local import solo_client, start_recorded
+from simulator.room.replay import JournalReplay
 
 from .conftest import FIXED_NOW, MINI, FakeClock
 
@@ -55,7 +57,7 @@ class TestDebrief:
             await pilot.pause()
             screen = pilot.app.screen
             screen.debrief = dataclasses.replace(screen.debrief, log_path="journals/mini-ransomware.jsonl", head_hash="0" * 64)
-            screen.set_language(lang)
+            screen.show(lang)
             await pilot.pause()
 
         assert snap_compare(app, run_before=to_debrief, terminal_size=size)
@@ -63,17 +65,18 @@ class TestDebrief:
 
 def _journal(tmp_path: Path) -> Path:
     log = tmp_path / "recorded.jsonl"
-    bridge = ExerciseBridge(start_recorded(load_inputs(MINI), 7, "fr", log, "facilitator"), "fr", "facilitator")
+    client = solo_client(start_recorded(load_inputs(MINI), 7, "fr", log, "facilitator"), "fr", "facilitator")
+    session, seat = client.session, client.seat.id
     for _ in range(3):
-        bridge.step()
-    bridge.acknowledge(0)
-    bridge.act("declare-crisis")
-    bridge.step()
-    decision = bridge.situation.decisions[0]
-    bridge.decide(decision.id, decision.options[0].id, "")
-    bridge.step()
-    bridge.end()
-    bridge.finish()
+        session.step(seat)
+    session.acknowledge(seat, "", 0)
+    session.act(seat, "", "declare-crisis")
+    session.step(seat)
+    decision = session.view(seat, "fr").decisions[0]
+    session.decide(seat, "", decision.id, decision.options[0].id, "")
+    session.step(seat)
+    session.end(seat)
+    session.finish()
     return log
 
 

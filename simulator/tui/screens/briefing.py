@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from simulator.tui.bridge import Inputs
+from simulator.journal.inputs import Inputs
 from simulator.tui.text import localise_bindings, tr
 
 

@@ -14,7 +14,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from simulator.tui.bridge import Debrief, ExerciseBridge
+from simulator.room.client import LocalClient, SessionClient
+from simulator.room.views import Debrief
 from simulator.tui.glyphs import CLOCK_STATES, glyph
 from simulator.tui.text import localise_bindings, offset, tr
 from simulator.tui.widgets.tasks import task_lines
@@ -35,12 +36,11 @@ class DebriefScreen(Screen):
         Binding("b", "home", "Home", id="debrief.home"),
     ]
 
-    def __init__(self, lang: str, debrief: Debrief, title: str, bridge: ExerciseBridge | None = None) -> None:
+    def __init__(self, lang: str, debrief: Debrief, session: SessionClient | None = None) -> None:
         super().__init__()
         self.lang = lang
         self.debrief = debrief
-        self.title_text = title
-        self.bridge = bridge  # the scenario's texts in another language come from there
+        self.session = session  # the scenario's texts in another language come from there
         self.exported: list[Path] = []
 
     def compose(self) -> ComposeResult:
@@ -54,19 +54,30 @@ class DebriefScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.set_language(self.lang)
+        self.show(self.lang)
 
-    def set_language(self, lang: str) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "export" and not isinstance(self.session, LocalClient):
+            return False  # a remote seat never makes the host write a file: `cyberdrill log report` does
+        return True
+
+    async def set_language(self, lang: str) -> None:
+        if self.session is not None and self.session.lang != lang:
+            await self._translate(self.session, lang)
+        self.show(lang)
+
+    def show(self, lang: str) -> None:
         self.lang = lang
         localise_bindings(self, lang)
         self.refresh_bindings()
-        if self.bridge is not None and self.bridge.lang != lang:
-            self._translate(self.bridge, lang)
         d = self.debrief
-        head = Text(f"{tr('debrief.title', lang)}: {self.title_text}", style="bold")
+        head = Text(f"{tr('debrief.title', lang)}: {d.title}", style="bold")
         head.append("  " + tr("debrief.ended-at", lang, t=offset(d.t), reason=tr("end." + (d.end_reason or "duration"), lang)))
         head.append(f"\n{tr('debrief.journal', lang)}: {d.log_path}", style="dim")
-        head.append(f"\n{tr('debrief.head', lang)}: {d.head_hash} " + ("✓ " + tr("debrief.sealed", lang) if d.sealed else ""), style="dim")
+        proof = ""
+        if d.sealed:
+            proof = "✓ " + tr("debrief.signed" if d.signed else "debrief.sealed-unsigned", lang)
+        head.append(f"\n{tr('debrief.head', lang)}: {d.head_hash} {proof}", style="dim")
         self.query_one("#debrief-head", Static).update(head)
         kpis = Table(box=None, show_header=False, expand=True, padding=(0, 1))
         kpis.add_column(ratio=2)
@@ -92,13 +103,14 @@ class DebriefScreen(Screen):
         self.query_one("#timeline", Static).update(Group(*timeline))
         self.query_one("#timeline-box").border_title = tr("debrief.timeline", lang)
 
-    def _translate(self, bridge: ExerciseBridge, lang: str) -> None:
+    async def _translate(self, session: SessionClient, lang: str) -> None:
         """The scenario's own texts (title, objectives, tasks, timeline, names) in `lang`; the
         journal proof (path, head hash, seal) does not depend on the language and is kept."""
-        bridge.set_language(lang)
-        fresh = bridge.debrief()
-        self.debrief = replace(self.debrief, kpis=fresh.kpis, objectives=fresh.objectives, clocks=fresh.clocks, timeline=fresh.timeline)
-        self.title_text = bridge.ex.scenario.title.get(lang)
+        await session.set_language(lang)
+        fresh = await session.debrief()
+        self.debrief = replace(
+            self.debrief, kpis=fresh.kpis, objectives=fresh.objectives, clocks=fresh.clocks, timeline=fresh.timeline, title=fresh.title
+        )
 
     def action_export(self, fmt: str) -> None:
         path = self.app.export_debrief(fmt)

@@ -13,7 +13,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from simulator.tui.glyphs import RATINGS, glyph
-from simulator.tui.situation import DecisionView, InboxView, TaskView
+from simulator.room.views import DecisionView, InboxView, TaskView
 from simulator.tui.text import localise_bindings, offset, tr
 
 

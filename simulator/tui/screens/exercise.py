@@ -1,11 +1,15 @@
 """The exercise screen: the situation at a glance, and every input turned into a command.
 
-The engine is advanced only here, from a `set_interval` timer on the event loop; the
-bridge answers with one `SituationUpdated` per tick, which repaints the panels whose
-slice changed.
+A client of one seat of a session (`SessionClient`): local (solo play, the clock advanced
+from this screen's timer) or remote (a host's room, the clock the facilitator's). New
+situations arrive as `SituationUpdated` messages, at most one per tick, and repaint the
+panels whose slice changed. What the seat may do is the host's to say: the keys shown
+follow the seat's permissions, and a refusal is reported as it comes.
 """
 
 from __future__ import annotations
+
+import inspect
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,12 +17,15 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Container
 from textual.reactive import reactive
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
 
-from simulator.tui.bridge import ActionInfo, ExerciseBridge, SituationUpdated
+from simulator.model.duration import parse_duration
+from simulator.room import seats as S
+from simulator.room.client import SessionClient
+from simulator.room.views import ActionInfo, Notice, Situation
+from simulator.tui.messages import NoticeReceived, SessionClosed, SituationUpdated
 from simulator.tui.screens.dialogs import Choice, ConfirmDialog, DecisionDialog, MessageDialog, PickDialog, RateDialog, TextDialog
-from simulator.tui.situation import Situation
 from simulator.tui.text import localise_bindings, offset, tr
 from simulator.tui.widgets.board import board_panels
 from simulator.tui.widgets.clockbar import ClockBar
@@ -29,8 +36,12 @@ from simulator.tui.widgets.truth import TruthPanel
 
 TICK_SECONDS = 0.25
 NARROW_WIDTH = 120
-FACILITATOR_ONLY = {"fire", "toggle_truth"}
-EVALUATOR_ONLY = {"rate"}
+PERMISSIONS = {
+    "toggle_clock": S.CLOCK, "faster": S.CLOCK, "slower": S.CLOCK, "step": S.CLOCK,
+    "act": S.ACT, "decide": S.DECIDE, "acknowledge": S.ACK, "note": S.NOTE, "fire": S.FIRE,
+    "extend": S.EXTEND, "toggle_truth": S.TRUTH, "rate": S.RATE,
+}
+"""The seat permission each key needs (the host checks again: a client is never trusted)."""
 
 
 class ActionCommands(Provider):
@@ -44,7 +55,7 @@ class ActionCommands(Provider):
         screen = self._screen()
         if screen is None:
             return
-        for info in screen.bridge.actions():
+        for info in screen.session.situation.actions:
             yield DiscoveryHit(f"{info.name} ({info.id})", lambda i=info: screen.pick_target(i), help=info.description)
 
     async def search(self, query: str) -> Hits:
@@ -52,9 +63,9 @@ class ActionCommands(Provider):
         if screen is None:
             return
         matcher = self.matcher(query)
-        bridge = screen.bridge
-        for info in bridge.actions():
-            for target, label in bridge.targets(info.id):
+        session = screen.session
+        for info in session.situation.actions:
+            for target, label in session.targets(info.id):
                 text = f"{info.name} → {label}"
                 score = matcher.match(text + f" {info.id} {target}")
                 if score > 0:
@@ -77,6 +88,7 @@ class ExerciseScreen(Screen):
         Binding("f", "fire", "Fire inject", id="exercise.fire"),
         Binding("t", "toggle_truth", "Ground truth", id="exercise.truth"),
         Binding("r", "rate", "Rate", id="exercise.rate"),
+        Binding("x", "extend", "More time", id="exercise.extend"),
         Binding("e", "end", "End", id="exercise.end"),
         Binding("z", "zoom", "Zoom", id="exercise.zoom"),
     ]
@@ -84,58 +96,78 @@ class ExerciseScreen(Screen):
     # repaint=False: the panels repaint what changed; a screen-wide repaint per tick would redraw everything
     situation: reactive[Situation | None] = reactive(None, always_update=True, init=False, repaint=False)
 
-    def __init__(self, bridge: ExerciseBridge, lang: str, role: str, autostart: bool = False) -> None:
+    def __init__(self, session: SessionClient, lang: str, autostart: bool = False) -> None:
         super().__init__()
-        self.bridge = bridge
+        self.session = session
         self.lang = lang
-        self.role = role
+        self.role = session.role
         self.autostart = autostart
         self.ticks = 0
         self.repaints = 0
-        self.show_truth = role == "facilitator"
+        self.show_truth = session.may(S.TRUTH)
         self._was_ended = False
 
     # -- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield ClockBar(id="clockbar")
-        side = TruthPanel(id="side") if self.role == "facilitator" else TasksPanel(id="side") if self.role == "evaluator" else None
+        side = TruthPanel(id="side") if self.session.may(S.TRUTH) else TasksPanel(id="side") if self.session.may(S.RATE) and self.role == "evaluator" else None
         with Container(id="board"):
             yield from board_panels(side)
         yield Footer()
 
     def on_mount(self) -> None:
         self.add_class("-role-" + self.role)
-        self.set_class(self.role != "players", "-with-side")
+        self.set_class(self.role not in ("players", "room"), "-with-side")
         localise_bindings(self, self.lang)
-        self.bridge.attach(self)
-        self.situation = self.bridge.situation
+        self.session.listen(self._updated, self._noticed, self._closed)
+        self.situation = self.session.situation
         self.query_one(InboxPanel).focus()
         self.timer = self.set_interval(TICK_SECONDS, self._tick, name="engine")
-        if self.autostart:
-            self.bridge.resume()
+        if self.autostart and self.session.may(S.CLOCK):
+            self.run_worker(self.session.clock("resume"), exclusive=False)
+
+    def on_unmount(self) -> None:
+        self.session.listen(None)
 
     def on_resize(self, event) -> None:
         narrow = self.size.width < NARROW_WIDTH
         if narrow != self.has_class("-narrow"):
             self.set_class(narrow, "-narrow")
 
-    def set_language(self, lang: str) -> None:
+    async def set_language(self, lang: str) -> None:
         self.lang = lang
-        self.bridge.set_language(lang)
         localise_bindings(self, lang)
         self.refresh_bindings()
-        self.bridge.publish()
+        await self.session.set_language(lang)
 
-    # -- the clock ---------------------------------------------------------------------------
+    # -- the session -----------------------------------------------------------------------
+
+    def _updated(self, situation) -> None:
+        self.post_message(SituationUpdated(situation))
+
+    def _noticed(self, notice: Notice) -> None:
+        self.post_message(NoticeReceived(notice))
+
+    def _closed(self, reason: str) -> None:
+        self.post_message(SessionClosed(reason))
 
     def _tick(self) -> None:
-        """The only place the engine advances on its own: one step per timer tick."""
+        """A local session's clock advances here, one step per timer tick (a host runs its own)."""
         self.ticks += 1
-        self.bridge.tick()
+        self.session.poll()
 
     def on_situation_updated(self, message: SituationUpdated) -> None:
         self.situation = message.situation
+
+    def on_notice_received(self, message: NoticeReceived) -> None:
+        notice = message.notice
+        if notice.bell:
+            self.app.bell()
+        self.notify(notice.text, severity=notice.severity, timeout=8 if notice.severity == "warning" else 5)
+
+    def on_session_closed(self, message: SessionClosed) -> None:
+        self.notify(message.reason, severity="error", timeout=30)
 
     def watch_situation(self, sit: Situation | None) -> None:
         if sit is None:
@@ -144,43 +176,42 @@ class ExerciseScreen(Screen):
         if sit.ended != self._was_ended:
             self._was_ended = sit.ended
             self.refresh_bindings()  # 'end' opens the debrief for every role once the exercise is over
-            if sit.ended and not self.bridge.closed:
+            if sit.ended and sit.end_reason != "facilitator":
                 self.notify(tr("notify.ended", self.lang), timeout=10)
         with self.app.batch_update():  # one repaint for every panel that changed
             self.query_one(ClockBar).show(sit, self.lang, self.role)
             self.query_one(InboxPanel).show(sit, self.lang)
             for panel in self.query(Panel):
-                if panel.id == "side" and not self.show_truth and self.role == "facilitator":
+                if panel.id == "side" and not self.show_truth and self.session.may(S.TRUTH):
                     continue
                 panel.show(sit, self.lang)
 
     # -- role gating -------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in FACILITATOR_ONLY and self.role != "facilitator":
+        needed = PERMISSIONS.get(action)
+        if needed is not None and not self.session.may(needed):
             return False
-        if action in EVALUATOR_ONLY and self.role != "evaluator":
-            return False
-        if action == "end" and self.role != "facilitator" and not self.bridge.ended:
+        if action == "end" and not self.session.may(S.END) and not self.session.situation.ended:
             return False
         return True
 
     # -- time ----------------------------------------------------------------------------------
 
-    def action_toggle_clock(self) -> None:
-        self.bridge.toggle()
+    async def action_toggle_clock(self) -> None:
+        self._report(await self.session.clock("toggle"), quiet=True)
 
-    def action_faster(self) -> None:
-        self.bridge.faster()
+    async def action_faster(self) -> None:
+        self._report(await self.session.clock("faster"), quiet=True)
 
-    def action_slower(self) -> None:
-        self.bridge.slower()
+    async def action_slower(self) -> None:
+        self._report(await self.session.clock("slower"), quiet=True)
 
-    def action_step(self) -> None:
-        if self.bridge.held_by_decision():
+    async def action_step(self) -> None:
+        if self.session.situation.held_by_decision:
             self.notify(tr("clock.held", self.lang), severity="warning", timeout=3)
             return
-        self.bridge.step()
+        self._report(await self.session.clock("step"), quiet=True)
 
     def action_zoom(self) -> None:
         focused = self.focused
@@ -191,6 +222,21 @@ class ExerciseScreen(Screen):
         elif focused is not None:
             self.maximize(focused)
 
+    # -- dialogs ---------------------------------------------------------------------------------
+
+    def open_dialog(self, dialog, callback) -> None:
+        """Show a dialog; in solo play the clock holds while it is open (a room's never does)."""
+        self.session.hold("dialog", True)
+
+        async def closed(value) -> None:
+            if not any(isinstance(s, ModalScreen) for s in self.app.screen_stack[1:] if s is not dialog):
+                self.session.hold("dialog", False)
+            result = callback(value)
+            if inspect.isawaitable(result):
+                await result
+
+        self.app.push_screen(dialog, closed)
+
     # -- inbox ---------------------------------------------------------------------------------
 
     def action_focus_inbox(self) -> None:
@@ -199,43 +245,46 @@ class ExerciseScreen(Screen):
     def action_channel(self) -> None:
         inbox = self.query_one(InboxPanel)
         inbox.cycle_channel()
-        inbox.show(self.bridge.situation, self.lang)
+        inbox.show(self.session.situation, self.lang)
 
-    def action_acknowledge(self) -> None:
+    async def action_acknowledge(self) -> None:
         item = self.query_one(InboxPanel).current()
-        if item is not None and self.bridge.acknowledge(item.key):
-            self.notify(tr("notify.acknowledged", self.lang), timeout=2)
+        if item is not None and not item.read:
+            result = await self.session.acknowledge(item.key)
+            if result.accepted:
+                self.notify(tr("notify.acknowledged", self.lang), timeout=2)
+            else:
+                self._report(result)
 
     def on_inbox_panel_opened(self, message: InboxPanel.Opened) -> None:
         item = message.item
 
-        def done(ack: bool | None) -> None:
-            if ack:
-                self.bridge.acknowledge(item.key)
+        async def done(ack: bool | None) -> None:
+            if ack and not item.read and self.session.may(S.ACK):
+                self._report(await self.session.acknowledge(item.key), quiet=True)
 
-        self.app.push_screen(MessageDialog(self.lang, item), done)
+        self.open_dialog(MessageDialog(self.lang, item), done)
 
     # -- response actions ----------------------------------------------------------------------
 
     def action_act(self) -> None:
-        bridge = self.bridge
+        actions = self.session.situation.actions
         choices = []
-        for info in bridge.actions():
-            why = bridge.unavailable(info.id)
+        for info in actions:
             note = tr("act.cost", self.lang, staff=info.staff, duration=info.duration)
-            if why:
-                note += " — ✗ " + why
-            choices.append(Choice(info.id, f"{info.name} ({info.id})", note, disabled=why is not None))
-        infos = {i.id: i for i in bridge.actions()}
+            if info.why:
+                note += " — ✗ " + info.why
+            choices.append(Choice(info.id, f"{info.name} ({info.id})", note, disabled=bool(info.why)))
+        infos = {i.id: i for i in actions}
 
         def chosen(value: str | None) -> None:
             if value is not None:
                 self.pick_target(infos[value])
 
-        self.app.push_screen(PickDialog(self.lang, tr("act.title", self.lang), choices), chosen)
+        self.open_dialog(PickDialog(self.lang, tr("act.title", self.lang), choices), chosen)
 
     def pick_target(self, info: ActionInfo) -> None:
-        targets = self.bridge.targets(info.id)
+        targets = self.session.targets(info.id)
         if info.target == "none":
             self.confirm_action(info, "")
             return
@@ -249,7 +298,7 @@ class ExerciseScreen(Screen):
                 self.confirm_action(info, value)
 
         choices = [Choice(value, label) for value, label in targets]
-        self.app.push_screen(PickDialog(self.lang, tr("act.target", self.lang, action=info.name), choices), chosen)
+        self.open_dialog(PickDialog(self.lang, tr("act.target", self.lang, action=info.name), choices), chosen)
 
     def ask_count(self, info: ActionInfo, target: str) -> None:
         def typed(text: str | None) -> None:
@@ -262,10 +311,10 @@ class ExerciseScreen(Screen):
                 return
             self.confirm_action(info, target, count)
 
-        self.app.push_screen(TextDialog(self.lang, tr("act.count", self.lang, action=info.name), "3"), typed)
+        self.open_dialog(TextDialog(self.lang, tr("act.count", self.lang, action=info.name), "3"), typed)
 
     def confirm_action(self, info: ActionInfo, target: str, count: int = 0) -> None:
-        label = dict(self.bridge.targets(info.id)).get(target, target)
+        label = dict(self.session.targets(info.id)).get(target, target)
         body = Text()
         body.append(f"{info.name}", style="bold")
         if target:
@@ -275,65 +324,94 @@ class ExerciseScreen(Screen):
         body.append("\n" + tr("act.cost", self.lang, staff=info.staff, duration=info.duration))
         if info.description:
             body.append("\n" + info.description, style="dim")
-        why = self.bridge.unavailable(info.id) or ""
+        current = next((a for a in self.session.situation.actions if a.id == info.id), info)
 
-        def confirmed(ok: bool | None) -> None:
+        async def confirmed(ok: bool | None) -> None:
             if ok:
-                self.take_action(info.id, target, count)
+                await self.take_action(info.id, target, count)
 
-        self.app.push_screen(ConfirmDialog(self.lang, tr("act.confirm", self.lang), body, why), confirmed)
+        self.open_dialog(ConfirmDialog(self.lang, tr("act.confirm", self.lang), body, current.why), confirmed)
 
-    def take_action(self, action: str, target: str = "", count: int = 0):
-        result = self.bridge.act(action, target, count)
+    async def take_action(self, action: str, target: str = "", count: int = 0):
+        result = await self.session.act(action, target, count)
         self._report(result)
         return result
 
-    def _report(self, result) -> None:
+    def _report(self, result, quiet: bool = False) -> None:
+        """Say what became of a command: accepted (unless `quiet`), or refused with the reason."""
         if result.accepted:
-            self.notify(tr("notify.accepted", self.lang, command=result.command), timeout=3)
+            if not quiet:
+                self.notify(tr("notify.accepted", self.lang, command=result.command), timeout=3)
         else:
             self.notify(tr("notify.refused", self.lang, command=result.command, reason=result.reason), severity="warning", timeout=6)
 
     # -- decisions -----------------------------------------------------------------------------
 
     def action_decide(self) -> None:
-        sit = self.bridge.situation
-        if not sit.decisions:
+        sit = self.session.situation
+        mine = [d for d in sit.decisions if d.can_answer]
+        if not mine:
             self.notify(tr("decisions.none", self.lang), timeout=2)
             return
-        if len(sit.decisions) == 1:
-            self._decide(sit.decisions[0].id)
+        if len(mine) == 1:
+            self._decide(mine[0].id)
             return
-        choices = [Choice(d.id, d.prompt, tr("decisions.left", self.lang, left=offset(d.deadline))) for d in sit.decisions]
-        self.app.push_screen(PickDialog(self.lang, tr("panel.decisions", self.lang), choices), lambda v: v and self._decide(v))
+        choices = [Choice(d.id, d.prompt, tr("decisions.left", self.lang, left=offset(d.deadline))) for d in mine]
+        self.open_dialog(PickDialog(self.lang, tr("panel.decisions", self.lang), choices), lambda v: v and self._decide(v))
 
     def _decide(self, decision_id: str) -> None:
-        sit = self.bridge.situation
+        sit = self.session.situation
         decision = next((d for d in sit.decisions if d.id == decision_id), None)
         if decision is None:
             return
 
-        def chosen(value) -> None:
+        async def chosen(value) -> None:
             if value is not None:
                 option, justification = value
-                self._report(self.bridge.decide(decision.id, option, justification))
+                self._report(await self.session.decide(decision.id, option, justification))
 
-        self.app.push_screen(DecisionDialog(self.lang, decision, sit.t), chosen)
+        self.open_dialog(DecisionDialog(self.lang, decision, sit.t), chosen)
+
+    def action_extend(self) -> None:
+        """The facilitator gives a cell more time on an open decision."""
+        sit = self.session.situation
+        if not sit.decisions:
+            self.notify(tr("decisions.none", self.lang), timeout=2)
+            return
+
+        def chosen(did: str | None) -> None:
+            if did is None:
+                return
+
+            async def typed(text: str | None) -> None:
+                if text is None:
+                    return
+                try:
+                    minutes = parse_duration(text)
+                except ValueError:
+                    self.notify(tr("notify.not-a-duration", self.lang, text=text), severity="error")
+                    return
+                self._report(await self.session.extend(did, minutes))
+
+            self.open_dialog(TextDialog(self.lang, tr("extend.how-long", self.lang), "15m"), typed)
+
+        choices = [Choice(d.id, d.prompt, tr("decisions.left", self.lang, left=offset(d.deadline))) for d in sit.decisions]
+        self.open_dialog(PickDialog(self.lang, tr("extend.title", self.lang), choices), chosen)
 
     # -- notes, injects, ratings, end --------------------------------------------------------
 
     def action_note(self) -> None:
         key = {"facilitator": "note.facilitator", "evaluator": "note.evaluator"}.get(self.role, "note.players")
 
-        def typed(text: str | None) -> None:
+        async def typed(text: str | None) -> None:
             if text:
-                self._report(self.bridge.note(text))
+                self._report(await self.session.note(text))
 
-        self.app.push_screen(TextDialog(self.lang, tr(key, self.lang)), typed)
+        self.open_dialog(TextDialog(self.lang, tr(key, self.lang)), typed)
 
     def action_fire(self) -> None:
         choices = []
-        for inj in self.bridge.injects():
+        for inj in self.session.situation.injects:
             marks = []
             if inj.fired:
                 marks.append("✓ " + tr("inject.fired", self.lang))
@@ -345,20 +423,21 @@ class ExerciseScreen(Screen):
                 marks.append(offset(inj.at))
             choices.append(Choice(inj.id, f"{inj.id}: {inj.title}", " · ".join(marks), disabled=inj.fired))
 
-        def chosen(value: str | None) -> None:
+        async def chosen(value: str | None) -> None:
             if value is not None:
-                self._report(self.bridge.fire(value))
+                self._report(await self.session.fire(value))
 
-        self.app.push_screen(PickDialog(self.lang, tr("inject.title", self.lang), choices), chosen)
+        self.open_dialog(PickDialog(self.lang, tr("inject.title", self.lang), choices), chosen)
 
     def action_toggle_truth(self) -> None:
         self.show_truth = not self.show_truth
         side = self.query_one("#side")
         side.display = self.show_truth
-        self.bridge.publish()
+        if self.show_truth:
+            side.show(self.session.situation, self.lang)
 
     def action_rate(self) -> None:
-        tasks = [t for t in self.bridge.tasks() if not t.auto]
+        tasks = [t for t in self.session.situation.tasks if not t.auto]
         if not tasks:
             self.notify(tr("rate.none", self.lang), timeout=3)
             return
@@ -370,23 +449,26 @@ class ExerciseScreen(Screen):
                 return
             task = by_key[key]
 
-            def rated(value) -> None:
+            async def rated(value) -> None:
                 if value is not None:
                     level, comment = value
-                    self._report(self.bridge.rate(task.objective, task.task, level, comment))
+                    self._report(await self.session.rate(task.objective, task.task, level, comment))
 
-            self.app.push_screen(RateDialog(self.lang, task), rated)
+            self.open_dialog(RateDialog(self.lang, task), rated)
 
-        self.app.push_screen(PickDialog(self.lang, tr("rate.title", self.lang), choices), chosen)
+        self.open_dialog(PickDialog(self.lang, tr("rate.title", self.lang), choices), chosen)
 
-    def action_end(self) -> None:
-        if self.bridge.ended:
-            self.app.show_debrief()
+    async def action_end(self) -> None:
+        if self.session.situation.ended:
+            await self.app.show_debrief()
             return
 
-        def confirmed(ok: bool | None) -> None:
+        async def confirmed(ok: bool | None) -> None:
             if ok:
-                self.bridge.end()
-                self.app.show_debrief()
+                result = await self.session.clock("end")
+                if result.accepted:
+                    await self.app.show_debrief()
+                else:
+                    self._report(result)
 
-        self.app.push_screen(ConfirmDialog(self.lang, tr("end.title", self.lang), tr("end.body", self.lang)), confirmed)
+        self.open_dialog(ConfirmDialog(self.lang, tr("end.title", self.lang), tr("end.body", self.lang)), confirmed)

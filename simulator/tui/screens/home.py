@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from simulator.tui.bridge import JournalEntry
+from simulator.tui.journals import JournalEntry
 from simulator.tui.catalog import ScenarioEntry
 from simulator.tui.screens.dialogs import TextDialog
 from simulator.tui.text import localise_bindings, offset, tr

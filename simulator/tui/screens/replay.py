@@ -9,8 +9,8 @@ from textual.containers import Container
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from simulator.tui.bridge import JournalReplay
-from simulator.tui.situation import Situation
+from simulator.room.replay import JournalReplay
+from simulator.room.views import Situation
 from simulator.tui.text import localise_bindings, offset, tr
 from simulator.tui.widgets.board import board_panels
 from simulator.tui.widgets.clockbar import ClockBar

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from simulator.tui.glyphs import ORANGE, SKY, VERMILLION
-from simulator.tui.situation import Situation
+from simulator.room.views import Situation
 from simulator.tui.text import offset, remaining, tr
 
 

@@ -8,7 +8,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from simulator.tui.glyphs import ORANGE
-from simulator.tui.situation import InboxView, Situation
+from simulator.room.views import InboxView, Situation
 from simulator.tui.text import offset, tr
 
 CHANNEL_GLYPHS = {

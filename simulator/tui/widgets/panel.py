@@ -8,7 +8,7 @@ from rich.console import RenderableType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from simulator.tui.situation import Situation
+from simulator.room.views import Situation
 from simulator.tui.text import tr
 
 

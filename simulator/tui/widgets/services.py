@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from simulator.tui.glyphs import SERVICE_LEVELS, glyph
-from simulator.tui.situation import Situation
+from simulator.room.views import Situation
 from simulator.tui.text import offset, tr
 from simulator.tui.widgets.panel import Panel
 

@@ -6,7 +6,7 @@ from rich.console import Group
 from rich.text import Text
 
 from simulator.tui.glyphs import bar
-from simulator.tui.situation import Situation
+from simulator.room.views import Situation
 from simulator.tui.text import offset, tr
 from simulator.tui.widgets.panel import Panel
 

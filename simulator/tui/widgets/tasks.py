@@ -6,7 +6,7 @@ from rich.console import Group
 from rich.text import Text
 
 from simulator.tui.glyphs import RATINGS, glyph
-from simulator.tui.situation import Situation, TaskView
+from simulator.room.views import Situation, TaskView
 from simulator.tui.text import tr
 from simulator.tui.widgets.panel import Panel
 
