@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "simulator.cli.resume",
     "simulator.cli.play",
     "simulator.cli.batch",
+    "simulator.cli.scenarios",
 ]
 
 

@@ -7,13 +7,13 @@ import sys
 import click
 
 from simulator.cli import cli
-from simulator.cli.output import EXIT_BAD_INPUT, given_path, print_diagnostics, print_json
+from simulator.cli.output import EXIT_BAD_INPUT, print_diagnostics, print_json, shipped_or_path
 from simulator.model.documents import validate_paths
 from simulator.model.schema import schema_kinds, schema_text
 
 
 @cli.command("validate")
-@click.argument("paths", nargs=-1, required=True, callback=given_path)
+@click.argument("paths", nargs=-1, required=True, callback=shipped_or_path(None))
 @click.option("--json", "as_json", is_flag=True, help="Print diagnostics as a JSON list of {file, line, col, severity, message}.")
 def validate(paths: tuple[str, ...], as_json: bool) -> None:
     """Check network, scenario, policy and variant files (files or folders of *.yaml).

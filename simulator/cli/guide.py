@@ -7,12 +7,12 @@ import sys
 import click
 
 from simulator.cli import cli
-from simulator.cli.output import EXIT_BAD_INPUT, fail, given_path, print_diagnostics, refuse_overwriting_inputs
+from simulator.cli.output import EXIT_BAD_INPUT, fail, given_path, shipped_or_path, print_diagnostics, refuse_overwriting_inputs
 from simulator.model.diagnostics import Diagnostic, InputError
 
 
 @cli.command("guide")
-@click.argument("scenario", callback=given_path)
+@click.argument("scenario", callback=shipped_or_path("scenario"))
 @click.option("--out", "out", required=True, metavar="DIRECTORY", help="Folder to write (created if missing).", callback=given_path)
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Language of the kit and of its file names.")
 @click.option("--delimiter", type=click.Choice([";", ","]), default=None, help="CSV delimiter. Default: ';' for fr, ',' for en.")

@@ -13,7 +13,7 @@ import sys
 import click
 
 from simulator.cli import cli
-from simulator.cli.output import EXIT_BAD_INPUT, EXIT_FAILED, given_path, print_diagnostics, print_json, usage_error
+from simulator.cli.output import EXIT_BAD_INPUT, EXIT_FAILED, print_diagnostics, print_json, shipped_or_path, usage_error
 from simulator.lint import RULES, LintOptions, lint_paths
 from simulator.model.diagnostics import Diagnostic
 from simulator.model.duration import DurationError, parse_duration
@@ -30,7 +30,7 @@ def _window(_ctx: click.Context, _param: click.Parameter, value: str) -> int:
 
 
 @cli.command("lint")
-@click.argument("paths", nargs=-1, required=True, callback=given_path)
+@click.argument("paths", nargs=-1, required=True, callback=shipped_or_path(None))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 when there is any).")
 @click.option("--max-per-role", type=click.IntRange(1, 1000), default=LintOptions.max_per_role, show_default=True, help="Stimuli one role can take within --window before it is an overload.")
 @click.option("--window", "window", default="15m", show_default=True, callback=_window, help="Window of the overload check (a duration).")

@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from simulator.cli import cli
-from simulator.cli.output import fail, given_path, print_json, refuse_overwriting_inputs, usage_error, write_atomic, write_or_fail
+from simulator.cli.output import fail, given_path, shipped_or_path, print_json, refuse_overwriting_inputs, usage_error, write_atomic, write_or_fail
 from simulator.model.diagnostics import InputError
 from simulator.model.documents import load_document
 
@@ -64,7 +64,7 @@ def summary(net, model) -> dict:
 
 
 @network.command("show")
-@click.argument("file", callback=given_path)
+@click.argument("file", callback=shipped_or_path("network"))
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable summary (counts, zones, services, dependencies).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="en", show_default=True, help="Language of names.")
 def show(file: str, as_json: bool, lang: str) -> None:
@@ -106,7 +106,7 @@ def show(file: str, as_json: bool, lang: str) -> None:
 
 
 @network.command("export")
-@click.argument("file", callback=given_path)
+@click.argument("file", callback=shipped_or_path("network"))
 @click.option("--format", "fmt", type=click.Choice(["graphml", "dot", "json"]), required=True, help="Output format.")
 @click.option("-o", "--output", "out", required=True, help="File to write (written whole or not at all).", callback=given_path)
 def export(file: str, fmt: str, out: str) -> None:

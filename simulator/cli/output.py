@@ -61,6 +61,25 @@ def given_path(_ctx: click.Context, param: click.Parameter, value):
     return value
 
 
+def shipped_or_path(kind: str | None = "scenario"):
+    """Click callback for an input that may also be a shipped file's id (`run ransomware-weekend-night`).
+
+    A path that exists always wins; `kind=None` accepts the id of any shipped file (validate, lint).
+    """
+
+    def callback(ctx: click.Context, param: click.Parameter, value):
+        from simulator.shipped import resolve_input
+
+        value = given_path(ctx, param, value)
+        if value is None:
+            return None
+        if isinstance(value, tuple):
+            return tuple(resolve_input(v, kind) for v in value)
+        return resolve_input(value, kind)
+
+    return callback
+
+
 def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
     """Whether two names reach one file (symlinks and hard links included); False if either is missing."""
     try:

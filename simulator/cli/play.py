@@ -14,7 +14,7 @@ import click
 
 from simulator.cli import cli
 from simulator.cli.log import _journal_call, log
-from simulator.cli.output import fail, given_path, usage_error
+from simulator.cli.output import fail, given_path, shipped_or_path, usage_error
 
 ROLES = ("players", "facilitator", "evaluator")
 
@@ -42,7 +42,7 @@ def _writable(folder: Path) -> bool:
 
 
 @cli.command("play")
-@click.argument("scenario", required=False, metavar="SCENARIO", callback=given_path)
+@click.argument("scenario", required=False, metavar="SCENARIO", callback=shipped_or_path("scenario"))
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of every random stream (same seed + same inputs = same run).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Language of the screens (switch live with 'l').")
 @click.option("--role", type=click.Choice(ROLES), default="players", show_default=True, help="Who sits at this screen.")

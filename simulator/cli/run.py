@@ -7,13 +7,13 @@ import json
 import click
 
 from simulator.cli import cli
-from simulator.cli.output import fail, given_path
+from simulator.cli.output import fail, given_path, shipped_or_path
 from simulator.model.diagnostics import Diagnostic, InputError
 from simulator.model.duration import format_duration, format_offset
 
 
 @cli.command("run")
-@click.argument("scenario", callback=given_path)
+@click.argument("scenario", callback=shipped_or_path("scenario"))
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random streams.")
 @click.option("--policy", default="scenario-defaults", show_default=True, help="passive, scenario-defaults, textbook, or a policy file.", callback=given_path)
 @click.option("--until", "until", default="end", show_default=True, help="end (the exercise window), recovery, or a duration (5d).")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
+from simulator import shipped
 from simulator.engine.headless import load_scenario, parse_until
 from simulator.journal.format import file_sha256, text_name
 from simulator.model.diagnostics import Diagnostic, InputError
@@ -26,8 +27,6 @@ from simulator.model.scenario import ScenarioBody
 
 HOSPITAL_TZ = ZoneInfo("Europe/Paris")
 """Scenario start times are local hospital time; the header writes them with their UTC offset."""
-
-SHIPPED_SCENARIOS = Path(__file__).resolve().parent.parent.parent / "scenarios"
 
 
 @dataclass(frozen=True)
@@ -117,8 +116,7 @@ def _candidates(name: str, recorded: str | None, journal: Path) -> Iterator[Path
             yield from _named(recorded_path.parent, recorded_path.name)
     yield from _named(journal.resolve().parent, name)
     yield from _named(Path.cwd(), name)
-    if SHIPPED_SCENARIOS.is_dir():
-        yield from sorted(SHIPPED_SCENARIOS.rglob(name))
+    yield from (path for path in shipped.all_files() if path.name == name)
 
 
 def _find(kind: str, ref: dict, recorded: str | None, journal: Path, given: Path | None) -> Path:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from pydantic import Field, StrictBool, field_validator
@@ -94,7 +93,12 @@ def check_policy(body: PolicyBody, doc) -> list[Diagnostic]:
 
 
 def builtin_policy_path(name: str) -> Path:
-    return Path(str(resources.files("simulator.data").joinpath("policies", f"{name}.yaml")))
+    from simulator.shipped import KINDS, package_dir
+
+    folder = package_dir(KINDS["policy"])
+    if folder is None:
+        raise FileNotFoundError(f"the built-in policies are missing from the installed package ({KINDS['policy']})")
+    return folder / f"{name}.yaml"
 
 
 @dataclass(frozen=True)

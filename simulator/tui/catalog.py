@@ -12,6 +12,7 @@ from pathlib import Path
 from simulator.model.diagnostics import InputError
 from simulator.model.duration import format_duration
 from simulator.model.yaml_loader import load_yaml
+from simulator.shipped import scenarios_dir
 
 JOURNAL_SUFFIX = ".jsonl"
 DEFAULT_SCENARIO_ID = "ransomware-weekend-night"
@@ -20,12 +21,8 @@ _LEVEL_ORDER = {"beginner": 0, "intermediate": 1, "confirmed": 2}
 
 
 def shipped_scenarios_dir() -> Path | None:
-    """The scenarios folder: inside the installed package, else at the repository root."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "scenarios", here.parent / "scenarios"):
-        if candidate.is_dir():
-            return candidate
-    return None
+    """The shipped scenario library (`simulator.shipped`: the one lookup of shipped files)."""
+    return scenarios_dir()
 
 
 def default_journal_dir() -> Path:
