@@ -206,3 +206,29 @@ def test_ctrl_c_during_a_write_keeps_file_end_line_and_summary_in_step(plan, tmp
     assert outcome.interrupted and result.end is not None and result.end.interrupted
     assert result.end.runs == len(result.runs) == outcome.completed == nth
     assert all(column.count == nth for column in outcome.columns.values())
+
+
+def test_a_ctrl_c_while_workers_start_is_held_not_lost():
+    """Regression: multiprocessing starts its resource tracker (with the first pool) by blocking
+    then unblocking SIGINT; inside `_sigint_held`, where SIGINT is ignored, that unblock let a
+    Ctrl+C be discarded and the batch ran to its end (test_batch_cli's Ctrl+C-while-starting
+    test hung now and then)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent(
+        """
+        import os, signal
+        from multiprocessing import resource_tracker
+        from simulator.batch.executors import _sigint_held
+        try:
+            with _sigint_held():
+                resource_tracker.ensure_running()  # what creating the first pool does
+                os.kill(os.getpid(), signal.SIGINT)
+        except KeyboardInterrupt:
+            print("held, then delivered")
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parent.parent)
+    assert done.stdout.strip() == "held, then delivered", done.stderr

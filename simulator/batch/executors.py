@@ -45,6 +45,12 @@ def _sigint_held() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    # multiprocessing starts its resource tracker with SIGINT blocked, then unblocks it: started
+    # inside this block, that unblock let a Ctrl+C through while SIGINT was ignored, and the
+    # batch ran on to its end. Started first, it leaves the mask alone.
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
