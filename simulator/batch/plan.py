@@ -71,7 +71,7 @@ def build_plan(scenario_path: str | os.PathLike, policy: str = "scenario-default
     net_sha = file_sha256(net_path)
     base = apply_overrides(raw_net, scenario.overrides)
     probe = Exercise(scenario, base, 0, policy=pol, overrides_applied=True)
-    check_policy_commands(pol, probe.index, probe.catalogue, Path(policy) if pol_source is not None else None)
+    check_policy_commands(probe.policy, probe.index, probe.catalogue, Path(policy) if pol_source is not None else None)
     networks = [(BASELINE, base)]
     sources = {
         "scenario": Source(display_path(scenario_path), loaded.sha256, scenario.id),

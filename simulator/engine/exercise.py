@@ -35,7 +35,7 @@ from simulator.hospital.graph import DOWN, HospitalModel
 from simulator.hospital.state import HospitalState
 from simulator.model.attack import technique as attack_technique
 from simulator.model.actions import ActionCatalogue, default_catalogue, merged
-from simulator.model.clocks import CLOCKS
+from simulator.model.jurisdiction import of_scenario
 from simulator.model.command_text import CommandSyntaxError
 from simulator.model.duration import format_offset
 from simulator.model.network import AssetKind, NetworkBody
@@ -125,7 +125,8 @@ class Exercise:
         self.index = NetworkIndex(net)
         self.asset_order = {a: i for i, a in enumerate(self.model.assets)}
         base = catalogue or default_catalogue()
-        self.catalogue = merged(base, scenario.actions)
+        self.jurisdiction = of_scenario(scenario)  # authorities, clocks and currency of where the hospital is
+        self.catalogue = merged(self.jurisdiction.catalogue(base), scenario.actions)
         self.actions = self.catalogue.actions
         self.params: dict[str, float] = {**base.engine, **scenario.engine}
         self.calendar = Calendar(scenario.start)
@@ -158,7 +159,7 @@ class Exercise:
         self.ratings: dict[tuple[str, str], str] = {}
         self.objective_results: list[dict] | None = None
         self.clocks: dict[str, ClockState] = {
-            c.id: ClockState(c.id, c.authority, c.nth, c.basis) for c in CLOCKS
+            c.id: ClockState(c.id, c.authority, c.nth, c.basis.get("en")) for c in self.jurisdiction.clocks
         }
         self.destroyed_backups: dict[str, float] = {}
         self.stopped_by_attacker: set[str] = set()
@@ -199,7 +200,7 @@ class Exercise:
         self.clinical = ClinicalFlow(net.clinical_functions, self.calendar, self.params)
         self.attacker = Attacker(self)
         self.detection = Detection(self)
-        self.policy = policy
+        policy = self.policy = self.jurisdiction.policy(policy)  # built-in policies notify this jurisdiction's authorities
         self.rule_states = {r.id: RuleState() for r in policy.rules} if policy else {}
         self._rules_pending = list(policy.rules) if policy else []
         from simulator.engine.staff import Technicians
@@ -712,7 +713,7 @@ class Exercise:
             self._known_intrusion()
         self.set_fact("awareness", how)
         self.clinical.public = True
-        for c in CLOCKS:
+        for c in self.jurisdiction.clocks:
             if c.starts_on == "awareness":
                 self._start_clock(c.id)
         self._maybe_breach()
@@ -723,7 +724,7 @@ class Exercise:
         self.aware(source)
         if fact == "personal-data-breach" and "personal-data-breach" not in self.facts:
             self.set_fact("personal-data-breach", source)
-            for c in CLOCKS:
+            for c in self.jurisdiction.clocks:
                 if c.starts_on == "personal-data-breach":
                     self._start_clock(c.id)
 
@@ -732,7 +733,7 @@ class Exercise:
             return
         if self.records_exfiltrated or any(self.model.assets[a].records for a in self.encrypted_ever):
             self.set_fact("personal-data-breach")
-            for c in CLOCKS:
+            for c in self.jurisdiction.clocks:
                 if c.starts_on == "personal-data-breach":
                     self._start_clock(c.id)
 
@@ -741,8 +742,7 @@ class Exercise:
         if clock.started is not None:
             return
         clock.started = self.now
-        deadline_param = next(c.deadline_param for c in CLOCKS if c.id == cid)
-        clock.deadline = self.now + self.params[deadline_param]
+        clock.deadline = self.now + self.jurisdiction.clock(cid).minutes(self.params)
         self.emit(ev.ClockStarted(self.now, cid, clock.deadline))
         if clock.met_at is not None:
             self.emit(ev.ClockMet(self.now, cid))

@@ -120,7 +120,7 @@ def load_exercise(scenario_path: str | os.PathLike, seed: int = 0, policy: str |
     pol = resolved.body if resolved is not None else policy
     ex = Exercise(loaded.model.scenario, net, seed, policy=pol)
     if pol is not None:
-        check_policy_commands(pol, ex.index, ex.catalogue, resolved.path if resolved is not None else None)
+        check_policy_commands(ex.policy, ex.index, ex.catalogue, resolved.path if resolved is not None else None)
     return ex
 
 

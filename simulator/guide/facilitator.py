@@ -70,7 +70,7 @@ def render(src: Source, lang: str) -> str:
         actor = sc.threat.actor
         add(bullets([
             tr("fac.actor", lang, name=actor.name, motivation=tr(f"motivation.{actor.motivation}", lang)),
-            tr("fac.ransom", lang, amount=f"{actor.ransom_eur:,}".replace(",", "\u202f")) if actor.ransom_eur else tr("fac.no-ransom", lang),
+            tr("fac.ransom", lang, amount=src.jurisdiction.money(actor.ransom_amount, lang)) if actor.ransom_amount else tr("fac.no-ransom", lang),
             tr("fac.hurry" if sc.threat.hurry_when_detected else "fac.no-hurry", lang),
         ]))
         ia = sc.threat.initial_access

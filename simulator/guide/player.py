@@ -14,7 +14,6 @@ import typing
 
 from simulator.guide.source import Source
 from simulator.guide.text import bullets, long_date, loc, table, tr
-from simulator.model.clocks import CLOCKS
 from simulator.model.duration import format_duration
 from simulator.model.scenario import Channel
 
@@ -70,11 +69,12 @@ def render(src: Source, lang: str) -> str:
     engine = src.engine
     add(table(
         [tr("obligation", lang), tr("starts", lang), tr("deadline", lang), tr("met-by", lang)],
-        [[tr(f"clock-basis.{c.id}", lang), tr(f"clock-start.{c.starts_on}", lang), format_duration(int(engine[c.deadline_param])), f"`notify {c.authority}`" + (f" (n° {c.nth})" if c.nth > 1 else "")] for c in CLOCKS if c.deadline_param in engine],
+        [[loc(c.obligation, lang), tr(f"clock-start.{c.starts_on}", lang), format_duration(int(c.minutes(engine))), f"`notify {c.authority}`" + (f" (n° {c.nth})" if c.nth > 1 else "")] for c in src.jurisdiction.clocks],
     ))
 
     add(f"## {tr('player.glossary', lang)}")
-    add(bullets(tr(f"glossary.{n}", lang) for n in range(1, GLOSSARY_SIZE + 1)))
+    own = src.jurisdiction.body.glossary  # a pack's own terms; the French glossary by default
+    add(bullets(loc(g, lang) for g in own) if own else bullets(tr(f"glossary.{n}", lang) for n in range(1, GLOSSARY_SIZE + 1)))
     return "\n\n".join(out) + "\n"
 
 

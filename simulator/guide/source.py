@@ -9,6 +9,7 @@ from pathlib import Path
 from simulator.guide.text import Names
 from simulator.model.actions import ActionCatalogue, default_catalogue, merged
 from simulator.model.documents import Loaded, load_document
+from simulator.model.jurisdiction import Jurisdiction, of_scenario
 from simulator.model.network import NetworkBody
 from simulator.model.overrides import apply_overrides
 from simulator.model.scenario import ScenarioBody
@@ -20,6 +21,10 @@ class Source:
     network: NetworkBody
     catalogue: ActionCatalogue
     file_name: str  # the scenario's file name, quoted in the kits (never a machine-specific path)
+
+    @property
+    def jurisdiction(self) -> Jurisdiction:
+        return of_scenario(self.scenario)
 
     @property
     def engine(self) -> dict[str, float]:
@@ -39,4 +44,4 @@ def source_of(loaded: Loaded) -> Source:
     sc = loaded.model.scenario
     path = loaded.path
     net = apply_overrides(loaded.context["network"], sc.overrides)
-    return Source(sc, net, merged(default_catalogue(), sc.actions), Path(path).name)
+    return Source(sc, net, merged(of_scenario(sc).catalogue(default_catalogue()), sc.actions), Path(path).name)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from simulator.model import conditions as c
-from simulator.model.clocks import CLOCKS
+from simulator.model.jurisdiction import of_scenario
 from simulator.model.duration import format_duration, format_offset
 from simulator.model.scenario import OptionEffect, ScenarioBody
 
@@ -185,10 +185,8 @@ class Feasibility:
         return None
 
     def _clock_deadline(self, clock_id: str) -> float | None:
-        for clock in CLOCKS:
-            if clock.id == clock_id:
-                return self.engine.get(clock.deadline_param)
-        return None
+        clock = of_scenario(self.sc).clock(clock_id)
+        return clock.minutes(self.engine) if clock is not None else None
 
     def why_always(self, cond: Any) -> str | None:
         """Why `cond` holds from T+0 whatever happens, or None."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from simulator.model.diagnostics import Diagnostic
 from simulator.model.documents import KindSpec, Loaded, register_kind
+from simulator.model.jurisdiction import JurisdictionFile, check_pack
 from simulator.model.network import NetworkFile, NetworkFragmentFile
 from simulator.model.network_checks import check_network
 from simulator.model.policy import PolicyFile, check_policy
@@ -36,3 +37,4 @@ register_kind(KindSpec("network_fragment", NetworkFragmentFile, None, schema=Fal
 register_kind(KindSpec("scenario", ScenarioFile, _check_scenario))
 register_kind(KindSpec("policy", PolicyFile, _check_policy))
 register_kind(VARIANT_KIND)
+register_kind(KindSpec("jurisdiction", JurisdictionFile, lambda loaded: check_pack(loaded.model.jurisdiction, loaded.doc)))

@@ -77,6 +77,7 @@ class PolicyFile(StrictModel, TagStrippingModel):
 def check_policy(body: PolicyBody, doc) -> list[Diagnostic]:
     """Every command parses and names a known action with a plausible target."""
     from simulator.model.command_text import CommandSyntaxError, parse_command_text
+    from simulator.model.jurisdiction import union_catalogue
 
     diags: list[Diagnostic] = []
     seen: set[str] = set()
@@ -86,7 +87,7 @@ def check_policy(body: PolicyBody, doc) -> list[Diagnostic]:
         seen.add(rule.id)
         for j, text in enumerate(rule.do):
             try:
-                parse_command_text(text, index=None)
+                parse_command_text(text, index=None, catalogue=union_catalogue())  # any pack's authorities
             except CommandSyntaxError as exc:
                 diags.append(Diagnostic.at(doc.position(("policy", "rules", i, "do", j)), str(exc)))
     return diags

@@ -18,6 +18,7 @@ from simulator.model.actions import ActionOverride
 from simulator.model.base import Duration, Id, LocalizedText, Offset, StrictModel
 from simulator.model.conditions import Condition
 from simulator.model.distributions import Delay
+from simulator.model.jurisdiction import JurisdictionEntry
 from simulator.model.network import AssetKind, Flow, SiemHours
 from simulator.model.tagged import TagStrippingModel
 
@@ -162,7 +163,18 @@ class Persona(StrictModel):
 class Actor(StrictModel):
     name: str = Field(description="Attacker name as shown in the debrief (never to players during the run).")
     motivation: Literal["extortion", "espionage", "sabotage", "hacktivism"] = Field(default="extortion", description="What drives the attacker.")
-    ransom_eur: StrictInt = Field(default=0, ge=0, description="Ransom demanded (euros).")
+    ransom: StrictInt | None = Field(default=None, ge=0, description="Ransom demanded, in the jurisdiction's currency (1200000).")
+    ransom_eur: StrictInt | None = Field(default=None, ge=0, description="Ransom demanded in euros (the same as `ransom` where the currency is the euro).")
+
+    @model_validator(mode="after")
+    def _one_amount(self) -> "Actor":
+        if self.ransom is not None and self.ransom_eur is not None:
+            raise ValueError("give 'ransom' or 'ransom_eur', not both")
+        return self
+
+    @property
+    def ransom_amount(self) -> int:
+        return self.ransom if self.ransom is not None else (self.ransom_eur or 0)
 
 
 class Detect(StrictModel):
@@ -421,6 +433,10 @@ class ScenarioBody(StrictModel):
     start: dt.datetime = Field(description="Wall-clock date and time of T+0 (weekday and hour set staffing and patient arrivals): 2026-03-14T01:00. Years 1970 to 2199.")
     duration: Duration = Field(description="Exercise window (72h); `run --until recovery` goes beyond.")
     network: str = Field(description="Network file, relative to this file.")
+    jurisdiction: JurisdictionEntry | None = Field(
+        default=None,
+        description="Where the hospital is: a shipped pack (fr, the default; eu; us; uk) or {pack: ID, authorities, support, clocks, without_clocks, currency} extending it. Sets the authorities, regulatory clocks and currency.",
+    )
     overrides: list[Override] = Field(default_factory=list, description="Changes to the network for this scenario.")
     roles: list[RoleEntry] = Field(default_factory=list, description="Seats of the crisis cell.")
     personas: list[Persona] = Field(default_factory=list, description="People who send injects.")

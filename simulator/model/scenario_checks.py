@@ -14,7 +14,6 @@ from typing import Any, Iterable
 
 from simulator.model.actions import ActionCatalogue, default_catalogue
 from simulator.model.attack import techniques
-from simulator.model.clocks import CLOCK_IDS
 from simulator.model.conditions import (
     ActionDone,
     AssetIs,
@@ -32,6 +31,7 @@ from simulator.model.conditions import (
 )
 from simulator.model.diagnostics import Diagnostic, InputError
 from simulator.model.duration import format_offset
+from simulator.model.jurisdiction import Jurisdiction, JurisdictionChoice, union_catalogue, extension_problems, load_pack, pack_ids, resolve
 from simulator.model.network import NetworkBody
 from simulator.model.overrides import apply_overrides, override_problem
 from simulator.model.scenario import OptionEffect, ScenarioBody
@@ -69,6 +69,31 @@ def load_network_for(sc: ScenarioBody, doc: Document, files: list[Path] | None =
     return loaded.model.network, []
 
 
+def _jurisdiction(sc: ScenarioBody) -> tuple[Jurisdiction, list[tuple[tuple, str]]]:
+    """The scenario's jurisdiction, or the default one and the problems (yaml paths) that prevent it."""
+    choice = sc.jurisdiction
+    if choice is None:
+        return resolve(None), []
+    if choice.pack not in pack_ids():
+        # `jurisdiction: usa` has no `pack` key: the position falls back to the value
+        return resolve(None), [(("jurisdiction", "pack"), _unknown("jurisdiction pack", choice.pack, pack_ids()))]
+    body = load_pack(choice.pack)
+    problems: list[tuple[tuple, str]] = []
+    for section in ("authorities", "support", "clocks"):
+        seen: set[str] = set()
+        for i, item in enumerate(getattr(choice, section)):
+            if item.id in seen:
+                problems.append((("jurisdiction", section, i, "id"), f"duplicate {section} id '{item.id}'"))
+            seen.add(item.id)
+    jur = resolve(choice)
+    known_clocks = {c.id for c in body.clocks} | {c.id for c in choice.clocks}
+    for i, cid in enumerate(choice.without_clocks):
+        if cid not in known_clocks:
+            problems.append((("jurisdiction", "without_clocks", i), _unknown(f"clock of the '{body.id}' pack", cid, known_clocks)))
+    problems += extension_problems(list(jur.authorities.values()), list(choice.support), list(choice.clocks), ("jurisdiction",))
+    return jur, problems
+
+
 def check_scenario(sc: ScenarioBody, doc: Document, net: NetworkBody | None = None, catalogue: ActionCatalogue | None = None) -> list[Diagnostic]:
     diags: list[Diagnostic] = []
 
@@ -86,8 +111,19 @@ def check_scenario(sc: ScenarioBody, doc: Document, net: NetworkBody | None = No
             err(("overrides", i, problem[0]), problem[1])
     net = apply_overrides(net, sc.overrides)
     index = NetworkIndex(net)
-    catalogue = catalogue or default_catalogue()
+    jur, problems = _jurisdiction(sc)
+    for path, message in problems:
+        err(path, message)
+    if problems and sc.jurisdiction is not None and sc.jurisdiction.pack not in pack_ids():
+        # an unknown pack: say so once, and accept what any pack would (no cascade of errors)
+        CLOCK_IDS: tuple[str, ...] = tuple(c for p in pack_ids() for c in resolve(JurisdictionChoice(pack=p)).clock_ids)
+        catalogue = union_catalogue()
+    else:
+        CLOCK_IDS = jur.clock_ids
+        catalogue = jur.catalogue(catalogue or default_catalogue())
     actions = catalogue.actions
+    if sc.threat is not None and sc.threat.actor.ransom_eur is not None and jur.currency.code != "EUR":
+        err(("threat", "actor", "ransom_eur"), f"'ransom_eur' is in euros, but this scenario's currency is {jur.currency.code} ({jur.id} jurisdiction): write 'ransom'", key=True)
     end = sc.duration
 
     def dup_check(section: str, items: list, extra: tuple = ()) -> set[str]:

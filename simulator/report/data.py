@@ -20,7 +20,6 @@ from simulator.i18n import has, t as tr
 from simulator.journal.commands import TEXT_KIND, UI_KIND
 from simulator.journal.inputs import locate_inputs
 from simulator.journal.replay import Journal, Replayer, build_exercise, load_journal
-from simulator.model.clocks import CLOCKS
 from simulator.model.duration import format_duration
 from simulator.report.svg import GanttRow, Series, format_t, gantt, step_chart
 
@@ -236,7 +235,7 @@ def _assemble(journal: Journal, ex: Exercise, sampler: _AssetSampler, lang: str)
     objectives, tasks = _objectives(ex, lang)
     clocks = [
         ClockLine(
-            c.id, c.authority, _L(lang, f"basis.{c.id}") if has(f"report.basis.{c.id}", lang) else c.basis,
+            c.id, c.authority, ex.jurisdiction.clock(c.id).basis.get(lang),
             c.state(), c.started, c.deadline, c.met_at if c.started is not None else None,
         )
         for c in ex.clocks.values()
@@ -579,16 +578,15 @@ def _plan(ex: Exercise, tasks: list[TaskRating], clocks: list[ClockLine], lang: 
                     due=due,
                 )
             )
-    deadlines = {c.id: c.deadline_param for c in CLOCKS}
     for c in clocks:
         if c.state == "missed":  # a clock still running at the end has not been missed
-            limit = format_duration(int(ex.params.get(deadlines.get(c.id, ""), 0)))
+            limit = format_duration(int(ex.jurisdiction.clock(c.id).minutes(ex.params)))
             items.append(
                 PlanItem(
                     issue=_L(lang, "plan.clock-missed", clock=c.id, authority=c.authority),
                     action=_L(lang, "plan.clock-action", authority=c.authority, limit=limit),
                     element=_L(lang, "element.planning"),
-                    owner=_L(lang, "plan.owner", role=CLOCK_OWNER.get(c.authority, "direction")),
+                    owner=_L(lang, "plan.owner", role=getattr(ex.jurisdiction.authorities.get(c.authority), "seat", None) or CLOCK_OWNER.get(c.authority, "direction")),
                     due=due,
                 )
             )
