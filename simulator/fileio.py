@@ -12,19 +12,21 @@ from pathlib import Path
 from simulator.model.diagnostics import Diagnostic, InputError
 
 
-def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
-    """Write the whole file or nothing: temp file in the same folder, then rename."""
+def write_atomic(path: str | os.PathLike, data: str | bytes, mode: int | None = None) -> None:
+    """Write the whole file or nothing: temp file in the same folder, then rename.
+
+    `mode`: the file's permissions (default: the replaced file's, or a plain open()'s)."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError([Diagnostic(str(path), 1, 1, "error", f"cannot write: folder '{folder}' does not exist")])
-    mode = "wb" if isinstance(data, bytes) else "w"
+    how = "wb" if isinstance(data, bytes) else "w"
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
         # mkstemp makes the file 0600: give it the mode a plain open() would (or the replaced file's)
         if hasattr(os, "fchmod"):
-            os.fchmod(fd, _mode_for(target))
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": "\n"})) as fh:
+            os.fchmod(fd, _mode_for(target) if mode is None else mode)
+        with os.fdopen(fd, how, **({} if how == "wb" else {"encoding": "utf-8", "newline": "\n"})) as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())

@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "simulator.cli.play",
     "simulator.cli.batch",
     "simulator.cli.scenarios",
+    "simulator.cli.room",
 ]
 
 

@@ -118,8 +118,9 @@ class SessionClient(ABC):
 
     # -- end -----------------------------------------------------------------------------------
 
-    def finish(self, sign_key: Any = None) -> None:
-        """Seal the journal (a local session; a host seals its own)."""
+    async def finish(self, sign_key: Any = None) -> None:
+        """Close the exercise: a local session seals its journal; a host seals its own when its
+        facilitator asks."""
 
     def close(self) -> None:
         """Leave: a local session's journal stays resumable; a remote seat is given up."""
@@ -177,7 +178,7 @@ class LocalClient(SessionClient):
     def hold(self, reason: str, on: bool) -> None:
         self.session.hold(reason, on)
 
-    def finish(self, sign_key: Any = None) -> None:
+    async def finish(self, sign_key: Any = None) -> None:
         self.session.finish(sign_key)
 
     def close(self) -> None:

@@ -369,15 +369,16 @@ class RoomSession:
 
     # ================================================================ commands
 
-    def _refuse(self, command: str, key: str, lang: str, **fields) -> Result:
+    def refusal(self, command: str, key: str, lang: str, **fields) -> Result:
+        """A refusal with its reason in `lang` (catalogue key tui.why.KEY)."""
         return Result(False, command, reason=tr("why." + key, lang, **fields))
 
     def _allowed(self, seat_id: str, permission: str, command: str, lang: str) -> tuple[Seat | None, Result | None]:
         seat = self.seats.get(seat_id)
         if seat is None:
-            return None, self._refuse(command, "no-seat", lang)
+            return None, self.refusal(command, "no-seat", lang)
         if not seat.may(permission):
-            return seat, self._refuse(command, "not-yours", lang, seat=self.seat_label(seat_id, lang))
+            return seat, self.refusal(command, "not-yours", lang, seat=self.seat_label(seat_id, lang))
         return seat, None
 
     def _submit(self, seat: Seat, name: str, command) -> Result:
@@ -392,20 +393,20 @@ class RoomSession:
     def act(self, seat_id: str, name: str, action: str, target: str = "", count: int = 0, lang: str = "fr") -> Result:
         command = Act(action, target, count)
         seat, refused = self._allowed(seat_id, S.ACT, command.text(), lang)
-        if refused:
+        if refused is not None:
             return refused
         if self.ended:
-            return self._refuse(command.text(), "ended", lang)
+            return self.refusal(command.text(), "ended", lang)
         return self._submit(seat, name, command)
 
     def decide(self, seat_id: str, name: str, decision: str, option: str, justification: str = "", lang: str = "fr") -> Result:
         command = Decide(decision, option)
         seat, refused = self._allowed(seat_id, S.DECIDE, command.text(), lang)
-        if refused:
+        if refused is not None:
             return refused
         d = self.ex.decisions.get(decision)
         if d is not None and not seat.answers(self._recipients(d.to)):
-            return self._refuse(command.text(), "not-addressed", lang, seat=self.seat_label(seat_id, lang))
+            return self.refusal(command.text(), "not-addressed", lang, seat=self.seat_label(seat_id, lang))
         result = self._submit(seat, name, command)
         if result.accepted and justification.strip():
             self._submit(seat, name, NoteCmd(f"{decision}/{option}: {justification.strip()}"))
@@ -414,17 +415,21 @@ class RoomSession:
     def fire(self, seat_id: str, name: str, inject: str, lang: str = "fr") -> Result:
         command = FireInject(inject)
         seat, refused = self._allowed(seat_id, S.FIRE, command.text(), lang)
-        return refused or self._submit(seat, name, command)
+        if refused is not None:
+            return refused
+        return self._submit(seat, name, command)
 
     def extend(self, seat_id: str, name: str, decision: str, minutes: float, lang: str = "fr") -> Result:
         command = Extend(decision, float(minutes))
         seat, refused = self._allowed(seat_id, S.EXTEND, command.text(), lang)
-        return refused or self._submit(seat, name, command)
+        if refused is not None:
+            return refused
+        return self._submit(seat, name, command)
 
     def rate(self, seat_id: str, name: str, objective: str, task: str, rating: str, comment: str = "", lang: str = "fr") -> Result:
         command = Rate(objective, task, rating)
         seat, refused = self._allowed(seat_id, S.RATE, command.text(), lang)
-        if refused:
+        if refused is not None:
             return refused
         result = self._submit(seat, name, command)
         if result.accepted and comment.strip():
@@ -434,20 +439,20 @@ class RoomSession:
     def note(self, seat_id: str, name: str, text: str, lang: str = "fr") -> Result:
         command = NoteCmd(text.strip())
         seat, refused = self._allowed(seat_id, S.NOTE, command.text(), lang)
-        if refused:
+        if refused is not None:
             return refused
         if not text.strip():
-            return self._refuse("note", "empty-note", lang)
+            return self.refusal("note", "empty-note", lang)
         return self._submit(seat, name, command)
 
     def acknowledge(self, seat_id: str, name: str, key: int, lang: str = "fr") -> Result:
         """Mark an inbox item read for this seat (journaled: the report's response times start there)."""
         seat, refused = self._allowed(seat_id, S.ACK, "ack", lang)
-        if refused:
+        if refused is not None:
             return refused
         inbox = self.ex.inbox
         if not isinstance(key, int) or not 0 <= key < len(inbox) or not seat.addressed(self._recipients(inbox[key].to)):
-            return self._refuse("ack", "no-message", lang)
+            return self.refusal("ack", "no-message", lang)
         if key in self.acked[seat_id]:
             return Result(True, "ack")
         self.acked[seat_id].add(key)
@@ -465,7 +470,7 @@ class RoomSession:
 
     def pause(self, seat_id: str, name: str = "", lang: str = "fr") -> Result:
         seat, refused = self._allowed(seat_id, S.CLOCK, "pause", lang)
-        if refused:
+        if refused is not None:
             return refused
         if self.running:
             self.running = False
@@ -475,10 +480,10 @@ class RoomSession:
 
     def resume(self, seat_id: str, name: str = "", lang: str = "fr") -> Result:
         seat, refused = self._allowed(seat_id, S.CLOCK, "resume", lang)
-        if refused:
+        if refused is not None:
             return refused
         if self.ended:
-            return self._refuse("resume", "ended", lang)
+            return self.refusal("resume", "ended", lang)
         if not self.running:
             self.running = True
             self._last_real = self._monotonic()
@@ -491,10 +496,10 @@ class RoomSession:
 
     def set_speed(self, seat_id: str, name: str, speed: float, lang: str = "fr") -> Result:
         seat, refused = self._allowed(seat_id, S.CLOCK, "speed", lang)
-        if refused:
+        if refused is not None:
             return refused
         if speed not in SPEEDS:
-            return self._refuse("speed", "bad-speed", lang, speeds=", ".join(f"{s:g}x" for s in SPEEDS))
+            return self.refusal("speed", "bad-speed", lang, speeds=", ".join(f"{s:g}x" for s in SPEEDS))
         if speed != self.speed:
             self.speed = float(speed)
             self.rec.record_ui("speed", seat.source, speed=self.speed, **self._who(seat, name))
@@ -512,12 +517,12 @@ class RoomSession:
     def step(self, seat_id: str, name: str = "", lang: str = "fr") -> Result:
         """Advance to the next thing the cells would see (at most a day ahead)."""
         _seat, refused = self._allowed(seat_id, S.CLOCK, "step", lang)
-        if refused:
+        if refused is not None:
             return refused
         if self.ended:
-            return self._refuse("step", "ended", lang)
+            return self.refusal("step", "ended", lang)
         if self.held_by_decision():
-            return self._refuse("step", "held", lang)
+            return self.refusal("step", "held", lang)
         ex = self.ex
         seen = self._visible
         horizon = min(ex.duration, self.now + STEP_HORIZON)
@@ -539,7 +544,7 @@ class RoomSession:
         its seal gives the same state.
         """
         seat, refused = self._allowed(seat_id, S.END, "end", lang)
-        if refused:
+        if refused is not None:
             return refused
         if not self.ended:
             self.running = False

@@ -32,11 +32,13 @@ from simulator.tui.screens.briefing import BriefingScreen
 from simulator.tui.screens.debrief import DebriefScreen
 from simulator.tui.screens.exercise import ExerciseScreen
 from simulator.tui.screens.home import HomeScreen
+from simulator.tui.screens.join import JoinScreen
 from simulator.tui.screens.replay import ReplayScreen
 from simulator.tui.text import localise_bindings, tr
 
 ROLES = ("players", "facilitator", "evaluator")
 """Who sits at a solo screen (a room's seats come from its host)."""
+SEAT_ROLES = ROLES + ("room",)
 TUNED_GC = (20_000, 20, 20)
 """Collector thresholds while an exercise runs: fewer, shorter passes (the UI allocates in bursts)."""
 
@@ -67,6 +69,7 @@ class CyberDrillApp(App[Path | None]):
         resume: Path | RecordedExercise | None = None,
         replay: Path | JournalReplay | None = None,
         client: SessionClient | None = None,
+        join: tuple[str, str, str] | None = None,
         sign_key: object = None,
         log_path: Path | None = None,
         journal_dir: Path | None = None,
@@ -77,7 +80,7 @@ class CyberDrillApp(App[Path | None]):
     ) -> None:
         super().__init__()
         self.set_reactive(CyberDrillApp.lang, lang if lang in LANGUAGES else "fr")
-        self.set_reactive(CyberDrillApp.role, role if role in ROLES else "players")
+        self.set_reactive(CyberDrillApp.role, role if role in SEAT_ROLES else "players")
         self.role_given = role in ROLES  # else a resumed exercise keeps the role its journal names
         self.seed = seed
         self.speed = speed
@@ -92,6 +95,8 @@ class CyberDrillApp(App[Path | None]):
         self.now = now or (lambda: dt.datetime.now(dt.timezone.utc))
         self.sign_key = sign_key
         self.session: SessionClient | None = client
+        self.join = join  # (host URL, seat code, participant name): a seat of a host's room
+        self.join_error = ""
         self.replay: JournalReplay | None = None
         self.played: Path | None = None
         self._gc_before: tuple[int, ...] | None = None
@@ -101,9 +106,14 @@ class CyberDrillApp(App[Path | None]):
     def on_mount(self) -> None:
         localise_bindings(self, self.lang)
         try:
-            if self.session is not None:  # a seat of a host's room
-                self.set_reactive(CyberDrillApp.role, self.session.role)
-                self._replace(ExerciseScreen(self.session, self.lang, autostart=False))
+            if self.session is not None:  # a seat of a host's room, already taken
+                self._seated(self.session)
+            elif self.join is not None:
+                url, _code, name = self.join
+                if name:
+                    self.call_later(self.join_room, name)
+                else:
+                    self.push_screen(JoinScreen(self.lang, url))
             elif self.replay_path is not None:
                 replay = self.replay_path
                 self.replay = replay if isinstance(replay, JournalReplay) else JournalReplay(replay, self.lang)
@@ -119,6 +129,30 @@ class CyberDrillApp(App[Path | None]):
                 self.show_home()
         except InputError as exc:
             self.exit(message="\n".join(d.format() for d in exc.diagnostics), return_code=2)
+
+    # -- a room's seat ------------------------------------------------------------------------
+
+    async def join_room(self, name: str) -> None:
+        """Take the seat the code opens, as `name`; a refusal ends the app with its reason."""
+        from simulator.room.remote import JoinRefused, RemoteClient
+
+        assert self.join is not None
+        url, code, _name = self.join
+        client = RemoteClient(url, code, name, self.lang)
+        try:
+            await client.connect()
+        except JoinRefused as exc:
+            await client.aclose()
+            self.join_error = str(exc)
+            self.exit(None, return_code=2)
+            return
+        self._seated(client)
+
+    def _seated(self, client: SessionClient) -> None:
+        self.session = client
+        self.set_reactive(CyberDrillApp.role, client.role)
+        self.title = f"CyberDrill — {client.title}"
+        self._replace(ExerciseScreen(client, self.lang, autostart=False))
 
     def show_home(self) -> None:
         self._close_session()
@@ -188,7 +222,7 @@ class CyberDrillApp(App[Path | None]):
         session = self.session
         if session is None:
             return
-        session.finish(self.sign_key)  # a local session seals its journal; a host seals its own
+        await session.finish(self.sign_key)  # a local session seals its journal; a host seals its own
         debrief = await session.debrief()
         self._replace(DebriefScreen(self.lang, debrief, session))
 

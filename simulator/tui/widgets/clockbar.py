@@ -20,7 +20,7 @@ class ClockBar(Static):
         self._last: object = None
 
     def show(self, sit: Situation, lang: str, role: str) -> bool:
-        key = (int(sit.t), sit.running, sit.speed, sit.held_by_decision, sit.ended, sit.next_event_in is None, sit.unread, lang, role, sit.night, sit.weekend)
+        key = (int(sit.t), sit.running, sit.speed, sit.held_by_decision, sit.ended, sit.next_event_in is None, sit.unread, lang, role, sit.night, sit.weekend, sit.seat_label, sit.held_by)
         if key == self._last:
             return False
         self._last = key
@@ -39,8 +39,8 @@ class ClockBar(Static):
         out.append("│ ")
         if sit.ended:
             out.append("■ " + tr("clock.ended", lang), style=f"bold {VERMILLION}")
-        elif sit.held_by_decision:
-            out.append("⏸ " + tr("clock.held", lang), style=f"bold {ORANGE}")
+        elif sit.held_by:
+            out.append("⏸ " + sit.held_by, style=f"bold {ORANGE}")
         elif sit.running:
             out.append(f"▶ {sit.speed:g}x", style="bold")
         else:
@@ -49,5 +49,5 @@ class ClockBar(Static):
             out.append(" │ " + tr("clock.next", lang, left=remaining(sit.next_event_in)))
         if sit.unread:
             out.append(f" │ ● {tr('clock.unread', lang, count=sit.unread)}", style=f"bold {ORANGE}")
-        out.append(f" │ {tr('role.' + role, lang)}", style="italic")
+        out.append(f" │ {sit.seat_label or tr('role.' + role, lang)}", style="italic")
         return out
