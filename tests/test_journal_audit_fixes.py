@@ -216,7 +216,8 @@ def test_a_refused_command_is_not_the_first_action(slow_cell: Path) -> None:
 
     data = build_report(slow_cell, "en")
     printers = next(r for r in data.responses if r.kind == "inject" and r.fired == 10.0)
-    assert printers.first_action == 25.0 and "declare-crisis" in printers.action
+    # its objective (alert) expects notifications; the refused text and the unrelated declare-crisis answer nothing
+    assert printers.status == "missing" and printers.answered is None and printers.basis == "objectives"
 
 
 def test_a_decision_applied_by_default_is_not_taken(slow_cell: Path) -> None:
@@ -224,11 +225,11 @@ def test_a_decision_applied_by_default_is_not_taken(slow_cell: Path) -> None:
     from simulator.report.render import render_markdown
 
     data = build_report(slow_cell, "en")
-    decision = next(r for r in data.responses if r.kind == "decision" and r.stimulus == "cut-internet")
-    assert decision.first_action is None and decision.action == ""
-    made = [row for row in data.rows if row.kind == "decision-made"]
-    assert made and all("default" in row.text for row in made)  # the timeline still says so
-    assert "default" in render_markdown(data)
+    decision = next(r for r in data.responses if r.kind == "decision" and r.stimulus.startswith("Cut internet"))
+    assert decision.status == "default" and "Wait" in decision.answer
+    made = [row for row in data.rows if row.text.startswith("Decision “Cut internet")]
+    assert made and all(row.who == "default option (deadline)" for row in made)  # the timeline still says so
+    assert "default option at the deadline" in render_markdown(data)
 
 
 # -- 5. replay compares JSON kinds: 1 is not true, 60.0 is not 60 --------------------------------

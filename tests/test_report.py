@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import shutil
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -97,20 +98,24 @@ def parse(html: str) -> Collector:
     return c
 
 
+SECTIONS = ["summary", "objectives", "clocks", "responses", "situation", "plan", "questions", "appendices"]
+SVG_PER_REPORT = 8  # 4 charts (task timings, availability, clinical, machines), each drawn wide and narrow
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_html_report_parses_and_has_every_section(journal, lang):
     data = build_report(journal, lang)
     html = render_html(data)
     doc = parse(html)
     assert f'<html lang="{lang}">' in html
-    assert doc.sections[:9] == ["overview", "integrity", "kpis", "timeline", "charts", "objectives", "clocks", "responses", "plan"]
-    assert doc.tags["svg"] == 3 and doc.tags.get("script", 0) == 0
-    assert doc.timeline_rows == len(data.rows) > 10
-    assert doc.external == [], "self-contained: no src/href to fetch"
+    assert doc.sections == SECTIONS
+    assert doc.tags["svg"] == SVG_PER_REPORT and doc.tags.get("script", 0) == 0
+    assert [x for x in doc.external if not x.startswith("#")] == [], "self-contained: nothing to fetch (only links within the page)"
     text = " ".join(doc.text)
-    assert t("report.title", lang) in text and t("report.section.plan", lang) in text
-    assert data.integrity[1][1] in text  # the head hash
-    assert "Dr Martin (direction)" in text and "@media print" in html
+    assert t("report.title", lang) in text and t("report.section.plan", lang) in text and t("report.section.summary", lang) in text
+    assert data.head in text  # the head hash
+    assert "Dr Martin" in text and "@media print" in html and "@page" in html and "size: A4" in html
+    assert t("report.timeline.full", lang, n=len(data.rows)).split("(")[0] in text and "<details>" in html
 
 
 def test_languages_differ_and_are_complete(journal):
@@ -122,33 +127,34 @@ def test_languages_differ_and_are_complete(journal):
 def test_timeline_has_injects_decisions_actions_acks_and_ground_truth(journal):
     data = build_report(journal, "en")
     cats = {r.category for r in data.rows}
-    assert {"inject", "decision", "action", "ui", "clock", "event"} <= cats
+    assert {"inject", "decision", "action", "ui", "clock", "event", "evaluation"} <= cats
     texts = [r.text for r in data.rows]
-    assert any("declare-crisis — accepted" in x for x in texts)
-    assert any(r.truth and r.text.startswith("[ground truth]") for r in data.rows)
-    assert any("Acknowledged: printers" in x for x in texts)
+    assert any(x.startswith("Declare the crisis") and x.endswith("— accepted") for x in texts)
+    assert any(r.truth and r.text.startswith("Ground truth — ") for r in data.rows)
+    assert any(x.startswith("Acknowledged: ") for x in texts)
     assert any(x.startswith("Observation:") for x in texts)
-    assert any(x.startswith("Rating of alert / crisis-cell: S — accepted") for x in texts)
+    assert any(x.startswith("Rating of ") and ": S — accepted" in x for x in texts)
     assert any(x.startswith("Note: <script>") for x in texts)
     assert [r.t for r in data.rows] == sorted(r.t for r in data.rows)
     first = next(r for r in data.rows if r.t >= 0)
     assert first.world.startswith("Sat 14/03")
+    assert all(r.line > 1 for r in data.rows)
 
 
 def test_objectives_clocks_responses_and_plan(journal):
     data = build_report(journal, "en")
-    by_task = {(x.objective, x.task): x for x in data.tasks}
-    assert by_task[("alert", "crisis-cell")].rating == "S" and not by_task[("alert", "crisis-cell")].automatic
-    assert by_task[("alert", "cert-sante")].automatic and by_task[("alert", "cert-sante")].rating == "U"
+    tasks = {(o.id, t.task): t for o in data.objectives for t in o.tasks}
+    cell = tasks[("alert", "crisis-cell")]
+    assert cell.final == "S" and cell.evaluator == "S" and not cell.automatic and cell.evaluator_by
+    cert = tasks[("alert", "cert-sante")]
+    assert cert.automatic and cert.final == "U" and "Never done" in cert.reason
     clocks = {c.id: c for c in data.clocks}
     assert clocks["cert-sante"].state in ("missed", "running")
-    printers = next(r for r in data.responses if r.kind == "inject" and r.fired == 10.0)
-    assert printers.acknowledged == 15.0 and printers.first_action == 25.0
-    decision = next(r for r in data.responses if r.kind == "decision" and r.stimulus == "cut-internet")
-    assert decision.first_action == 70.0
+    decision = next(r for r in data.responses if r.kind == "decision")
+    assert decision.status == "answered" and decision.answered == 70.0
     issues = " ".join(p.issue for p in data.plan)
-    assert "cert-sante" in issues and "rated U" in issues
-    assert all(p.due and p.owner and p.element for p in data.plan)
+    assert "CERT Santé" in issues
+    assert all(p.due and p.owner and p.element and p.care for p in data.plan)
 
 
 def test_markup_in_the_journal_is_escaped(journal):
@@ -159,10 +165,10 @@ def test_markup_in_the_journal_is_escaped(journal):
 def test_markdown_twin(journal):
     md = render_markdown(build_report(journal, "fr"))
     assert md.startswith("# Rapport de fin d'exercice")
-    for n in range(1, 10):
+    for n in range(1, 6):
         assert f"\n## {n}. " in md
     uris = [line for line in md.splitlines() if line.startswith("![")]
-    assert len(uris) == 3
+    assert len(uris) == 4
     svg = base64.b64decode(uris[0].split("base64,", 1)[1].rstrip(")")).decode()
     assert svg.startswith("<svg") and svg.endswith("</svg>")
 
@@ -173,14 +179,14 @@ def test_cli_writes_html_md_and_csv(run_cli, journal, tmp_path):
         code, _out, err = run_cli("log", "report", str(journal), "--format", fmt, "--lang", lang, "-o", str(out))
         assert code == 0, err
         assert out.stat().st_size > 5000
-    assert parse((tmp_path / "aar.html").read_text(encoding="utf-8")).tags["svg"] == 3
+    assert parse((tmp_path / "aar.html").read_text(encoding="utf-8")).tags["svg"] == SVG_PER_REPORT
     out = tmp_path / "timeline.csv"
     code, _out, err = run_cli("log", "export", str(journal), "--format", "csv", "-o", str(out))
     assert code == 0, err
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
     assert tuple(rows[0]) == CSV_COLUMNS
     assert len(rows) - 1 == len(build_report(journal, "fr").rows)
-    assert any("note <script>" in r[8] or "declare-crisis" in r[8] for r in rows[1:])
+    assert any(r[7].startswith("Note : <script>") for r in rows[1:])
 
 
 def test_csv_quotes_commas_and_quotes(journal):
@@ -190,14 +196,30 @@ def test_csv_quotes_commas_and_quotes(journal):
 
 
 def test_csv_for_excel(run_cli, journal, tmp_path):
+    """French Excel: ';', decimal commas, dates as dd/mm/yyyy hh:mm:ss, column names in French."""
     out = tmp_path / "excel.csv"
     code, _out, err = run_cli("log", "export", str(journal), "--excel", "-o", str(out))
     assert code == 0, err
     raw = out.read_bytes()
     assert raw.startswith("\ufeff".encode("utf-8"))
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
-    assert tuple(rows[0]) == CSV_COLUMNS and all(len(r) == len(CSV_COLUMNS) for r in rows)
+    assert rows[0][0] == "Ligne du journal" and all(len(r) == len(CSV_COLUMNS) for r in rows)
+    body = rows[1:]
+    assert any("," in r[1] for r in body) and not any("." in r[1] for r in body), "minutes with a decimal comma"
+    for r in body:
+        datetime.strptime(r[3], "%d/%m/%Y %H:%M:%S")  # the exercise time: a date Excel reads
+        datetime.strptime(r[4], "%d/%m/%Y %H:%M:%S")
+    assert {r[5] for r in body} <= {t(f"report.category.{c}", "fr") for c in ("action", "clock", "decision", "evaluation", "event", "inject", "ui")}
     assert any("é" in cell for row in rows for cell in row)
+
+
+def test_csv_for_excel_in_english(journal):
+    text = timeline_csv(build_report(journal, "en"), excel=True)
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
+    assert rows[0][0] == "Journal line"
+    for r in rows[1:]:
+        datetime.strptime(r[3], "%Y-%m-%d %H:%M:%S")
+        float(r[1])
 
 
 def test_unsealed_journal_is_reported_with_a_warning(run_cli, journal, tmp_path):
@@ -207,7 +229,7 @@ def test_unsealed_journal_is_reported_with_a_warning(run_cli, journal, tmp_path)
     out = tmp_path / "cut.html"
     code, _out, err = run_cli("log", "report", str(cut), "-o", str(out), "--lang", "en")
     assert code == 0, err
-    assert "NOT sealed" in out.read_text(encoding="utf-8")
+    assert "not sealed" in out.read_text(encoding="utf-8")
 
 
 def test_tampered_journal_gets_no_report(run_cli, journal, tmp_path):
@@ -244,7 +266,6 @@ def test_headless_signed_run_report(run_cli, tmp_path):
     data = build_report(log, "en")
     html = render_html(data)
     assert key_fingerprint(load_private_key(private).public_key()) in html
-    assert "headless" in html and "textbook" in html
-    assert any(r.who.startswith("policy:") for r in data.rows)
-    assert parse(html).tags["svg"] == 3
-    assert all(r.first_action is not None for r in data.responses if r.kind == "inject" and r.fired < 60)
+    assert "headless" in html and "Textbook (ANSSI / CERT Santé)" in html
+    assert any(r.who == "simulated cell" for r in data.rows)
+    assert parse(html).tags["svg"] == SVG_PER_REPORT

@@ -205,7 +205,7 @@ async def full_flow(journal_dir: Path, fake_clock) -> None:
         exported = app.screen.exported
         assert [p.suffix for p in exported] == [".md", ".html"]
         text = exported[0].read_text(encoding="utf-8")
-        assert debrief.head_hash[:12] in text and "ransomware-weekend-night" in text
+        assert debrief.head_hash[:12] in text and ("Rançongiciel une nuit de week-end" in text or "Ransomware on a weekend night" in text)
     result = verify_journal(log)
     assert result.ok and result.sealed and result.head == debrief.head_hash
     report, _ex = replay_journal(log)
