@@ -171,7 +171,7 @@ def _forbidden_ids(scenario_path) -> set[str]:
     ids: set[str] = {sc.id}
     ids |= {r.id for r in sc.roles} | {p.id for p in sc.personas} | {i.id for i in sc.injects} | {d.id for d in sc.decisions}
     ids |= {o.id for d in sc.decisions for o in d.options} | {o.id for o in sc.objectives}
-    ids |= {t.id for o in sc.objectives for t in o.critical_tasks} | {s.id for s in sc.threat.stages}
+    ids |= {t.id for o in sc.objectives for t in o.critical_tasks} | {s.id for s in (sc.threat.stages if sc.threat else [])}
     ids |= {z.id for z in net.zones} | {a.id for a in net.assets} | {s.id for s in net.services} | {f.id for f in net.clinical_functions}
     return ids
 

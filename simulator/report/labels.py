@@ -12,7 +12,7 @@ import re
 from functools import cached_property
 from typing import Any
 
-from simulator.engine.commands import Act, Command, Decide, FireInject, NoteCmd, Rate, parse_command
+from simulator.engine.commands import Act, Command, Decide, Extend, FireInject, NoteCmd, Rate, parse_command
 from simulator.engine.exercise import Exercise
 from simulator.i18n import has, t as tr
 from simulator.model.targets import resolve_target
@@ -158,7 +158,7 @@ class Labels:
         return self.humanise(tid)
 
     def stage(self, sid: str) -> str:
-        for st in self.sc.threat.stages:
+        for st in (self.sc.threat.stages if self.sc.threat is not None else ()):
             if st.id == sid:
                 return st.name.get(self.lang) if st.name is not None else self.effect(st.effect or "none")
         if sid == "initial_access":
@@ -248,6 +248,10 @@ class Labels:
             return self.L("command.rate", task=self.task(cmd.objective, cmd.task), rating=cmd.rating)
         if isinstance(cmd, NoteCmd):
             return self.L("command.note", text=cmd.text_)
+        if isinstance(cmd, Extend):
+            from simulator.report import locale as fmt
+
+            return self.L("command.extend", decision=self.decision(cmd.decision), minutes=fmt.duration(cmd.minutes, self.lang))
         return self.L("command.unreadable")
 
     def record_command(self, data: dict) -> str:

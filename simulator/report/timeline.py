@@ -19,7 +19,7 @@ KEY_FACTS = frozenset({"awareness", "crisis-declared", "encryption", "exfiltrati
 KEY_EFFECTS = frozenset({"initial-access", "exfiltration", "backup-destruction", "encryption"})
 SHOWN = frozenset({
     "inject", "decision-presented", "decision-made", "alert-noticed", "fact", "clock-started", "clock-met", "clock-missed",
-    "stage-done", "attacker-evicted", "recovered", "command-accepted", "command-refused",
+    "stage-done", "attacker-evicted", "recovered", "command-accepted", "command-refused", "decision-extended",
 })
 
 
@@ -146,6 +146,10 @@ def _ui_text(labels: Labels, data: dict, ui: str) -> tuple[str, bool]:
         speed = data.get("speed")
         value = fmt.number(float(speed), labels.lang, 1 if isinstance(speed, float) and not float(speed).is_integer() else 0) if isinstance(speed, (int, float)) and not isinstance(speed, bool) else "?"
         return L("ui.speed", speed=value), False
+    if ui in ("join", "leave") and isinstance(data.get("name"), str):
+        seat = str(data.get("seat", ""))
+        where = labels.role(seat.split(":", 1)[1]) if seat.startswith("cell:") else (labels.L(f"seat.{seat}") if labels.has(f"seat.{seat}") else labels.L("seat.players"))
+        return L(f"ui.{ui}", name=data["name"], seat=where), False
     if ui in ("pause", "resume", "end", "mode", "session-resumed"):
         return L(f"ui.{ui}"), ui in ("end", "mode", "session-resumed")
     return L("ui.other"), False
@@ -176,6 +180,9 @@ def _event(labels: Labels, data: dict, kind: str) -> tuple[str, str, bool, str]:
         did = str(data.get("decision"))
         by = str(data.get("by", ""))
         return L("event.decision-made", decision=labels.decision(did), option=labels.option(did, str(data.get("option")))), "decision", True, labels.who(by)
+    if kind == "decision-extended":
+        did = str(data.get("decision"))
+        return L("event.decision-extended", decision=labels.decision(did), deadline=fmt.offset(float(data.get("deadline", 0)), labels.lang)), "decision", True, labels.who(str(data.get("by", "")))
     if kind == "alert-noticed":
         return L("event.alert-noticed", technique=labels.technique(str(data.get("technique"))), asset=labels.node(str(data.get("asset")))), "event", True, engine
     if kind == "fact":
