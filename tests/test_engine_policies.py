@@ -32,13 +32,26 @@ def test_textbook_beats_passive_over_50_seeds(path):
     assert textbook[1] < passive[1], (textbook, passive)
 
 
-def test_textbook_reaches_recovery_and_passive_does_not():
+def test_textbook_recovers_first_and_passive_recovers_on_its_own():
+    """The IT department works its own plan without a cell (engine/recovery.py): passive recovers, later."""
     tb = run_headless(SCENARIO, seed=1, policy="textbook", until="recovery").to_json()
-    assert tb["recovered_at"] is not None
+    assert tb["recovered_at"] is not None and not tb["recovery_guard_reached"]
     assert tb["kpis"]["ehr_downtime_minutes"] == pytest.approx(tb["recovered_at"], abs=1e-6) or tb["kpis"]["ehr_downtime_minutes"] <= tb["recovered_at"]
     passive = run_headless(SCENARIO, seed=1, policy="passive", until="recovery").to_json()
-    assert passive["recovered_at"] is None
-    assert passive["sim_minutes"] == pytest.approx(120 * 1440)
+    assert passive["recovered_at"] is not None and not passive["recovery_guard_reached"]
+    assert passive["recovered_at"] > tb["recovered_at"]
+
+
+def test_a_run_that_reaches_the_recovery_guard_says_so(tmp_path):
+    """Without the IT department's own plan nobody restores anything: the run stops at
+    `recovery_max_days` and the result says it reached that guard instead of recovering."""
+    from tests.engine_helpers import variant
+
+    path = variant(tmp_path, lambda s: s.setdefault("engine", {}).update(it_plan_enabled=0, recovery_max_days=20))
+    data = run_headless(path, seed=1, policy="passive", until="recovery").to_json()
+    assert data["recovered_at"] is None
+    assert data["recovery_guard_reached"] is True
+    assert data["sim_minutes"] == pytest.approx(20 * 1440)
 
 
 def test_run_result_has_the_promised_keys():

@@ -103,6 +103,7 @@ class RunLine(BaseModel):
     until: str
     sim_minutes: float
     recovered_at: float | None = None
+    recovery_guard_reached: bool = False
     events: int
     kpis: dict[str, Any]
     clocks: list[ClockLine] = Field(default_factory=list)
@@ -128,6 +129,7 @@ def run_line(result: dict, index: int, arm: str) -> dict:
         "until": result["until"],
         "sim_minutes": result["sim_minutes"],
         "recovered_at": result.get("recovered_at"),
+        "recovery_guard_reached": bool(result.get("recovery_guard_reached", False)),
         "events": result["events"],
         "kpis": result["kpis"],
         "clocks": result.get("clocks", []),

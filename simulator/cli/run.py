@@ -58,6 +58,8 @@ def _summary(data: dict) -> None:
     )
     if data["recovered_at"] is not None:
         console.print(f"recovered at {format_offset(data['recovered_at'])}")
+    elif data.get("recovery_guard_reached"):
+        console.print(f"[bold red]not recovered[/bold red]: stopped at the recovery guard ({format_offset(data['sim_minutes'])}, engine recovery_max_days)")
     table = Table(title="Outcome", show_header=True)
     table.add_column("indicator")
     table.add_column("value", justify="right")

@@ -68,7 +68,7 @@ def _keys_of(x: Any) -> tuple[tuple[str, Any], ...]:
             return (("fact", _ANY), ("alert-noticed", _ANY), ("asset-changed", _ANY), ("stage-done", _ANY))
         return (("fact", x.fact),)
     if isinstance(x, c.InForce):
-        return (("job-finished", _ANY), ("clinical", _ANY), ("asset-changed", _ANY), ("recovery", _ANY))
+        return (("job-finished", _ANY), ("clinical", _ANY), ("asset-changed", _ANY))
     if isinstance(x, (c.AllOf, c.AnyOf, c.NotOf)):
         return ()
     return (("*", _ANY),)

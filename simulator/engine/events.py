@@ -256,3 +256,12 @@ class ExerciseEnded(Event):
 class Recovered(Event):
     kind: ClassVar[str] = "recovered"
     services: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RecoveryStep(Event):
+    """The IT department's own recovery plan moves on (engine/recovery.py): start, ..."""
+
+    kind: ClassVar[str] = "it-plan"
+    step: str
+    detail: str = ""

@@ -84,10 +84,10 @@ def _built(network: NetworkBody, scenario: ScenarioBody, overrides_applied: bool
 
 
 def _queues(source: str) -> bool:
-    """Whether a command from `source` may wait for busy technicians. A policy, or a decision's
-    or an inject's effect, is a plan that the IT team works through; a command typed in the
-    crisis room while everyone is busy is refused with the reason, so the cell knows."""
-    return source.startswith(("policy", "decision:", "inject:"))
+    """Whether a command from `source` may wait for busy technicians. A policy, a decision's or
+    an inject's effect, or the IT department's own plan is work the IT team gets through; a
+    command typed in the crisis room while everyone is busy is refused with the reason."""
+    return source.startswith(("policy", "decision:", "inject:", "it-plan"))
 
 
 def _outage_technique(tid: str) -> bool:
@@ -179,6 +179,7 @@ class Exercise:
         self.ended = False
         self.end_time: float | None = None
         self.recovered_at: float | None = None
+        self.recovery_guard_reached = False  # set by a headless run stopped at recovery_max_days
         self._halt = False
         self.halt_on_recovery = False
         self.halt_on_end = False
@@ -197,6 +198,9 @@ class Exercise:
 
         self.evaluate = Evaluator(self)
         self.response = Response(self)
+        from simulator.engine.recovery import ItRecovery
+
+        self.recovery = ItRecovery(self)
         self.clinical = ClinicalFlow(net.clinical_functions, self.calendar, self.params)
         self.attacker = Attacker(self)
         self.detection = Detection(self)
@@ -373,49 +377,114 @@ class Exercise:
             raise Refused(f"{cmd.action}: give a number of patients")
         for j in self.jobs:
             if j.finished_at is None and j.action == cmd.action and j.target == target.text() and not j.asset:
-                raise Refused(f"'{cmd.text()}' is already in progress")
+                if not (cmd.action == "eradicate" and j.source.startswith("it-plan") and not source.startswith("it-plan")):
+                    raise Refused(f"'{cmd.text()}' is already in progress")
+        self.response.source = source
         units = self.response.plan(cmd.action, target, cmd.count)
-        if spec.staff and self.staff is not None and spec.staff > self.staff.on_duty and not self._more_staff_coming():
+        need = 0 if units and units[0].detail == "takeover" else spec.staff  # taking over keeps the same people on it
+        if need and self.staff is not None and need > self.staff.on_duty and not self._more_staff_coming():
             raise Refused(
-                f"staff busy: '{cmd.action}' needs {spec.staff} technician(s), {self.staff.on_duty} on duty"
+                f"staff busy: '{cmd.action}' needs {need} technician(s), {self.staff.on_duty} on duty"
                 + ("" if "crisis-declared" in self.facts else " (declare the crisis to recall staff)")
             )
-        if spec.staff and self.staff is not None and not _queues(source) and not self._more_staff_coming():
+        if need and self.staff is not None and not _queues(source) and not self._more_staff_coming():
             free = self.staff.free()
-            if free < spec.staff:
-                raise Refused(self._staff_busy(cmd.action, spec.staff, free))
+            if free < need:
+                raise Refused(self._staff_busy(cmd.action, need, free))
         record = ActionRecord(self.now, cmd.action, target.text(), source)
         self.actions_taken.setdefault(cmd.action, []).append(record)
         remaining = [len(units)]
         for unit in units:
-            self._start_job(cmd, spec.staff if self.staff is not None else 0, target, unit, record, remaining, source)
+            self._start_job(cmd, need if self.staff is not None else 0, target, unit, record, remaining, source)
         detail = "; ".join(u.detail for u in units if u.detail and cmd.action in ("restore", "rebuild"))
         return Result(True, cmd.text(), detail=detail)
 
     def _start_job(self, cmd: Act, staff: int, target: Target, unit: Unit, record: ActionRecord, remaining: list, source: str) -> None:
-        job = Job(self._next_job, cmd.action, target.text(), staff, source, self.now, unit.minutes, asset=unit.asset, record=record)
+        job = Job(
+            self._next_job, cmd.action, target.text(), staff, source, self.now, unit.minutes, asset=unit.asset, record=record,
+            supported=unit.supported, backup=unit.backup,
+        )
         self._next_job += 1
         self.jobs.append(job)
+        self.response.take_stream(unit)
 
         def finish() -> None:
             outcome = self.response.finish(cmd.action, target, unit, cmd.count)
             job.finished_at = self.now
             job.outcome = outcome
             remaining[0] -= 1
-            if remaining[0] == 0:
-                record.done_at = self.now
+            if remaining[0] == 0 and unit.detail != "takeover":
+                record.done_at = self.now  # a takeover is done when the job it took over is
+                for linked in job.linked:
+                    if linked.record is not None:
+                        linked.record.done_at = self.now
             self.emit(ev.JobFinished(self.now, job.id, job.action, unit.asset or job.target, outcome))
+            self.recovery.poke()
 
         if staff == 0:
             job.started_at = self.now
+            job.process = finish
             self.response.start(cmd.action, target, unit)
             if unit.minutes <= 0:
                 finish()
             else:
-                self.emit(ev.JobStarted(self.now, job.id, job.action, unit.asset or job.target, 0, self.now + unit.minutes))
-                self.at(self.now + unit.minutes, finish)
+                self.emit(ev.JobStarted(self.now, job.id, job.action, unit.asset or job.target, 0, self.now + job.duration))
+                self._finish_job_at(job)
             return
-        self.env.process(self._staffed_job(job, cmd, target, unit, finish))
+        job.process = self.env.process(self._staffed_job(job, cmd, target, unit, finish))
+
+    def _finish_job_at(self, job: Job) -> None:
+        """An unstaffed job ends at its (possibly moved) end; an earlier schedule is void."""
+        gen = job.gen
+        finish = job.process
+        self.at(job.started_at + job.duration, lambda: finish() if job.gen == gen and job.finished_at is None else None)
+
+    def speed_up_investigation(self) -> None:
+        """Outside support has arrived: a running investigation's remaining work goes faster."""
+        for job in self.jobs:
+            if job.action == "eradicate" and job.finished_at is None and not job.supported and job.record is not None:
+                factor = self.response.investigation_factor(job)
+                job.supported = True
+                self._move_end(job, factor)
+
+    def steer_investigation(self) -> None:
+        """The cell takes over the IT department's own investigation: it loses its slowness."""
+        for job in self.jobs:
+            if job.action == "eradicate" and job.finished_at is None and job.source.startswith("it-plan") and not job.steered:
+                factor = self.response.steer_factor(job)
+                job.steered = True
+                self._move_end(job, factor)
+                takeover = self.jobs[-1]
+                if takeover is not job:
+                    takeover.steered = takeover.supported = True  # a mirror: it moves with the job it took over
+                    job.linked.append(takeover)
+                    self._sync_linked(job)
+
+    def _move_end(self, job: Job, factor: float) -> None:
+        """The rest of a job's work goes `factor` times as long; its end moves accordingly."""
+        if factor == 1.0:
+            return
+        if job.started_at is None:
+            job.duration *= factor
+            return
+        left = job.started_at + job.duration - self.now
+        job.duration = self.now - job.started_at + max(0.0, left) * factor
+        job.gen += 1
+        if isinstance(job.process, simpy.events.Process):
+            if job.process.is_alive:
+                job.process.interrupt("moved")
+        elif job.process is not None:
+            self._finish_job_at(job)
+        self._sync_linked(job)
+
+    def _sync_linked(self, job: Job) -> None:
+        if job.started_at is None:
+            return
+        for t in job.linked:
+            if t.finished_at is None and t.started_at is not None:
+                t.duration = job.started_at + job.duration - t.started_at
+                t.gen += 1
+                self._finish_job_at(t)
 
     def _staffed_job(self, job: Job, cmd: Act, target: Target, unit: Unit, finish: Callable[[], None]):
         assert self.staff is not None
@@ -424,9 +493,15 @@ class Exercise:
         yield self.env.all_of(reqs)
         job.started_at = self.now
         self.response.start(cmd.action, target, unit)
-        self.emit(ev.JobStarted(self.now, job.id, job.action, unit.asset or job.target, job.staff, self.now + unit.minutes))
-        if unit.minutes > 0:
-            yield self.env.timeout(unit.minutes)
+        self.emit(ev.JobStarted(self.now, job.id, job.action, unit.asset or job.target, job.staff, self.now + job.duration))
+        while True:
+            left = job.started_at + job.duration - self.env.now
+            if left <= 0:
+                break
+            try:
+                yield self.env.timeout(left)
+            except simpy.Interrupt:
+                continue  # its end moved (support arrived): wait for the new one
         for r in reqs:
             res.release(r)
         finish()
@@ -435,9 +510,10 @@ class Exercise:
         assert self.staff is not None
         ends = [j.started_at + j.duration for j in self.jobs if j.staff and j.finished_at is None and j.started_at is not None]
         when = f"; the first frees up at {format_offset(min(ends))}" if ends else ""
+        plan = any(j.finished_at is None and j.source.startswith("it-plan") for j in self.jobs)
         return (
             f"staff busy: '{action}' needs {needed} technician(s), {free} of the {self.staff.on_duty} on duty free{when}"
-            " (try again then, or request support)"
+            + (" (try again then, request support, or change the IT department's order with 'prioritise')" if plan else " (try again then, or request support)")
         )
 
     def _more_staff_coming(self) -> bool:
@@ -713,6 +789,7 @@ class Exercise:
             self._known_intrusion()
         self.set_fact("awareness", how)
         self.clinical.public = True
+        self.recovery.on_awareness()
         for c in self.jurisdiction.clocks:
             if c.starts_on == "awareness":
                 self._start_clock(c.id)
@@ -794,12 +871,14 @@ class Exercise:
             return
         self.staff.recalled = True
         self.emit(ev.StaffChanged(self.now, self.staff.apply(self.now), "recall"))
+        self.recovery.poke()
 
     def technicians_add(self, n: int, reason: str) -> None:
         if self.staff is None:
             return
         self.staff.support += n
         self.emit(ev.StaffChanged(self.now, self.staff.apply(self.now), reason))
+        self.recovery.poke()
 
     def check_recovery(self) -> None:
         """Recovered: every recovery service is up again after at least one went down."""
@@ -877,6 +956,7 @@ class Exercise:
             after = staff.apply(env.now)
             if after != before:
                 self.emit(ev.StaffChanged(env.now, after, "shift"))
+                self.recovery.poke()
 
     # ================================================================ results
 

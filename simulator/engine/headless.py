@@ -37,6 +37,7 @@ class RunResult:
     recovered_at: float | None = None
     refused: int = 0
     commands: int = 0
+    recovery_guard_reached: bool = False  # `--until recovery` stopped at recovery_max_days, not at recovery
 
     def to_json(self) -> dict[str, Any]:
         """JSON-safe, rounded, key-sorted-ready: identical bytes for identical inputs."""
@@ -48,6 +49,7 @@ class RunResult:
             "sim_minutes": round(self.sim_minutes, 3),
             "events": self.events,
             "recovered_at": None if self.recovered_at is None else round(self.recovered_at, 3),
+            "recovery_guard_reached": self.recovery_guard_reached,
             "commands_accepted": self.commands,
             "commands_refused": self.refused,
             "kpis": _round(self.kpis),
@@ -152,6 +154,7 @@ def run_exercise(ex: Exercise, until: str | float = "end") -> float:
         if ex.recovery_pending():
             ex.stop_at(recovery=True)
             ex.advance(ex.params["recovery_max_days"] * 1440.0)
+            ex.recovery_guard_reached = ex.recovery_pending()  # the guard, not a recovery, ended the run
     else:
         ex.advance(max(float(until), 0.0))
     if not ex.ended and ex.now >= ex.duration:
@@ -201,6 +204,7 @@ def result_of(ex: Exercise, *, seed: int, policy_id: str, until: str | float, re
         recovered_at=ex.recovered_at,
         refused=counts.refused,
         commands=counts.accepted,
+        recovery_guard_reached=bool(getattr(ex, "recovery_guard_reached", False)),
     )
 
 

@@ -30,6 +30,12 @@ class Job:
     outcome: str = ""
     asset: str = ""
     record: ActionRecord | None = None
+    supported: bool = False  # outside support already speeds this job (eradication)
+    backup: str = ""  # the backup a restore reads from (its parallel streams)
+    gen: int = 0  # bumped when the end moves (support arriving mid-way)
+    process: object = None  # the SimPy process holding the technicians, if any
+    steered: bool = False  # an IT-plan investigation the cell took over (runs at the cell's pace)
+    linked: list = field(default_factory=list)  # jobs that end with this one (the cell's takeover of an investigation)
 
     def progress(self, now: float) -> float:
         if self.finished_at is not None:

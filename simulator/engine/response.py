@@ -24,12 +24,14 @@ CONTAINMENT = frozenset({"isolate", "cut-internet", "disable-remote-access", "re
 class Unit:
     """One piece of work an accepted command becomes (a restore of one asset...)."""
 
-    __slots__ = ("asset", "minutes", "detail")
+    __slots__ = ("asset", "minutes", "detail", "backup", "supported")
 
-    def __init__(self, asset: str = "", minutes: float = 0.0, detail: str = ""):
+    def __init__(self, asset: str = "", minutes: float = 0.0, detail: str = "", backup: str = "", supported: bool = False):
         self.asset = asset
         self.minutes = minutes
         self.detail = detail
+        self.backup = backup  # a restore's source (its parallel streams)
+        self.supported = supported  # outside support already in the duration
 
 
 class Refused(Exception):
@@ -41,14 +43,20 @@ class Response:
 
     def __init__(self, ex: "Exercise"):
         self.ex = ex
+        self.source = "cell"  # who asks for the command being planned (set by Exercise._act)
+        self.streams: dict[str, int] = {}  # restores running from each backup
 
     # ---------------------------------------------------------------- helpers
 
     def rng(self, action: str):
         return self.ex.streams["action:" + action]
 
-    def base_minutes(self, action: str) -> float:
-        return sample(self.ex.actions[action].duration, self.rng(action))
+    def base_minutes(self, action: str, asset: str = "") -> float:
+        """A sampled duration. Work on one asset (a restore or a rebuild) draws from that asset's own
+        stream: the order assets are worked in (priorities, another variant) never changes it, and
+        the same asset is as lucky restored as rebuilt (paired comparisons of variants stay paired)."""
+        rng = self.ex.streams["work:" + asset] if asset else self.rng(action)
+        return sample(self.ex.actions[action].duration, rng)
 
     def param(self, action: str, name: str) -> float:
         return float(self.ex.actions[action].params[name])
@@ -153,12 +161,33 @@ class Response:
         ex = self.ex
         if ex.eradicated:
             raise Refused("eradication is already done")
+        running = next((j for j in ex.jobs if j.action == "eradicate" and j.finished_at is None), None)
+        if running is not None:
+            # the IT department's own investigation: the cell takes it over and it goes at its pace
+            if self.source.startswith("it-plan") or not running.source.startswith("it-plan") or running.steered:
+                raise Refused("eradication is already running")
+            if running.started_at is None:
+                raise Refused("the IT department's investigation is waiting for two free technicians; it starts as soon as they are")
+            left = max(0.0, running.started_at + running.duration - ex.env.now)
+            return [Unit(minutes=left * self.steer_factor(running), detail="takeover")]
         if ex.eradicating:
             raise Refused("eradication is already running")
         minutes = self.base_minutes("eradicate")
         if ex.support_arrived:
             minutes *= self.param("eradicate", "support_factor")
-        return [Unit(minutes=minutes)]
+        elif self.source.startswith("it-plan"):
+            minutes *= self.param("eradicate", "it_alone_factor")  # no forensic team: slower
+        return [Unit(minutes=minutes, supported=bool(ex.support_arrived))]
+
+    def investigation_factor(self, job) -> float:
+        """How much faster an investigation still running goes once outside support is there."""
+        return self.param("eradicate", "support_factor") * self.steer_factor(job)
+
+    def steer_factor(self, job) -> float:
+        """The IT department's own investigation, once steered (by the cell or outside support), loses its slowness."""
+        if job.source.startswith("it-plan") and not job.steered and not job.supported:
+            return 1.0 / self.param("eradicate", "it_alone_factor")
+        return 1.0
 
     def _busy_assets(self) -> set[str]:
         return {j.asset for j in self.ex.jobs if j.finished_at is None and j.asset}
@@ -175,15 +204,21 @@ class Response:
             if a in busy:
                 reasons.append(f"'{a}' is already being worked on")
                 continue
-            backup, why = self._intact_backup(a)
-            if backup is None:
+            intact, why = self._intact_backups(a)
+            if not intact:
                 reasons.append(f"restore impossible for '{a}': {why}")
+                continue
+            backup = next((b for b in intact if self._stream_free(b, units)), None)
+            if backup is None:
+                b0 = intact[0]
+                n = ex.model.backups[b0].parallel_restores
+                reasons.append(f"'{a}': the {n} restore stream(s) of '{b0}' are all in use (try again when one ends)")
                 continue
             info = ex.model.backups[backup]
             hours = self._machine_hours(a, info.restore_hours_per_asset) * self.param("restore", "hours_factor")
             if ex.decryptor:
                 hours *= self.param("restore", "decryptor_factor")
-            units.append(Unit(a, self.base_minutes("restore") + hours * 60.0, f"from {backup}"))
+            units.append(Unit(a, self.base_minutes("restore", a) + hours * 60.0, f"from {backup}", backup=backup))
         if not units:
             raise Refused("; ".join(reasons))
         return units
@@ -194,18 +229,37 @@ class Response:
             return asset.count / self.ex.params["workstation_machines_per_hour"]
         return per_asset_hours
 
-    def _intact_backup(self, a: str) -> tuple[str | None, str]:
+    def take_stream(self, unit: Unit) -> None:
+        """A restore holds one of its backup's streams from the moment it is accepted (queued or running)."""
+        if unit.backup:
+            self.streams[unit.backup] = self.streams.get(unit.backup, 0) + 1
+
+    def _stream_free(self, backup: str, planned=()) -> bool:
+        taken = sum(1 for u in planned if u.backup == backup)
+        return self.streams.get(backup, 0) + taken < self.ex.model.backups[backup].parallel_restores
+
+    def restorable(self, a: str) -> tuple[str | None, str]:
+        """For the IT plan: (backup, "") to restore `a` from now, (None, "busy") when its intact
+        backups' streams are all in use (wait), (None, why) when none is intact (rebuild)."""
+        intact, why = self._intact_backups(a)
+        if not intact:
+            return None, why
+        backup = next((b for b in intact if self._stream_free(b)), None)
+        return (backup, "") if backup is not None else (None, "busy")
+
+    def _intact_backups(self, a: str) -> tuple[list[str], str]:
+        """Intact backups able to restore `a`, newest copy first; else why none."""
         ex = self.ex
         candidates = ex.model.backups_for(a)
         if not candidates:
-            return None, "no backup protects it"
+            return [], "no backup protects it"
         intact = [b for b in candidates if b not in ex.destroyed_backups and not ex.state.status(b).encrypted]
         if not intact:
             destroyed = sorted(ex.destroyed_backups[b] for b in candidates if b in ex.destroyed_backups)
             when = f" (online backups destroyed at {format_offset(destroyed[0])})" if destroyed else " (backups encrypted)"
-            return None, "no intact backup" + when
+            return [], "no intact backup" + when
         intact.sort(key=lambda b: (ex.model.backups[b].age_hours, ex.asset_order[b]))
-        return intact[0], ""
+        return intact, ""
 
     def plan_rebuild(self, target: Target, count: int) -> list[Unit]:
         ex = self.ex
@@ -219,9 +273,9 @@ class Response:
             raise Refused(f"{target.text()}: already being restored or rebuilt")
         if target.kind == "service":
             hours = ex.model.services[target.id].rebuild_hours / len(free)
-            return [Unit(a, self.base_minutes("rebuild") + self._machine_hours(a, hours) * 60.0, f"rebuild of {target.id}") for a in free]
+            return [Unit(a, self.base_minutes("rebuild", a) + self._machine_hours(a, hours) * 60.0, f"rebuild of {target.id}") for a in free]
         per = self.param("rebuild", "asset_hours")
-        return [Unit(a, self.base_minutes("rebuild") + self._machine_hours(a, per) * 60.0, "rebuild") for a in free]
+        return [Unit(a, self.base_minutes("rebuild", a) + self._machine_hours(a, per) * 60.0, "rebuild") for a in free]
 
     def plan_degraded_mode(self, target: Target, count: int) -> list[Unit]:
         flows = self.ex.clinical.flows
@@ -288,6 +342,14 @@ class Response:
             raise Refused("this attacker asks for no ransom")
         return [Unit(minutes=self.base_minutes("pay-ransom"))]
 
+    def plan_prioritise(self, target: Target, count: int) -> list[Unit]:
+        if target.id in self.ex.recovery.priorities:
+            raise Refused(f"'{target.id}' is already in the recovery priorities")
+        return [Unit()]
+
+    def plan_recovery_order(self, target: Target, count: int) -> list[Unit]:
+        return [Unit()]
+
     def plan_declare_crisis(self, target: Target, count: int) -> list[Unit]:
         if "crisis-declared" in self.ex.facts:
             raise Refused("the crisis is already declared")
@@ -302,7 +364,10 @@ class Response:
             ex.apply(ex.state.start_restore(unit.asset))
             ex.asset_changed(unit.asset, action)
         elif action == "eradicate":
-            ex.eradicating = True
+            if unit.detail == "takeover":
+                ex.steer_investigation()
+            else:
+                ex.eradicating = True
         elif action == "pay-ransom":
             ex.ransom_pending = True
         elif action == "request-support":
@@ -357,6 +422,8 @@ class Response:
             ex.stopped_by_attacker.discard(target.id)
             ex.apply(st.set_offline(target.id, False))
             ex.asset_changed(target.id, "bring-online")
+        elif action == "eradicate" and unit.detail == "takeover":
+            return "steered"  # the investigation's own job ends at the same time and does the rest
         elif action == "eradicate":
             ex.eradicating = False
             ex.eradicated = True
@@ -368,6 +435,8 @@ class Response:
             ex.set_fact("eradicated")
         elif action in ("restore", "rebuild"):
             a = unit.asset
+            if unit.backup:
+                self.streams[unit.backup] -= 1
             ex.apply(st.finish_restore(a))
             ex.destroyed_backups.pop(a, None)
             ex.encrypted_now.discard(a)
@@ -414,8 +483,15 @@ class Response:
                 ex.clinical.avoidance_factor = self.param("communicate", "press_avoidance_factor")
         elif action == "request-support":
             n = int(self.param("request-support", "technicians"))
+            first = not ex.support_arrived
             ex.support_arrived.add(target.id)
             ex.technicians_add(n, f"support from {target.id}")
+            if first:
+                ex.speed_up_investigation()
+        elif action == "prioritise":
+            ex.recovery.prioritise(target.id)
+        elif action == "recovery-order":
+            ex.recovery.follow(target.id)
         elif action == "pay-ransom":
             ex.ransom_pending = False
             ex.set_fact("ransom-paid")

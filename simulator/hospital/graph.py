@@ -73,6 +73,7 @@ class BackupInfo:
     protects: frozenset[str]
     restore_hours_per_asset: float
     age_hours: float
+    parallel_restores: int = 4
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -199,6 +200,7 @@ class HospitalModel:
                 protects=covered,
                 restore_hours_per_asset=a.backup.restore_hours_per_asset,
                 age_hours=a.backup.age_hours,
+                parallel_restores=a.backup.parallel_restores,
             )
         for a in net.assets:
             holders = [b for b, info in backups.items() if a.id in info.protects]

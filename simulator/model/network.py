@@ -113,6 +113,12 @@ class BackupSpec(StrictModel):
     age_hours: StrictFloat = Field(
         default=24.0, ge=0, description="Age of the newest copy at T+0 (hours): data entered since is lost on restore."
     )
+    parallel_restores: StrictInt = Field(
+        default=4,
+        ge=1,
+        le=1000,
+        description="Restores this backup can feed at once (tape drives, network and disk throughput): the pace of a recovery from it. Default 4.",
+    )
 
 
 class Asset(StrictModel):
