@@ -24,6 +24,14 @@ if TYPE_CHECKING:
 # effects that run from payloads already deployed, without remote control
 AUTONOMOUS = frozenset({"encryption", "destruction", "service-stop", "defacement", "backup-destruction"})
 ACCOUNT_ACCESS = ("T1078", "T1133", "T1110")
+# where host-based techniques run (an EDR or an antivirus can be there to see them)
+HOST_KINDS = frozenset({
+    AssetKind.server, AssetKind.database, AssetKind.domain_controller, AssetKind.workstations, AssetKind.hypervisor,
+    AssetKind.backup,
+})
+HOST_EFFECTS = frozenset({"credentials", "privilege", "persistence", "evasion", "collection", "execution"})
+# group policy changes (T1484), NTDS extraction (T1003.003) and DCSync (T1003.006) happen on a domain controller
+ON_DOMAIN_CONTROLLER = ("T1484", "T1003.003", "T1003.006")
 DEFAULT_IMPACT_KINDS = frozenset({
     AssetKind.server, AssetKind.database, AssetKind.hypervisor, AssetKind.storage, AssetKind.workstations,
     AssetKind.domain_controller, AssetKind.backup,
@@ -184,7 +192,35 @@ class Attacker:
         self.state[sid] = "done"
         self.done_at[sid] = ex.env.now
         ex.emit(ev.StageDone(ex.env.now, sid, tech, effect, targets))
-        ex.detection.stage_done(sid, tech, effect, targets or tuple(self.usable_footholds()[-1:]), detect)
+        ex.detection.stage_done(sid, tech, effect, self.locus(tech, effect, targets), detect)
+
+    def locus(self, tech: str, effect: str, targets: tuple[str, ...]) -> tuple[str, ...]:
+        """Where a technique runs, so where a security tool could see it: a credential dump or an
+        EDR being switched off happens on a Windows host, never on a switch or a camera; a group
+        policy is changed on a domain controller; data leaves from where the records are."""
+        model = self.ex.model.assets
+        if tech.startswith(ON_DOMAIN_CONTROLLER):
+            kinds: frozenset = frozenset({AssetKind.domain_controller})
+        elif effect == "exfiltration":
+            held = tuple(a for a in targets if model[a].records > 0)
+            if held:
+                return held
+            kinds = HOST_KINDS
+        elif effect in HOST_EFFECTS:
+            kinds = HOST_KINDS
+        else:
+            return targets or tuple(self.usable_footholds()[-1:])
+        fits = tuple(a for a in targets if model[a].kind in kinds)
+        if fits:
+            return fits
+        held = [a for a in self.usable_footholds() if model[a].kind in kinds]
+        if held:
+            return (held[-1],)
+        order = self.ex.asset_order
+        reach = sorted((a for a in self.reachable() if model[a].kind in kinds), key=order.__getitem__)
+        if reach:
+            return (reach[0],)
+        return targets or tuple(self.usable_footholds()[-1:])
 
     def _select(self, stage, effect: str) -> list[str]:
         ex = self.ex
@@ -246,6 +282,7 @@ class Attacker:
             for b in targets:
                 ex.destroy_backup(b)
         elif effect == "exfiltration":
+            targets = [a for a in targets if ex.model.assets[a].records > 0]  # data leaves from where it is
             ex.exfiltrate(targets)
         elif effect in ("encryption", "destruction"):
             for a in targets:
