@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "simulator.cli.batch",
     "simulator.cli.scenarios",
     "simulator.cli.room",
+    "simulator.cli.registry",
 ]
 
 

@@ -253,7 +253,9 @@ _lang_option = click.option(
 @click.option("-o", "--output", "out_path", required=True, metavar="FILE", help="Where to write the report (written atomically).", callback=given_path)
 @_scenario_option
 @_policy_option
-def report(journal: str, fmt: str, lang: str, out_path: str, scenario_path: str | None, policy_path: str | None) -> None:
+@click.option("--registry", "use_registry", is_flag=True, help="Add the follow-up of the previous exercise's improvement items (from the registry).")
+@click.option("--db", "db", metavar="PATH", callback=given_path, help="The registry database for the follow-up (implies --registry).")
+def report(journal: str, fmt: str, lang: str, out_path: str, scenario_path: str | None, policy_path: str | None, use_registry: bool, db: str | None) -> None:
     """Write the after-action report (HSEEP AAR/IP, ANSSI RETEX) of the exercise in LOG.
 
     Computed from the journal alone: verified, then replayed for the state over time.
@@ -266,6 +268,16 @@ def report(journal: str, fmt: str, lang: str, out_path: str, scenario_path: str 
 
     data = _journal_call(build_report, journal, lang, scenario=scenario_path, policy=policy_path)
     refuse_overwriting_inputs(out_path, data.sources)
+    if use_registry or db:
+        from simulator.registry.db import Registry
+        from simulator.registry.store import followup
+
+        try:
+            with Registry.open(db, create=False) as reg:
+                refuse_overwriting_inputs(out_path, (str(reg.path),))
+                data.followup = followup(reg, data)
+        except InputError as exc:
+            fail(exc)
     text = render_html(data) if fmt == "html" else render_markdown(data)
     _write_output(out_path, text)
     note = "" if data.integrity_ok else " (journal NOT sealed: the recorded part only)"
