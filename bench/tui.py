@@ -46,29 +46,30 @@ async def measure(ticks: int) -> tuple[float, float, float, float, float]:
             first = time.perf_counter() - start
             screen = app.screen
             screen.timer.pause()  # the benchmark fires the ticks itself
-            bridge = app.bridge
+            client = app.session
+            session, seat = client.session, client.seat.id
             idle = []
             for _ in range(20):  # what pilot.pause() costs with nothing to do (a frame of the loop)
                 t0 = time.perf_counter()
                 await pilot.pause()
                 idle.append(time.perf_counter() - t0)
-            bridge.resume()
+            session.resume(seat)
             work, total = [], []
             for _ in range(ticks):
-                for decision in bridge.situation.decisions:  # the cell answers, so the clock keeps running
+                for decision in client.situation.decisions:  # the cell answers, so the clock keeps running
                     if decision.pause_clock:
-                        bridge.decide(decision.id, decision.default)
+                        session.decide(seat, "", decision.id, decision.default)
                 clock.now += TICK_SECONDS
                 t0 = time.perf_counter()
                 screen._tick()
-                sit = bridge.situation
+                sit = client.situation
                 screen.watch_situation(sit)
                 t1 = time.perf_counter()
                 await pilot.pause()
                 t2 = time.perf_counter()
                 work.append(t1 - t0)
                 total.append(t2 - t0)
-            reached = bridge.now
+            reached = session.now
             await pilot.press("ctrl+q")
     return first, max(work), max(total), reached, sorted(idle)[len(idle) // 2]
 

@@ -64,8 +64,91 @@ class Namer:
             return self.roles[key]
         return local("tui.seat." + key, self.lang, local("tui.role." + key, self.lang, key))
 
+    def source(self, value: str) -> str:
+        """Who gave a command: a cell, the facilitator, a policy, a decision's or an inject's effect."""
+        kind, sep, ident = value.partition(":")
+        if sep and kind == "decision" and ident in self.ex.decisions:
+            return tr("tui.source.decision", self.lang, decision=short(self.ex.decisions[ident].prompt.get(self.lang), 32))
+        if sep and kind == "inject" and ident in self.ex.injects:
+            inj = self.ex.injects[ident]
+            return tr("tui.source.inject", self.lang, inject=short((inj.title or inj.text).get(self.lang), 32))
+        if kind == "policy":
+            return tr("tui.role.policy", self.lang)
+        return self.role(value)
+
     def recipients(self, to) -> tuple[str, ...]:
         return tuple(self.role(r) for r in to)
+
+    def action(self, action_id: str) -> str:
+        spec = self.ex.actions.get(action_id)
+        return spec.name.get(self.lang) if spec is not None else action_id
+
+    def target(self, text: str) -> str:
+        """A command target as a person reads it: 'zone:servers' -> 'Serveurs', 'cert-sante' -> 'CERT Santé'."""
+        if not text:
+            return ""
+        kind, sep, ident = text.partition(":")
+        if sep and kind in ("zone", "asset", "service", "function"):
+            return self.name(ident)
+        if text == "all":
+            return tr("tui.action.all", self.lang)
+        return local("tui.choice." + text, self.lang, self.name(text))
+
+    def command(self, text: str) -> str:
+        """A command as a person reads it, with labels: 'isolate zone:servers' -> 'Isoler → Serveurs'."""
+        ex, lang = self.ex, self.lang
+        words = text.split(" ", 1)
+        verb, rest = words[0], (words[1] if len(words) > 1 else "")
+        args = rest.split()
+        if verb == "note":
+            return tr("tui.cmd.note", lang, text=self.note(rest.strip("'\"")))
+        if verb == "decide" and len(args) == 2 and args[0] in ex.decisions:
+            d = ex.decisions[args[0]]
+            opt = next((o for o in d.options if o.id == args[1]), None)
+            label = opt.label.get(lang) if opt is not None and opt.label else args[1]
+            return tr("tui.cmd.decide", lang, decision=short(d.prompt.get(lang)), option=label)
+        if verb == "extend" and len(args) == 2 and args[0] in ex.decisions:
+            return tr("tui.cmd.extend", lang, decision=short(ex.decisions[args[0]].prompt.get(lang)), more=args[1])
+        if verb == "inject" and len(args) == 1 and args[0] in ex.injects:
+            inj = ex.injects[args[0]]
+            return tr("tui.cmd.inject", lang, inject=short((inj.title or inj.text).get(lang)))
+        if verb == "rate" and len(args) == 3:
+            return tr("tui.cmd.rate", lang, task=self.task(args[0], args[1]), rating=args[2])
+        if verb in ex.actions:
+            out = self.action(verb)
+            if args:
+                out += " → " + self.target(args[0])
+            if len(args) > 1:
+                out += f" × {args[1]}"
+            return out
+        return text
+
+    def note(self, text: str) -> str:
+        """A note as written; a justification or a rating comment ('DECISION/OPTION: why',
+        'OBJECTIVE/TASK R: comment', as the room journals them) with labels for its ids."""
+        head, sep, body = text.partition(": ")
+        if not sep or "/" not in head:
+            return text
+        first, _, second = head.partition("/")
+        ex = self.ex
+        if first in ex.decisions:
+            d = ex.decisions[first]
+            opt = next((o for o in d.options if o.id == second), None)
+            if opt is not None:
+                label = opt.label.get(self.lang) if opt.label else opt.id
+                return tr("tui.note.justification", self.lang, decision=short(d.prompt.get(self.lang), 40), option=label, text=body)
+        task, _, rating = second.partition(" ")
+        if rating in ("P", "S", "M", "U") and any(o.id == first for o in ex.scenario.objectives):
+            return tr("tui.note.rating", self.lang, task=self.task(first, task), rating=rating, text=body)
+        return text
+
+    def task(self, objective: str, task: str) -> str:
+        for obj in self.ex.scenario.objectives:
+            if obj.id == objective:
+                for t in obj.critical_tasks:
+                    if t.id == task:
+                        return short(t.text.get(self.lang)) if t.text else task
+        return f"{objective}/{task}"
 
     def describe(self, record: dict) -> str:
         """One feed line for an event record, with names instead of ids."""
@@ -92,7 +175,15 @@ class Namer:
             elif key == "sender" and isinstance(value, str):
                 fields[key] = self.persona(value)
             elif key in ("source", "by") and isinstance(value, str):
-                fields[key] = self.role(value)
+                fields[key] = self.source(value)
+            elif key == "text" and record.get("kind") == "note" and isinstance(value, str):
+                fields[key] = self.note(value)
+            elif key == "command" and isinstance(value, str):
+                fields[key] = self.command(value)
+            elif key == "action" and isinstance(value, str):
+                fields[key] = self.action(value)
+            elif key == "target" and isinstance(value, str):
+                fields[key] = self.target(value)
             elif key == "inject" and isinstance(value, str) and value in ex.injects:
                 inj = ex.injects[value]
                 fields[key] = short((inj.title or inj.text).get(lang))

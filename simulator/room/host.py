@@ -379,8 +379,8 @@ class Host:
         hit = self._encoded.get(id(value))
         if hit is not None and hit[0] is value:
             return hit[1]
-        encoded = to_wire(value)
-        if len(self._encoded) > 4096:
+        encoded = to_wire(value, self._wire)  # members too: one feed line is encoded once for every seat
+        if len(self._encoded) > 20_000:
             self._encoded.clear()
         self._encoded[id(value)] = (value, encoded)
         return encoded

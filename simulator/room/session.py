@@ -69,6 +69,22 @@ QUIET_KINDS = frozenset({"clinical"})  # frequent and shown on the clinical boar
 WARN_SECONDS = 30.0
 """Real seconds before a decision's default applies when the facilitator is warned."""
 LEVELS = ("up", "degraded", "down")
+_STATE = ("asset-changed", "availability", "fact", "alert-noticed", "stage-done", "job-started", "job-finished", "command-accepted")
+PART_KINDS = {
+    "zones": _STATE,
+    "services": _STATE,
+    "functions": _STATE + ("clinical",),
+    "clocks": ("clock-started", "clock-met", "clock-missed", "command-accepted"),
+    "decisions": ("decision-presented", "decision-made", "decision-extended", "exercise-end"),
+    "inbox": ("inject", "alert-noticed", "decision-presented"),
+    "injects": ("inject",),
+    "tasks": ("rating", "exercise-end", "command-accepted", "job-finished", "fact"),
+    "actions": ("staff", "exercise-end"),
+    "jobs": ("job-started", "job-finished"),
+}
+"""The event kinds each shared piece of the views depends on: a note or an acknowledgement
+rebuilds none of them."""
+TIMED_PARTS = ("functions", "jobs")
 
 
 def tr(key: str, lang: str, **fields: object) -> str:
@@ -117,6 +133,8 @@ class RoomSession:
         self._namers: dict[str, Namer] = {}
         self._views: dict[tuple[str, str], tuple[tuple, Situation]] = {}
         self._parts: dict[tuple, object] = {}
+        self._counts: dict[str, int] = {}  # events seen, by kind (what the shared view pieces depend on)
+        self._local = 0  # changes of the session itself a shared piece shows (the end by the facilitator)
         self._notices: list[tuple[frozenset[str], str, dict, str, bool]] = []
         self._warned: set[tuple[str, float]] = set()
         self.presence: dict[str, dict[str, int]] = {sid: {} for sid in self.seats}
@@ -199,6 +217,10 @@ class RoomSession:
             self._aware = True
         if kind == "exercise-end":
             self._engine_end = str(record.get("reason", ""))
+        counted = kind
+        if kind == "command-accepted" and str(record.get("command", "")).startswith(("note ", "rate ")):
+            counted = "talk-accepted"  # words change nothing on the board
+        self._counts[counted] = self._counts.get(counted, 0) + 1
         entry = _Entry(record, origin, cell_knows(record, self._aware, self.ex.actions))
         index = len(self._entries)
         self._entries.append(entry)
@@ -549,6 +571,7 @@ class RoomSession:
         if not self.ended:
             self.running = False
             self.closed = True
+            self._local += 1
             self.rec.record_ui("end", seat.source, **self._who(seat, name))
             self._notify(self._everyone(), "exercise-ended")
             self.version += 1
@@ -603,9 +626,17 @@ class RoomSession:
         }
 
     def _part(self, name: str, lang: str, build: Callable[[str], object]) -> object:
-        """A piece of the views shared by every seat reading `lang`, built once per change."""
+        """A piece of the views shared by every seat reading `lang`, rebuilt only when an event
+        it depends on (`PART_KINDS`) happened or, for what moves with time, the clock moved."""
         key = (name, lang)
-        stamp = (self.version, self.now) if name == "jobs" else (self.version, int(self.now // self._clinical_step))
+        counts = self._counts
+        kinds = PART_KINDS.get(name.split("-", 1)[0])
+        if kinds is None:
+            stamp: tuple = (self.version,)
+        else:
+            stamp = tuple(counts.get(k, 0) for k in kinds) + (self._local,)
+        if name.startswith(TIMED_PARTS):
+            stamp += (self.now,) if name == "jobs" else (int(self.now // self._clinical_step),)
         hit = self._parts.get(key)
         if hit is not None and hit[0] == stamp:
             return hit[1]

@@ -15,7 +15,7 @@ import types
 import typing
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 
 @dataclass(frozen=True)
@@ -269,16 +269,20 @@ class Result:
 # ====================================================================== wire codec
 
 
-def to_wire(value: Any) -> Any:
-    """A view as JSON values: dataclasses become objects, tuples lists, datetimes ISO strings."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_wire(getattr(value, f.name)) for f in _fields(type(value))}
+def to_wire(value: Any, encode: "Callable[[Any], Any] | None" = None) -> Any:
+    """A view as JSON values: dataclasses become objects, tuples lists, datetimes ISO strings.
+
+    `encode`, when given, encodes the members of a collection (a cache shares their JSON values
+    between the seats that are sent the same lines)."""
+    inner = encode or to_wire
+    if hasattr(type(value), "__dataclass_fields__"):
+        return {f.name: inner(getattr(value, f.name)) for f in _fields(type(value))}
     if isinstance(value, (tuple, list)):
-        return [to_wire(v) for v in value]
+        return [inner(v) for v in value]
     if isinstance(value, dt.datetime):
         return value.isoformat()
     if isinstance(value, dict):
-        return {str(k): to_wire(v) for k, v in value.items()}
+        return {str(k): inner(v) for k, v in value.items()}
     return value
 
 

@@ -150,7 +150,7 @@ def test_a_browser_seat_answers_a_decision_and_the_terminal_seats_show_it(host, 
                 page.screenshot(path=str(tmp_path / "browser.png"))
                 browser.close()
         assert not outside, outside
-        assert "Décision « Couper les accès Internet" in facilitator.panel("Main courante")
+        assert "Couper (Direction)" in facilitator.panel("Main courante")
         assert "Couper les accès Internet" not in it.panel("Décisions en attente")
     finally:
         facilitator.close()
