@@ -19,7 +19,7 @@ import click
 
 from simulator.cli import cli
 from simulator.cli.log import _journal_call
-from simulator.cli.output import given_path, usage_error
+from simulator.cli.output import given_path, shipped_or_path, usage_error
 
 DEFAULT_BIND = "127.0.0.1:8470"
 
@@ -59,7 +59,7 @@ def _loopback(host: str) -> bool:
 
 
 @cli.command("host")
-@click.argument("scenario", required=False, metavar="SCENARIO", callback=given_path)
+@click.argument("scenario", required=False, metavar="SCENARIO", callback=shipped_or_path("scenario"))
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of every random stream.")
 @click.option("--log", "log_path", metavar="FILE", help="Journal file to create (default: a new file in the journal folder).", callback=given_path)
 @click.option("--bind", default=DEFAULT_BIND, show_default=True, help="Address and port to listen on; another address than loopback must be given here on purpose.")
