@@ -196,7 +196,7 @@ def test_every_event_kind_is_either_listened_to_or_known_to_change_no_condition(
     ]
     listened = {k for cond in samples for k, _key in event_keys(cond)}
     # exercise-end: the `exercise-end` fact is emitted as a `fact` event just before it
-    inert = {"event", "alert-raised", "decision-presented", "decision-extended", "command-refused", "staff", "rating", "note", "recovered", "exercise-end", "it-plan"}
+    inert = {"event", "alert-raised", "decision-presented", "decision-extended", "command-refused", "staff", "rating", "note", "recovered", "exercise-end", "it-plan", "module-started"}
     kinds = {cls.kind for cls in vars(ev).values() if isinstance(cls, type) and issubclass(cls, ev.Event)}
     assert kinds <= listened | inert, kinds - listened - inert
     assert not (listened & inert)

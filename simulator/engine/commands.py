@@ -16,7 +16,7 @@ from simulator.model.command_text import CommandSyntaxError, parse_command_text
 from simulator.model.duration import format_duration
 from simulator.model.targets import NetworkIndex
 
-__all__ = ["Act", "Command", "CommandSyntaxError", "Decide", "Extend", "FireInject", "NoteCmd", "Rate", "parse_command"]
+__all__ = ["Act", "Command", "CommandSyntaxError", "Decide", "Extend", "FireInject", "NextModule", "NoteCmd", "Rate", "parse_command"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,8 @@ class Command(ABC):
                 if isinstance(minutes, bool) or not isinstance(minutes, (int, float)):
                     raise ValueError("an extension is a number of minutes")
                 return Extend(str(record["decision"]), float(minutes))
+            if kind == "module":
+                return NextModule(str(record["module"]))
             if kind == "rate":
                 return Rate(str(record["objective"]), str(record["task"]), str(record["rating"]))
             if kind == "note":
@@ -125,6 +127,20 @@ class FireInject(Command):
 
 
 @dataclass(frozen=True)
+class NextModule(Command):
+    """The facilitator moves the exercise to its next module (`module next`) or to a later one (`module ID`)."""
+
+    kind: ClassVar[str] = "module"
+    module: str = "next"
+
+    def to_record(self) -> dict:
+        return {"command": "module", "module": self.module}
+
+    def text(self) -> str:
+        return f"module {self.module}"
+
+
+@dataclass(frozen=True)
 class Rate(Command):
     """An evaluator's HSEEP rating of a critical task (P, S, M, U)."""
 
@@ -167,6 +183,8 @@ def parse_command(text: str, index: NetworkIndex | None = None, catalogue: Actio
         return FireInject(p.target)
     if p.verb == "extend":
         return Extend(p.target, float(p.count))
+    if p.verb == "module":
+        return NextModule(p.target)
     if p.verb == "rate":
         return Rate(p.target, p.option, p.rating)
     if p.verb == "note":

@@ -265,3 +265,13 @@ class RecoveryStep(Event):
     kind: ClassVar[str] = "it-plan"
     step: str
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class ModuleStarted(Event):
+    """The exercise opened a module (a phase); `jumped`: minutes the engine skipped through first."""
+
+    kind: ClassVar[str] = "module-started"
+    module: str
+    index: int
+    jumped: float = 0.0

@@ -24,7 +24,7 @@ from simulator.engine import events as ev
 from simulator.engine.attacker import Attacker
 from simulator.engine.calendar import Calendar
 from simulator.engine.clinical import ClinicalFlow
-from simulator.engine.commands import Act, Command, Decide, Extend, FireInject, NoteCmd, Rate, parse_command
+from simulator.engine.commands import Act, Command, Decide, Extend, FireInject, NextModule, NoteCmd, Rate, parse_command
 from simulator.engine.detection import Detection
 from simulator.engine.evaluate import Evaluator
 from simulator.engine.records import ActionRecord, ClockState, InboxItem, Job, PendingDecision, RuleState
@@ -186,8 +186,8 @@ class Exercise:
         self.series: list[tuple] = []
         self._next_job = 1
 
-        self.injects = {i.id: i for i in scenario.injects}
-        self.decisions = {d.id: d for d in scenario.decisions}
+        self.injects = {i.id: i for i in scenario.all_injects}  # modules' too (their `at` on the planned schedule)
+        self.decisions = {d.id: d for d in scenario.all_decisions}
         self.recovery_services = tuple(
             scenario.end.recovery_services
             or [s for s, spec in self.model.services.items() if spec.restore_priority <= self.params["recovery_priority_max"]]
@@ -243,6 +243,9 @@ class Exercise:
             self.watcher.add(scenario.end.when, "end", None)
         for rule in policy.rules if policy else ():
             self.watcher.add(rule.on, "rule", rule)
+        from simulator.engine.modules import Programme
+
+        self.programme = Programme(self)  # modules and relative timing
         self.end_event = env.event()
         self.at(self.duration, lambda: self.end("duration"))
 
@@ -345,6 +348,8 @@ class Exercise:
                     raise Refused(f"inject '{command.inject}' was already delivered")
                 self.fire_inject(command.inject, source)
                 result = Result(True, text)
+            elif isinstance(command, NextModule):
+                result = Result(True, text, detail=self.programme.move(command.module, source))
             elif isinstance(command, Rate):
                 result = self._rate(command)
             elif isinstance(command, NoteCmd):
@@ -355,6 +360,9 @@ class Exercise:
         except Refused as exc:
             return self._refuse(text, source, str(exc))
         self.emit(ev.CommandAccepted(self.now, text, source, result.detail))
+        if self.programme.jump_until is not None:  # a module opened from the room: simulate its time jump now
+            until, self.programme.jump_until = self.programme.jump_until, None
+            self.advance(until)
         if not self._advancing:
             self.watcher.run()  # typed from outside a step: its consequences now, not at the next step
         return result
@@ -611,7 +619,7 @@ class Exercise:
                 self.told(eff.fact, source)
 
     def fire_inject(self, iid: str, trigger: str) -> None:
-        if iid in self.fired or (self.ended and trigger == "time"):
+        if iid in self.fired or (self.ended and trigger in ("time", "after")):
             return
         inj = self.injects[iid]
         self.fired[iid] = self.now
@@ -627,6 +635,8 @@ class Exercise:
         )
         self.emit(ev.InjectFired(self.now, iid, inj.channel, inj.from_ or "", tuple(inj.to), trigger))
         self._effects(inj.effects, f"inject:{iid}")
+        if self.programme.followers:
+            self.programme.fired(iid)
 
     @property
     def lang(self) -> str:

@@ -31,7 +31,7 @@ DELIMITERS = {"fr": ";", "en": ","}
 @dataclass(frozen=True)
 class Row:
     ref: str
-    kind: str  # inject | decision | debex | finex
+    kind: str  # inject | decision | module | debex | finex
     time: int | None
     trigger: str
     sender: str
@@ -40,19 +40,23 @@ class Row:
     stimulus: str
     expected: tuple[str, ...]
     objectives: tuple[str, ...]
-    type: str  # stimulus | decision | contingency | noise | debex | finex
+    type: str  # stimulus | decision | contingency | noise | module | debex | finex
     note: str = ""
 
 
 def rows(sc: ScenarioBody, names: Names) -> list[Row]:
-    """Every stimulus of the exercise, in the order the animation cell meets them."""
+    """Every stimulus of the exercise, in the order the animation cell meets them.
+
+    Modules appear as rows of their own at their planned start (previous durations and
+    jumps), followed by their stimuli at their planned times; an inject timed after
+    another one sits at that inject's planned time plus its delay."""
     lang = names.lang
     fired_by: dict[str, list[str]] = {}
-    for inj in sc.injects:
+    for inj in sc.all_injects:
         for e in inj.effects:
             if e.inject:
                 fired_by.setdefault(e.inject, []).append(tr("trigger.after-inject", lang, inject=inj.id))
-    for d in sc.decisions:
+    for d in sc.all_decisions:
         for o in d.options:
             for e in o.effects:
                 if e.inject:
@@ -63,27 +67,51 @@ def rows(sc: ScenarioBody, names: Names) -> list[Row]:
     chained: list[Row] = []
     bank: list[Row] = []
     order = 0
-    for inj in sc.injects:
+    starts = sc.module_starts
+    for k, m in enumerate(sc.modules):
+        order += 1
+        t = starts[m.id]
+        if k == 0:
+            trigger = format_offset(0)
+        elif m.jump:
+            trigger = tr("trigger.module-jump", lang, jump=format_duration(m.jump))
+        else:
+            trigger = tr("trigger.module", lang)
+        stimulus = loc(m.title, lang) + (f" — {loc(m.narrative, lang)}" if m.narrative is not None else "")
+        expected = tuple(loc(x, lang) for x in m.expected) + tuple(tr("question", lang, question=loc(q, lang)) for q in m.questions)
+        timed.append((t, -1000 + k, Row(
+            m.id, "module", t, trigger, tr("animation-cell", lang), tr("everyone", lang), tr("channel.in-person", lang),
+            stimulus, expected, (), "module",
+        )))
+    for inj in sc.all_injects:
         order += 1
         stimulus = loc(inj.text, lang)
         if inj.title is not None:
             stimulus = f"{loc(inj.title, lang)} — {stimulus}"
         kind = "contingency" if inj.contingency else "noise" if inj.noise else "stimulus"
+        expected = tuple(loc(x, lang) for x in inj.expected) + tuple(tr("question", lang, question=loc(q, lang)) for q in inj.questions)
         base = dict(
             ref=inj.id, kind="inject", sender=names.persona(inj.from_), to=names.roles(inj.to),
             channel=tr(f"channel.{inj.channel}", lang), stimulus=stimulus,
-            expected=tuple(loc(x, lang) for x in inj.expected), objectives=tuple(inj.objectives), type=kind,
+            expected=expected, objectives=tuple(inj.objectives), type=kind,
             note=loc(inj.facilitator_note, lang),
         )
+        planned = sc.planned_time(inj.id)
         if inj.at is not None:
-            timed.append((inj.at, order, Row(time=inj.at, trigger=format_offset(inj.at), **base)))
+            timed.append((inj.at, order, Row(time=inj.at, trigger=_at(sc, inj.id, inj.at, lang), **base)))
+        elif inj.after is not None:
+            trigger = tr("trigger.after", lang, inject=inj.after.inject, delay=format_duration(inj.after.delay))
+            if planned is not None:
+                timed.append((planned, order, Row(time=planned, trigger=trigger, **base)))
+            else:
+                chained.append(Row(time=None, trigger=trigger, **base))
         elif inj.when is not None:
             conditional.append(Row(time=None, trigger=tr("trigger.when", lang, cond=describe.condition(inj.when, names)), **base))
         elif inj.id in fired_by:
             chained.append(Row(time=None, trigger="; ".join(fired_by[inj.id]), **base))
         else:
             bank.append(Row(time=None, trigger=tr("trigger.facilitator", lang, inject=inj.id), **base))
-    for d in sc.decisions:
+    for d in sc.all_decisions:
         order += 1
         options = " / ".join(f"{loc(o.label, lang)} ({o.id})" if o.label is not None else o.id for o in d.options)
         stimulus = tr("decision.stimulus", lang, prompt=loc(d.prompt, lang), options=options)
@@ -95,7 +123,7 @@ def rows(sc: ScenarioBody, names: Names) -> list[Row]:
             objectives=tuple(d.objectives), type="decision",
         )
         if d.at is not None:
-            timed.append((d.at, order, Row(time=d.at, trigger=format_offset(d.at), **base)))
+            timed.append((d.at, order, Row(time=d.at, trigger=_at(sc, d.id, d.at, lang), **base)))
         else:
             conditional.append(Row(time=None, trigger=tr("trigger.when", lang, cond=describe.condition(d.when, names)), **base))
     debex = Row("DEBEX", "debex", 0, format_offset(0), tr("animation-cell", lang), tr("everyone", lang), tr("channel.in-person", lang),
@@ -104,6 +132,14 @@ def rows(sc: ScenarioBody, names: Names) -> list[Row]:
                 tr("channel.in-person", lang), tr("finex.stimulus", lang), (tr("finex.expected", lang),), (), "finex")
     ordered = [r for _t, _o, r in sorted(timed, key=lambda x: (x[0], x[1]))]
     return [debex, *ordered, *conditional, *chained, *bank, finex]
+
+
+def _at(sc: ScenarioBody, ident: str, at: int, lang: str) -> str:
+    """A fixed time as the trigger column says it: T+x, or x into its module."""
+    module = sc.module_of.get(ident)
+    if module is None:
+        return format_offset(at)
+    return tr("trigger.in-module", lang, offset=format_duration(at - sc.module_starts[module]), module=module)
 
 
 def header(lang: str) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from simulator.guide import chronogramme, describe
 from simulator.guide.source import Source
-from simulator.guide.text import bullets, long_date, loc, quote, table, tr
+from simulator.guide.text import bullets, long_date, loc, quote, table, tr, wall_clock
 from simulator.model.attack import technique
 from simulator.model.duration import format_duration, format_offset
 
@@ -111,9 +111,41 @@ def render(src: Source, lang: str) -> str:
     add(tr("fac.chronogramme.intro", lang))
     add(chronogramme.to_markdown(sc, names))
 
-    if sc.decisions:
+    if sc.modules:
+        add(f"## {tr('fac.modules', lang)}")
+        add(tr("fac.modules.intro", lang, n=len(sc.modules)))
+        for k, m in enumerate(sc.modules):
+            add(f"### `{m.id}` — {loc(m.title, lang)}")
+            start = sc.module_starts[m.id]
+            opens = tr("fac.module.opens", lang, time=format_offset(start), clock=wall_clock(sc.start, start, lang))
+            if m.jump:
+                opens += tr("fac.module.jump", lang, jump=format_duration(m.jump))
+            facts = [opens]
+            facts.append(tr("fac.module.length", lang, duration=format_duration(m.duration)) if m.duration is not None else tr("fac.module.to-end", lang))
+            if k + 1 < len(sc.modules):
+                facts.append(tr("fac.module.next", lang, module=sc.modules[k + 1].id))
+            stimuli = [f"`{x.id}`" for x in (*m.injects, *m.decisions)]
+            if stimuli:
+                facts.append(tr("fac.module.stimuli", lang, refs=", ".join(stimuli)))
+            add(bullets(facts))
+            if m.narrative is not None:
+                add(quote(loc(m.narrative, lang)))
+            if m.questions:
+                add(tr("fac.module.questions", lang) + "\n\n" + "\n".join(f"{n}. {loc(q, lang)}" for n, q in enumerate(m.questions, start=1)))
+            if m.expected:
+                add(tr("fac.module.expected", lang) + "\n\n" + bullets(loc(x, lang) for x in m.expected))
+
+    asked = [inj for inj in sc.all_injects if inj.questions]
+    if asked:
+        add(f"## {tr('fac.inject-questions', lang)}")
+        add(tr("fac.inject-questions.intro", lang))
+        for inj in asked:
+            add(f"### `{inj.id}`" + (f" — {loc(inj.title, lang)}" if inj.title else ""))
+            add("\n".join(f"{n}. {loc(q, lang)}" for n, q in enumerate(inj.questions, start=1)))
+
+    if sc.all_decisions:
         add(f"## {tr('fac.decisions', lang)}")
-        for d in sc.decisions:
+        for d in sc.all_decisions:
             add(f"### `{d.id}` — {loc(d.prompt, lang)}")
             when = format_offset(d.at) if d.at is not None else describe.condition(d.when, names)
             facts = [
@@ -131,7 +163,7 @@ def render(src: Source, lang: str) -> str:
                 [[f"`{o.id}`" + (" ★" if o.id == d.default else "") + (" ✔" if o.recommended else ""), loc(o.label, lang), describe.effects(o.effects, names)] for o in d.options],
             ))
 
-    contingency = [i for i in sc.injects if i.contingency]
+    contingency = [i for i in sc.all_injects if i.contingency]
     add(f"## {tr('fac.contingency', lang)}")
     if not contingency:
         add(tr("fac.contingency.none", lang))
@@ -152,7 +184,7 @@ def render(src: Source, lang: str) -> str:
     if sc.personas:
         add(f"## {tr('fac.personas', lang)}")
         sends: dict[str, list[str]] = {}
-        for inj in sc.injects:
+        for inj in sc.all_injects:
             if inj.from_:
                 sends.setdefault(inj.from_, []).append(f"`{inj.id}`")
         add(table(
@@ -162,14 +194,14 @@ def render(src: Source, lang: str) -> str:
 
     add(f"## {tr('fac.tips', lang)}")
     tips = [tr(f"fac.tip.{n}", lang) for n in range(1, 7)]
-    noise = [f"`{i.id}`" for i in sc.injects if i.noise]
+    noise = [f"`{i.id}`" for i in sc.all_injects if i.noise]
     if noise:
         tips.append(tr("fac.tip.noise", lang, injects=", ".join(noise)))
-    paused = [f"`{d.id}`" for d in sc.decisions if d.pause_clock]
+    paused = [f"`{d.id}`" for d in sc.all_decisions if d.pause_clock]
     if paused:
         tips.append(tr("fac.tip.paused", lang, decisions=", ".join(paused)))
     add(bullets(tips))
-    notes = [(i.id, loc(i.facilitator_note, lang)) for i in sc.injects if i.facilitator_note is not None and not i.contingency]
+    notes = [(i.id, loc(i.facilitator_note, lang)) for i in sc.all_injects if i.facilitator_note is not None and not i.contingency]
     if notes:
         add(f"### {tr('fac.inject-notes', lang)}")
         add(bullets(f"`{iid}` — {note}" for iid, note in notes))
@@ -183,7 +215,7 @@ def render(src: Source, lang: str) -> str:
 
 def _serving(src: Source) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for item in (*src.scenario.injects, *src.scenario.decisions):
+    for item in (*src.scenario.all_injects, *src.scenario.all_decisions):
         for o in item.objectives:
             out.setdefault(o, []).append(item.id)
     return out

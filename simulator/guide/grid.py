@@ -31,7 +31,7 @@ def render(src: Source, lang: str) -> str:
     add(bullets(f"**{r}** — {tr(f'rating.{r}', lang)}" for r in "PSMU"))
     add(tr("grid.how", lang))
 
-    timed = {i.id: i.at for i in sc.injects} | {d.id: d.at for d in sc.decisions}
+    timed = {i.id: i.at for i in sc.all_injects} | {d.id: d.at for d in sc.all_decisions}
     for obj in sc.objectives:
         add(f"## `{obj.id}` — {loc(obj.text, lang)}")
         rows = []
@@ -41,12 +41,19 @@ def render(src: Source, lang: str) -> str:
         add(table([tr("task", lang), tr("expected", lang), tr("evaluation", lang), "P", "S", "M", "U", tr("notes", lang)], rows))
         watch = [
             f"`{item}`" + (f" ({format_offset(timed[item])})" if timed.get(item) is not None else "")
-            for item in [i.id for i in sc.injects if obj.id in i.objectives] + [d.id for d in sc.decisions if obj.id in d.objectives]
+            for item in [i.id for i in sc.all_injects if obj.id in i.objectives] + [d.id for d in sc.all_decisions if obj.id in d.objectives]
         ]
         if watch:
             add(tr("grid.watch", lang, refs=", ".join(watch)))
         add(tr("grid.objective-rating", lang, boxes="  ".join(f"{BOX} {r}" for r in "PSMU")))
         add(f"{tr('grid.strengths', lang)}\n\n&nbsp;\n\n{tr('grid.improvements', lang)}\n\n&nbsp;")
+
+    with_outcomes = [m for m in sc.modules if m.expected]
+    if with_outcomes:
+        add(f"## {tr('grid.modules', lang)}")
+        for m in with_outcomes:
+            add(f"### `{m.id}` — {loc(m.title, lang)}")
+            add(table([tr("grid.outcome", lang), tr("grid.seen", lang), tr("notes", lang)], [[loc(x, lang), BOX, ""] for x in m.expected]))
 
     add(f"## {tr('grid.log', lang)}")
     add(table([tr("column.time", lang), tr("grid.observation", lang), tr("grid.objective", lang)], [["", "", ""] for _ in range(LOG_ROWS)]))

@@ -36,6 +36,8 @@ def render(src: Source, lang: str) -> str:
         tr("player.start", lang, date=long_date(sc.start, lang)),
         tr("player.duration", lang, duration=format_duration(sc.duration)),
     ]
+    if sc.modules:  # how many, not what: each module's situation is read to the room when it opens
+        facts.append(tr("player.modules", lang, n=len(sc.modules)))
     shift = _shift(src)
     if shift is not None:
         facts.append(tr("player.staff", lang, shift=tr(f"shift.{shift[0]}", lang), n=shift[1]))

@@ -36,10 +36,10 @@ class Rehearsal:
 
 def rehearse(sc: ScenarioBody, net: NetworkBody, options: LintOptions) -> Rehearsal:
     seen = Rehearsal()
-    inject_path = {inj.id: ("injects", i, "when" if inj.when is not None else "id") for i, inj in enumerate(sc.injects)}
-    decision_path = {d.id: ("decisions", i, "when" if d.when is not None else "at") for i, d in enumerate(sc.decisions)}
-    injects = {inj.id: inj for inj in sc.injects}
-    decisions = {d.id: d for d in sc.decisions}
+    inject_path = {inj.id: base + ("when" if inj.when is not None else "id",) for base, inj in sc.inject_entries}
+    decision_path = {d.id: base + ("when" if d.when is not None else "at",) for base, d in sc.decision_entries}
+    injects = {inj.id: inj for inj in sc.all_injects}
+    decisions = {d.id: d for d in sc.all_decisions}
     for name, policy, named in policies(sc, options):
         for seed in range(options.seeds):
             ex = Exercise(sc, net, seed, policy=policy)
@@ -61,11 +61,11 @@ def rehearse(sc: ScenarioBody, net: NetworkBody, options: LintOptions) -> Rehear
 def policies(sc: ScenarioBody, options: LintOptions) -> list[tuple[str, PolicyBody, bool]]:
     """The named policies, then one `textbook` variant per option rank (every decision takes its k-th option)."""
     out = [(f"policy '{name}'", builtin_policy(name), True) for name in options.policies]
-    widest = max((len(d.options) for d in sc.decisions), default=0)
+    widest = max((len(d.options) for d in sc.all_decisions), default=0)
     if options.branches and widest:
         base = builtin_policy("textbook")
         for k in range(widest):
-            choice = {d.id: d.options[min(k, len(d.options) - 1)].id for d in sc.decisions}
+            choice = {d.id: d.options[min(k, len(d.options) - 1)].id for d in sc.all_decisions}
             out.append((f"option {k + 1} of every decision", base.model_copy(update={"decisions": choice}), False))
     return out
 
@@ -78,18 +78,18 @@ def dynamic_findings(sc: ScenarioBody, net: NetworkBody, feas: Feasibility, opti
     except Exception as exc:  # an engine failure on a valid scenario must not end the lint in a traceback
         detail = one_line(f"{type(exc).__name__}: {exc}")
         return [Finding("rehearsal-failed", ("id",), f"the engine failed while rehearsing this scenario ({detail}): use --static, and report it")]
-    names = ", ".join(options.policies) + (", each decision option" if options.branches and sc.decisions else "")
+    names = ", ".join(options.policies) + (", each decision option" if options.branches and sc.all_decisions else "")
     runs = f"{seen.runs} seeded runs ({names}; {options.seeds} seeds each)"
     out: list[Finding] = []
-    for i, inj in enumerate(sc.injects):
+    for base, inj in sc.inject_entries:
         if inj.contingency or inj.id not in feas.reach.injects or inj.id in seen.injects_fired:
             continue
-        where = ("injects", i, "when") if inj.when is not None else ("injects", i, "id")
+        where = base + ("when",) if inj.when is not None else base + ("id",)
         out.append(Finding("never-fired-in-runs", where, f"inject '{inj.id}' never fired in {runs}: check its trigger, or mark it 'contingency: true'"))
-    for i, d in enumerate(sc.decisions):
+    for base, d in sc.decision_entries:
         if d.id not in feas.reach.decisions or d.id in seen.decisions_put:
             continue
-        where = ("decisions", i, "when") if d.when is not None else ("decisions", i, "at")
+        where = base + ("when",) if d.when is not None else base + ("at",)
         out.append(Finding("never-put-in-runs", where, f"decision '{d.id}' was never put to the cell in {runs}: check its trigger"))
     for role, (window, run) in sorted(seen.overloads.items()):
         if role in static_overload_roles:

@@ -80,11 +80,13 @@ class Feasibility:
                 r.stages.add(st.id)
                 r.techniques.add(st.technique)
             previous = st.id
-        for inj in sc.injects:
+        for inj in sc.all_injects:
             # a contingency inject is the facilitator's to play by hand: it may fire, and so may what waits on it
-            if inj.id not in r.injects and (inj.contingency or self._trigger_possible(inj.at, inj.when)):
+            if inj.id not in r.injects and (
+                inj.contingency or self._trigger_possible(inj.at, inj.when) or (inj.after is not None and inj.after.inject in r.injects)
+            ):
                 r.injects.add(inj.id)
-        for d in sc.decisions:
+        for d in sc.all_decisions:
             if d.id not in r.decisions and self._trigger_possible(d.at, d.when):
                 r.decisions.add(d.id)
         for effects in self.reachable_effects():
@@ -102,10 +104,10 @@ class Feasibility:
         return False
 
     def reachable_effects(self) -> Iterator[list[OptionEffect]]:
-        for inj in self.sc.injects:
+        for inj in self.sc.all_injects:
             if inj.id in self.reach.injects:
                 yield inj.effects
-        for d in self.sc.decisions:
+        for d in self.sc.all_decisions:
             if d.id in self.reach.decisions:
                 for o in d.options:
                     yield o.effects
@@ -113,10 +115,10 @@ class Feasibility:
     def fired_by(self, inject_id: str) -> list[str]:
         """Injects and decision options whose effects fire `inject_id` (reachable or not)."""
         out = []
-        for inj in self.sc.injects:
+        for inj in self.sc.all_injects:
             if any(e.inject == inject_id for e in inj.effects):
                 out.append(f"inject '{inj.id}'")
-        for d in self.sc.decisions:
+        for d in self.sc.all_decisions:
             for o in d.options:
                 if any(e.inject == inject_id for e in o.effects):
                     out.append(f"decision '{d.id}' option '{o.id}'")

@@ -49,10 +49,9 @@ def static_findings(sc: ScenarioBody, feas: Feasibility, options: LintOptions) -
 
 def _unreachable(sc: ScenarioBody, feas: Feasibility, _o: LintOptions) -> Iterator[Finding]:
     reach = feas.reach
-    for i, inj in enumerate(sc.injects):
+    for base, inj in sc.inject_entries:
         if inj.id in reach.injects:
             continue
-        base = ("injects", i)
         if inj.when is not None:
             why = feas.never(inj.when)
             reason = why.reason if why else "its trigger depends on things that never happen"
@@ -60,6 +59,9 @@ def _unreachable(sc: ScenarioBody, feas: Feasibility, _o: LintOptions) -> Iterat
             continue
         if inj.at is not None:
             continue  # outside the window: a validation error already
+        if inj.after is not None:
+            yield Finding("never-fires", base + ("after", "inject"), f"inject '{inj.id}' can never fire: it follows inject '{inj.after.inject}', which can never fire")
+            continue
         sources = feas.fired_by(inj.id)
         if sources:
             yield Finding("never-fires", base + ("id",), f"inject '{inj.id}' can never fire: it is fired only by {' or '.join(sources)}, which can never happen")
@@ -69,12 +71,12 @@ def _unreachable(sc: ScenarioBody, feas: Feasibility, _o: LintOptions) -> Iterat
                 base + ("id",),
                 f"inject '{inj.id}' has no 'at' or 'when' and nothing fires it: only the facilitator can play it (mark it 'contingency: true' if that is the intent)",
             )
-    for i, d in enumerate(sc.decisions):
+    for base, d in sc.decision_entries:
         if d.id in reach.decisions or d.when is None:
             continue
         why = feas.never(d.when)
         reason = why.reason if why else "its trigger depends on things that never happen"
-        yield Finding("never-put", ("decisions", i, "when") + (why.path if why else ()), f"decision '{d.id}' is never put to the cell: {reason}")
+        yield Finding("never-put", base + ("when",) + (why.path if why else ()), f"decision '{d.id}' is never put to the cell: {reason}")
 
 
 # ---------------------------------------------------------------- objectives
@@ -100,7 +102,7 @@ def _tasks(sc: ScenarioBody, feas: Feasibility, _o: LintOptions) -> Iterator[Fin
 
 
 def _objectives(sc: ScenarioBody, _f: Feasibility, _o: LintOptions) -> Iterator[Finding]:
-    served = {o for inj in sc.injects for o in inj.objectives} | {o for d in sc.decisions for o in d.objectives}
+    served = {o for inj in sc.all_injects for o in inj.objectives} | {o for d in sc.all_decisions for o in d.objectives}
     for i, obj in enumerate(sc.objectives):
         if obj.id not in served:
             yield Finding("objective-unexercised", ("objectives", i, "id"), f"objective '{obj.id}' is served by no inject or decision: nothing in the exercise puts it to the test")
@@ -115,7 +117,7 @@ def _roles(sc: ScenarioBody, _f: Feasibility, _o: LintOptions) -> Iterator[Findi
         if p.role_hint is not None and p.role_hint not in declared:
             where = f"declared roles: {', '.join(sorted(declared))}" if declared else "the scenario declares no roles"
             yield Finding("undeclared-role", ("personas", i, "role_hint"), f"persona '{p.id}' talks to role '{p.role_hint}', which is not declared ({where})")
-    stimuli = [inj.to for inj in sc.injects] + [d.to for d in sc.decisions]
+    stimuli = [inj.to for inj in sc.all_injects] + [d.to for d in sc.all_decisions]
     if any(not to for to in stimuli):
         return  # something is addressed to everyone: every seat receives it
     targeted = {r for to in stimuli for r in to}
@@ -125,7 +127,7 @@ def _roles(sc: ScenarioBody, _f: Feasibility, _o: LintOptions) -> Iterator[Findi
 
 
 def _personas(sc: ScenarioBody, _f: Feasibility, _o: LintOptions) -> Iterator[Finding]:
-    used = {inj.from_ for inj in sc.injects if inj.from_}
+    used = {inj.from_ for inj in sc.all_injects if inj.from_}
     for i, p in enumerate(sc.personas):
         if p.id not in used:
             yield Finding("unused-persona", ("personas", i, "id"), f"persona '{p.id}' sends no inject")
@@ -137,12 +139,12 @@ def _personas(sc: ScenarioBody, _f: Feasibility, _o: LintOptions) -> Iterator[Fi
 def timed_stimuli(sc: ScenarioBody) -> list[tuple[int, tuple, str, list[str]]]:
     """(time, yaml path, label, roles) of injects and decisions at fixed times; contingency injects excluded."""
     out = []
-    for i, inj in enumerate(sc.injects):
+    for (base, _raw), inj in zip(sc.inject_entries, sc.all_injects):  # modules' on the planned schedule
         if inj.at is not None and not inj.contingency:
-            out.append((inj.at, ("injects", i, "at"), f"inject '{inj.id}'", inj.to))
-    for i, d in enumerate(sc.decisions):
+            out.append((inj.at, base + ("at",), f"inject '{inj.id}'", inj.to))
+    for (base, _raw), d in zip(sc.decision_entries, sc.all_decisions):
         if d.at is not None:
-            out.append((d.at, ("decisions", i, "at"), f"decision '{d.id}'", d.to))
+            out.append((d.at, base + ("at",), f"decision '{d.id}'", d.to))
     return sorted(out, key=lambda x: (x[0], x[1]))
 
 
@@ -187,7 +189,7 @@ def conditions_of(sc: ScenarioBody) -> Iterator[Any]:
     for st in sc.threat.stages if sc.threat is not None else ():
         if st.when is not None:
             yield st.when
-    for item in (*sc.injects, *sc.decisions):
+    for item in (*sc.all_injects, *sc.all_decisions):
         if item.when is not None:
             yield item.when
     for obj in sc.objectives:
@@ -204,7 +206,7 @@ def _same_effects(sc: ScenarioBody, _f: Feasibility, _o: LintOptions) -> Iterato
         for _p, pred in c.walk(cond):
             if isinstance(pred, c.DecisionTaken) and pred.option is not None:
                 tested.add((pred.decision, pred.option))
-    for i, d in enumerate(sc.decisions):
+    for base, d in sc.decision_entries:
         seen: dict[frozenset, str] = {}
         for j, o in enumerate(d.options):
             if (d.id, o.id) in tested:
@@ -214,7 +216,7 @@ def _same_effects(sc: ScenarioBody, _f: Feasibility, _o: LintOptions) -> Iterato
                 what = "no effect" if not key else "the same effects"
                 yield Finding(
                     "same-effects",
-                    ("decisions", i, "options", j, "id"),
+                    base + ("options", j, "id"),
                     f"options '{seen[key]}' and '{o.id}' of decision '{d.id}' have {what} and no condition tells them apart: the choice changes nothing",
                 )
             else:

@@ -25,7 +25,7 @@ RATINGS = ("P", "S", "M", "U")
 MAX_EXTENSION = 24 * 60
 """At most a day more on a decision at once (a longer wait is a new decision)."""
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-VERBS = ("decide", "extend", "inject", "rate", "note")
+VERBS = ("decide", "extend", "inject", "module", "rate", "note")
 
 
 class CommandSyntaxError(ValueError):
@@ -77,6 +77,10 @@ def parse_command_text(text: str, index: NetworkIndex | None = None, catalogue: 
         if len(args) != 1 or not _ID.match(args[0]):
             raise CommandSyntaxError("inject: write 'inject INJECT-ID'")
         return ParsedCommand("inject", target=args[0])
+    if verb == "module":
+        if len(args) != 1 or not _ID.match(args[0]):
+            raise CommandSyntaxError("module: write 'module next' or 'module MODULE-ID' (a later module)")
+        return ParsedCommand("module", target=args[0])
     if verb == "rate":
         if len(args) != 3 or args[2].upper() not in RATINGS:
             raise CommandSyntaxError("rate: write 'rate OBJECTIVE TASK P|S|M|U'")

@@ -10,6 +10,7 @@ are checked in `scenario_checks`. Format documented in docs/scenario-format.md.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BeforeValidator, Field, StrictBool, StrictFloat, StrictInt, field_validator, model_validator
@@ -292,12 +293,20 @@ class Answer(StrictModel):
         return self
 
 
+class InjectAfter(StrictModel):
+    """Relative timing: fire a delay after another inject fired (whenever that was)."""
+
+    inject: Id = Field(description="The inject this one follows.")
+    delay: Duration = Field(default=0, description="Time after that inject fired (20m).")
+
+
 class Inject(StrictModel):
     """A message that reaches the cell (MSEL line)."""
 
     id: Id = Field(description="Inject id.")
-    at: Offset | None = Field(default=None, description="Fires at this time.")
+    at: Offset | None = Field(default=None, description="Fires at this time (in a module: counted from the module's start).")
     when: Condition | None = Field(default=None, description="Fires the first time this condition holds.")
+    after: InjectAfter | None = Field(default=None, description="Fires a delay after another inject fired: {inject: ID, delay: 20m}.")
     from_: Id | None = Field(default=None, alias="from", description="Persona sending it.")
     to: list[Id] = Field(default_factory=list, description="Roles receiving it (all when empty).")
     channel: Channel = Field(description="How it arrives.")
@@ -313,11 +322,13 @@ class Inject(StrictModel):
     noise: StrictBool = Field(default=False, description="A distractor: not related to the attack.")
     effects: list[OptionEffect] = Field(default_factory=list, description="Flags set or injects chained when it fires.")
     facilitator_note: LocalizedText | None = Field(default=None, description="For the animation cell only.")
+    questions: list[LocalizedText] = Field(default_factory=list, description="Discussion questions the facilitator asks once it is delivered.")
 
     @model_validator(mode="after")
     def _one_trigger(self) -> "Inject":
-        if self.at is not None and self.when is not None:
-            raise ValueError("give 'at' or 'when', not both (use {all: [{time: ...}, ...]} to combine)")
+        given = [k for k in ("at", "when", "after") if getattr(self, k) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give one of 'at', 'when' or 'after', not {' and '.join(repr(k) for k in given)} (use {{all: [{{time: ...}}, ...]}} to combine a time and a condition)")
         return self
 
 
@@ -423,6 +434,31 @@ class Facilitator(StrictModel):
 # ---------------------------------------------------------------- top level
 
 
+class Module(StrictModel):
+    """A phase of the exercise (CISA's modules, rounds): its own stimuli and questions, after an optional time jump.
+
+    The facilitator moves to the next module (`module next`); headless runs move on when
+    its `duration` has passed. A `jump` makes the engine simulate the gap at once: the
+    room then reads "six hours later". Inside a module, `at` counts from its start."""
+
+    id: Id = Field(description="Module id.")
+    title: LocalizedText = Field(description="Title (Module 2 — Six hours later).")
+    jump: Duration | None = Field(default=None, description="Time skipped when the module opens (6h): the engine simulates it at once. Not on the first module.")
+    narrative: LocalizedText | None = Field(default=None, description="The situation update read to the room when the module opens.")
+    duration: Duration | None = Field(default=None, description="Planned length: headless runs move on after it; required on every module but the last.")
+    injects: list[Inject] = Field(default_factory=list, description="The module's injects (`at` counted from the module's start).")
+    decisions: list[Decision] = Field(default_factory=list, description="The module's decisions (`at` counted from the module's start).")
+    questions: list[LocalizedText] = Field(default_factory=list, description="Discussion questions for the module.")
+    expected: list[LocalizedText] = Field(default_factory=list, description="Expected outcomes of the module's discussion.")
+
+    @field_validator("duration")
+    @classmethod
+    def _positive(cls, v: int | None) -> int | None:
+        if v is not None and v <= 0:
+            raise ValueError("a module's duration must be longer than 0m")
+        return v
+
+
 class ScenarioBody(StrictModel):
     id: Id = Field(description="Scenario id.")
     title: LocalizedText = Field(description="Title.")
@@ -443,12 +479,79 @@ class ScenarioBody(StrictModel):
     threat: Threat | None = Field(default=None, description="The attack. Omit it for a discussion-only exercise: the hospital, injects, decisions, clocks and objectives still run.")
     injects: list[Inject] = Field(default_factory=list, description="The MSEL.")
     decisions: list[Decision] = Field(default_factory=list, description="Decision points.")
+    modules: list[Module] = Field(default_factory=list, description="Phases of the exercise, each with its own injects, decisions and discussion questions, moved through by the facilitator.")
     objectives: list[Objective] = Field(default_factory=list, description="Exercise objectives.")
     end: EndSpec = Field(default_factory=EndSpec, description="End and recovery conditions.")
     actions: dict[Id, ActionOverride] = Field(default_factory=dict, description="Changes to the response-action catalogue (staff, duration, params).")
     engine: dict[str, StrictFloat] = Field(default_factory=dict, description="Changes to engine calibration numbers (see simulator/data/actions.yaml).")
     facilitator: Facilitator = Field(default_factory=Facilitator, description="Material for the animation cell.")
 
+
+    # ---------------------------------------------------------------- every stimulus, modules included
+
+    @cached_property
+    def module_starts(self) -> dict[str, int]:
+        """Each module's planned start (minutes from T+0): previous durations and jumps, in order."""
+        out: dict[str, int] = {}
+        t = 0
+        for i, m in enumerate(self.modules):
+            if i:
+                t += m.jump or 0
+            out.setdefault(m.id, t)
+            t += m.duration or 0
+        return out
+
+    @cached_property
+    def module_of(self) -> dict[str, str]:
+        """Module id of each module inject and decision (by stimulus id)."""
+        return {x.id: m.id for m in self.modules for x in (*m.injects, *m.decisions)}
+
+    @cached_property
+    def inject_entries(self) -> tuple[tuple[tuple, "Inject"], ...]:
+        """(YAML path under `scenario:`, inject) for every inject, top level first, then each module's."""
+        out = [(("injects", i), inj) for i, inj in enumerate(self.injects)]
+        out += [(("modules", k, "injects", j), inj) for k, m in enumerate(self.modules) for j, inj in enumerate(m.injects)]
+        return tuple(out)
+
+    @cached_property
+    def decision_entries(self) -> tuple[tuple[tuple, "Decision"], ...]:
+        out = [(("decisions", i), d) for i, d in enumerate(self.decisions)]
+        out += [(("modules", k, "decisions", j), d) for k, m in enumerate(self.modules) for j, d in enumerate(m.decisions)]
+        return tuple(out)
+
+    @cached_property
+    def all_injects(self) -> tuple["Inject", ...]:
+        """Every inject; a module's with `at` made absolute on the planned schedule (module start + at)."""
+        starts = self.module_starts
+        out = list(self.injects)
+        for m in self.modules:
+            out += [i.model_copy(update={"at": starts[m.id] + i.at}) if i.at is not None else i for i in m.injects]
+        return tuple(out)
+
+    @cached_property
+    def all_decisions(self) -> tuple["Decision", ...]:
+        starts = self.module_starts
+        out = list(self.decisions)
+        for m in self.modules:
+            out += [d.model_copy(update={"at": starts[m.id] + d.at}) if d.at is not None else d for d in m.decisions]
+        return tuple(out)
+
+    def planned_time(self, inject_id: str) -> int | None:
+        """When an inject fires on the planned schedule: its `at`, or the planned time of the inject
+        it follows plus the delay (None for conditional, chained and facilitator-fired ones)."""
+        by_id = {i.id: i for i in self.all_injects}
+        seen: set[str] = set()
+        total = 0
+        inj = by_id.get(inject_id)
+        while inj is not None and inj.id not in seen:
+            seen.add(inj.id)
+            if inj.at is not None:
+                return inj.at + total
+            if inj.after is None:
+                return None
+            total += inj.after.delay
+            inj = by_id.get(inj.after.inject)
+        return None
 
     @field_validator("duration")
     @classmethod

@@ -126,6 +126,17 @@ def check_scenario(sc: ScenarioBody, doc: Document, net: NetworkBody | None = No
         err(("threat", "actor", "ransom_eur"), f"'ransom_eur' is in euros, but this scenario's currency is {jur.currency.code} ({jur.id} jurisdiction): write 'ransom'", key=True)
     end = sc.duration
 
+    def dup_entries(what: str, entries) -> set[str]:
+        """Duplicate ids among (path, item) entries spread over sections (top level and modules)."""
+        seen: dict[str, tuple] = {}
+        for path, item in entries:
+            if item.id in seen:
+                p = doc.position(ROOT + seen[item.id] + ("id",))
+                err(path + ("id",), f"duplicate {what} id '{item.id}' (first at {p.file}:{p.line}:{p.col})")
+            else:
+                seen[item.id] = path
+        return set(seen)
+
     def dup_check(section: str, items: list, extra: tuple = ()) -> set[str]:
         seen: dict[str, int] = {}
         for i, item in enumerate(items):
@@ -142,8 +153,9 @@ def check_scenario(sc: ScenarioBody, doc: Document, net: NetworkBody | None = No
 
     roles = dup_check("roles", sc.roles)
     personas = dup_check("personas", sc.personas)
-    injects = dup_check("injects", sc.injects)
-    decisions = dup_check("decisions", sc.decisions)
+    injects = dup_entries("inject", sc.inject_entries)
+    decisions = dup_entries("decision", sc.decision_entries)
+    dup_check("modules", sc.modules)
     objectives = dup_check("objectives", sc.objectives)
     tasks: set[str] = set()
 
@@ -203,11 +215,11 @@ def check_scenario(sc: ScenarioBody, doc: Document, net: NetworkBody | None = No
             seen_t.add(t.id)
             tasks.add(t.id)
 
-    option_ids = {d.id: {o.id for o in d.options} for d in sc.decisions}
+    option_ids = {d.id: {o.id for o in d.options} for d in sc.all_decisions}
     flags_set: set[str] = set()
-    for inj in sc.injects:
+    for inj in sc.all_injects:
         flags_set.update(e.flag for e in inj.effects if e.flag)
-    for d in sc.decisions:
+    for d in sc.all_decisions:
         for o in d.options:
             flags_set.update(e.flag for e in o.effects if e.flag)
 
@@ -279,12 +291,33 @@ def check_scenario(sc: ScenarioBody, doc: Document, net: NetworkBody | None = No
         if st.when is not None:
             check_condition(("threat", "stages", i, "when"), st.when)
 
-    for i, inj in enumerate(sc.injects):
-        base = ("injects", i)
-        if inj.at is not None and inj.at > end:
-            err(base + ("at",), f"inject '{inj.id}' at {format_offset(inj.at)} is after the end of the exercise ({format_offset(end)})")
-        if inj.at is not None and inj.at < 0:
+    modules = {m.id: m for m in sc.modules}
+    starts = sc.module_starts
+    _check_modules(sc, err)
+
+    def module_time(path: tuple, what: str, ident: str, at: int | None) -> bool:
+        """A module stimulus's `at` within its module; True when it is fine to check the rest."""
+        m = modules.get(sc.module_of.get(ident, "")) if path[0] == "modules" else None
+        if m is None or at is None:
+            return True
+        if at < 0:
+            err(path + ("at",), f"{what} '{ident}' at {format_offset(at)}: in a module, 'at' counts from the module's start and cannot be negative")
+            return False
+        if m.duration is not None and at > m.duration:
+            err(path + ("at",), f"{what} '{ident}' at {format_offset(at)} is after the end of its module '{m.id}' ({format_offset(m.duration)} long)")
+            return False
+        return True
+
+    for (base, inj), planned in zip(sc.inject_entries, sc.all_injects):
+        if not module_time(base, "inject", inj.id, inj.at):
+            pass
+        elif planned.at is not None and planned.at > end:
+            where = f" (its module '{sc.module_of[inj.id]}' opens at {format_offset(starts[sc.module_of[inj.id]])} on the planned schedule)" if inj.id in sc.module_of else ""
+            err(base + ("at",), f"inject '{inj.id}' at {format_offset(planned.at)} is after the end of the exercise ({format_offset(end)}){where}")
+        elif planned.at is not None and planned.at < 0:
             err(base + ("at",), f"inject '{inj.id}' at {format_offset(inj.at)} is before T+0: the cell is not yet in the room")
+        if inj.after is not None and inj.after.inject not in injects:
+            err(base + ("after", "inject"), f"inject '{inj.id}' follows {_unknown('inject', inj.after.inject, injects)}")
         if inj.from_ is not None and inj.from_ not in personas:
             err(base + ("from",), _unknown("persona", inj.from_, personas) if personas else f"unknown persona '{inj.from_}': the scenario declares no personas")
         check_refs(base + ("to",), inj.to, roles, "role")
@@ -302,8 +335,7 @@ def check_scenario(sc: ScenarioBody, doc: Document, net: NetworkBody | None = No
             if eff.inject == inj.id:
                 err(base + ("effects", k, "inject"), f"inject '{inj.id}' cannot fire itself")
 
-    for i, d in enumerate(sc.decisions):
-        base = ("decisions", i)
+    for (base, raw), d in zip(sc.decision_entries, sc.all_decisions):
         seen_o: set[str] = set()
         for j, o in enumerate(d.options):
             if o.id in seen_o:
@@ -314,7 +346,9 @@ def check_scenario(sc: ScenarioBody, doc: Document, net: NetworkBody | None = No
             err(base + ("default",), f"default option '{d.default}' is not among the options of '{d.id}'" + (lambda h: f" (did you mean '{h}'?)" if h else "")(suggest(d.default, sorted(seen_o))))
         check_refs(base + ("to",), d.to, roles, "role")
         check_refs(base + ("objectives",), d.objectives, objectives, "objective")
-        if d.at is not None:
+        if not module_time(base, "decision", d.id, raw.at):
+            pass
+        elif d.at is not None:
             if d.at > end:
                 err(base + ("at",), f"decision '{d.id}' at {format_offset(d.at)} is after the end of the exercise ({format_offset(end)})")
             elif d.at + d.deadline > end:
@@ -353,14 +387,17 @@ def check_scenario(sc: ScenarioBody, doc: Document, net: NetworkBody | None = No
                 if pkey not in actions[aid].params:
                     err(("actions", aid, "params", pkey), _unknown(f"parameter of '{aid}'", pkey, actions[aid].params) if actions[aid].params else f"action '{aid}' has no parameters", key=True)
 
-    stimuli = [Stimulus("inject", inj.id, ("injects", i), inj.at, inj.when, contingency=inj.contingency) for i, inj in enumerate(sc.injects)]
-    stimuli += [Stimulus("decision", d.id, ("decisions", i), d.at, d.when) for i, d in enumerate(sc.decisions)]
+    stimuli = [
+        Stimulus("inject", inj.id, path, inj.at, inj.when, inj.after.inject if inj.after is not None else None, inj.contingency)
+        for path, inj in sc.inject_entries
+    ]
+    stimuli += [Stimulus("decision", d.id, path, d.at, d.when) for path, d in sc.decision_entries]
     firers: dict[str, list[tuple[str, str]]] = {}
-    for inj in sc.injects:
+    for inj in sc.all_injects:
         for eff in inj.effects:
             if eff.inject is not None:
                 firers.setdefault(eff.inject, []).append(("inject", inj.id))
-    for d in sc.decisions:
+    for d in sc.all_decisions:
         for o in d.options:
             for eff in o.effects:
                 if eff.inject is not None:
@@ -368,8 +405,25 @@ def check_scenario(sc: ScenarioBody, doc: Document, net: NetworkBody | None = No
     for dead in dead_stimuli(stimuli, firers):
         err(dead.path, dead.message)
 
-    for i, inj in enumerate(sc.injects):
+    for base, inj in sc.inject_entries:
         for lang in sc.languages:
             if lang in inj.text.missing():
-                err(("injects", i, "text"), f"inject '{inj.id}' has no {lang} text (scenario languages: {', '.join(sc.languages)})", severity="warning")
+                err(base + ("text",), f"inject '{inj.id}' has no {lang} text (scenario languages: {', '.join(sc.languages)})", severity="warning")
     return diags
+
+
+def _check_modules(sc: ScenarioBody, err) -> None:
+    """Modules follow each other on a planned schedule that fits the exercise window."""
+    end = sc.duration
+    last = len(sc.modules) - 1
+    for k, m in enumerate(sc.modules):
+        base = ("modules", k)
+        if k == 0 and m.jump:
+            err(base + ("jump",), f"module '{m.id}' opens the exercise at T+0: the first module cannot jump (start the scenario later instead)")
+        if m.duration is None and k < last:
+            err(base + ("id",), f"module '{m.id}' needs a 'duration' (its planned length: headless runs move on after it); only the last module may run to the end")
+        start = sc.module_starts[m.id]
+        if start >= end:
+            err(base + ("jump",) if m.jump else base + ("id",), f"module '{m.id}' opens at {format_offset(start)} on the planned schedule, at or after the end of the exercise ({format_offset(end)})")
+        elif m.duration is not None and start + m.duration > end:
+            err(base + ("duration",), f"module '{m.id}' runs until {format_offset(start + m.duration)} on the planned schedule, after the end of the exercise ({format_offset(end)})")

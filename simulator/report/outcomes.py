@@ -128,7 +128,7 @@ def measure_outcomes(ex: Exercise, ev: Evidence, labels: Labels, end: float, tas
             out.append(Outcome("clock", "information-sharing", Finding(L("outcome.clock-met", clock=name, at=when(clock.met_at), margin=margin), (line,) if line else (), weight=1.4), good=True))
 
     # 6. decisions left to their default, or settled against good practice
-    for dec in ex.scenario.decisions:
+    for dec in ex.scenario.all_decisions:
         made = ev.made.get(dec.id)
         if made is None:
             continue

@@ -90,7 +90,7 @@ class Matcher:
                     norm = self.labels.normalise(a.action, a.target) if a.target is not None else None
                     out.append(Expect(a.action, norm))
             return out
-        decisions = [Expect(decision=d.id, source="decision") for d in self.sc.decisions if d.when is not None and inject_id in set(_positive_injects(d.when))]
+        decisions = [Expect(decision=d.id, source="decision") for d in self.sc.all_decisions if d.when is not None and inject_id in set(_positive_injects(d.when))]
         if decisions:
             return decisions
         if inj.when is not None:

@@ -187,6 +187,11 @@ class Namer:
             elif key == "inject" and isinstance(value, str) and value in ex.injects:
                 inj = ex.injects[value]
                 fields[key] = short((inj.title or inj.text).get(lang))
+            elif key == "module" and isinstance(value, str):
+                m = next((m for m in ex.scenario.modules if m.id == value), None)
+                fields[key] = m.title.get(lang) if m is not None else value
+            elif key == "jumped" and isinstance(value, (int, float)):
+                fields[key] = format_duration(int(value))
             elif key == "decision" and isinstance(value, str) and value in ex.decisions:
                 fields[key] = short(ex.decisions[value].prompt.get(lang))
             elif key == "option" and isinstance(value, str) and record.get("decision") in ex.decisions:
@@ -196,6 +201,8 @@ class Namer:
             else:
                 fields[key] = value
         key = "tui.feed." + str(record.get("kind"))
+        if record.get("kind") == "module-started" and record.get("jumped"):
+            key += ".jump"  # "6h later — Module 2"
         if not _has_key(key, "en"):
             return str(record.get("kind"))
         try:

@@ -829,15 +829,7 @@ class RoomSession:
         return (upcoming[0][0] - self.now) if upcoming else None
 
     def _upcoming(self) -> list[tuple[float, str, str]]:
-        ex = self.ex
-        now = ex.now
-        out = [(float(i.at), "inject", i.id) for i in ex.scenario.injects if i.at is not None and i.at > now and i.id not in ex.fired]
-        out += [
-            (float(d.at), "decision", d.id)
-            for d in ex.scenario.decisions
-            if d.at is not None and d.at > now and d.id not in ex.pending and d.id not in ex.decisions_made
-        ]
-        return sorted(out)
+        return self.ex.programme.upcoming()  # top-level stimuli and the open module's
 
     def _truth(self, namer: Namer) -> TruthView:
         ex = self.ex
@@ -918,7 +910,7 @@ class RoomSession:
     def _injects(self, lang: str) -> tuple[InjectInfo, ...]:
         ex = self.ex
         out = []
-        for inj in ex.scenario.injects:
+        for inj in ex.scenario.all_injects:
             title = inj.title.get(lang) if inj.title else inj.text.get(lang)
             out.append(InjectInfo(inj.id, title, float(inj.at) if inj.at is not None else None, inj.id in ex.fired, inj.contingency, inj.noise))
         return tuple(out)
