@@ -13,6 +13,14 @@ SCENARIOS = ROOT / "scenarios"
 REFERENCE_NETWORK = SCENARIOS / "networks" / "ch-reference.yaml"
 
 
+def _runner() -> CliRunner:
+    """stdout and stderr apart: click 8.2+ always, click 8.1 (the declared minimum) when asked."""
+    try:
+        return CliRunner(mix_stderr=False)
+    except TypeError:  # click >= 8.2: no such argument, streams always apart
+        return CliRunner()
+
+
 @pytest.fixture(scope="session")
 def cli_app():
     from simulator.cli import _load_commands, cli
@@ -28,7 +36,7 @@ def run_cli(cli_app, monkeypatch):
     def run(*args: str, cwd: Path | None = None):
         if cwd is not None:
             monkeypatch.chdir(cwd)
-        runner = CliRunner()
+        runner = _runner()
         result = runner.invoke(cli_app, [str(a) for a in args], catch_exceptions=True)
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception

@@ -56,9 +56,14 @@ def plain(renderable) -> str:
     return console.file.getvalue()
 
 
+def _content(widget: Static):
+    """What a Static shows: `content` (Textual 6+), `renderable` before (5.x, the declared minimum)."""
+    return widget.content if hasattr(widget, "content") else widget.renderable
+
+
 def debrief_text(screen: DebriefScreen) -> str:
     return "\n".join(
-        plain(screen.query_one(f"#{part}", Static).content) for part in ("debrief-head", "kpis", "objectives", "clocks", "timeline")
+        plain(_content(screen.query_one(f"#{part}", Static))) for part in ("debrief-head", "kpis", "objectives", "clocks", "timeline")
     )
 
 
