@@ -146,7 +146,9 @@ def test_static_mode_skips_the_runs(run_cli):
 
 def test_json_output(run_cli):
     code, out, _err = run_cli("lint", "--json", "--strict", BROKEN)
-    data = json.loads(out)
+    output = json.loads(out)
+    assert output["format_version"] == 1
+    data = output["diagnostics"]
     assert code == 1
     assert {d["severity"] for d in data} == {"error"}
     assert all({"file", "line", "col", "severity", "message"} <= set(d) for d in data)

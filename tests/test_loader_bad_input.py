@@ -270,7 +270,9 @@ def test_json_diagnostics(tmp_path, run_cli):
     p = write(tmp_path, VALID.replace("  beds: 40", "  beds: forty"))
     code, out, _err = run_cli("validate", "--json", p)
     assert code == 2
-    data = json.loads(out)
+    output = json.loads(out)
+    assert output["format_version"] == 1
+    data = output["diagnostics"]
     assert data and set(data[0]) == {"file", "line", "col", "severity", "message"}
     assert data[0]["line"] == 4 and data[0]["severity"] == "error"
 

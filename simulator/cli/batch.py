@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import sys
@@ -11,7 +10,7 @@ from pathlib import Path
 import click
 
 from simulator.cli import cli
-from simulator.cli.output import EXIT_FAILED, fail, given_path, shipped_or_path, refuse_overwriting_inputs, same_file, usage_error, write_atomic, write_or_fail
+from simulator.cli.output import EXIT_FAILED, fail, given_path, print_json, shipped_or_path, refuse_overwriting_inputs, same_file, usage_error, write_atomic, write_or_fail
 from simulator.model.diagnostics import InputError
 
 EXIT_INTERRUPTED = 130
@@ -20,18 +19,18 @@ PLOT_SUFFIXES = (".svg", ".html", ".htm")
 
 
 @cli.command("batch")
-@click.argument("scenario", callback=shipped_or_path("scenario"))
+@click.argument("scenario", type=click.Path(), callback=shipped_or_path("scenario"))
 @click.option("--runs", type=int, required=True, help="Number of seeds to run (each seed once per arm).")
 @click.option("--seed-start", type=int, default=0, show_default=True, help="First seed; runs use seed-start .. seed-start+runs-1.")
-@click.option("--policy", default="scenario-defaults", show_default=True, help="passive, scenario-defaults, textbook, or a policy file.", callback=given_path)
+@click.option("--policy", default="scenario-defaults", show_default=True, help="passive, scenario-defaults, textbook, or a policy file.", type=click.Path(), callback=given_path)
 @click.option("--until", default="end", show_default=True, help="end (the exercise window), recovery, or a duration (12h, 5d).")
 @click.option("--workers", type=int, default=None, help="Worker processes (default: the CPU count; for Dask with --scheduler: the cluster's).")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="local process pool, or Dask (pip install 'cyberdrill[cluster]').")
 @click.option("--scheduler", default=None, help="Dask scheduler to join (tcp://host:8786); without it, --executor dask starts a LocalCluster.")
 @click.option("--timeout", "connect_timeout", type=float, default=10.0, show_default=True, help="Seconds to wait for the Dask scheduler.")
-@click.option("--out", default=None, help="Result file: a header line then one JSON line per run, written as runs finish.", callback=given_path)
-@click.option("--compare", "variant", default=None, help="Variant file (overrides), or a shipped variant's id, run on the same seeds; differences are paired by seed.", callback=shipped_or_path("variant"))
-@click.option("--plot", default=None, help="Histograms of the KPIs: FILE.svg, or FILE.html for a summary page with the tables.", callback=given_path)
+@click.option("--out", default=None, help="Result file: a header line then one JSON line per run, written as runs finish.", type=click.Path(), callback=given_path)
+@click.option("--compare", "variant", default=None, help="Variant file (overrides), or a shipped variant's id, run on the same seeds; differences are paired by seed.", type=click.Path(), callback=shipped_or_path("variant"))
+@click.option("--plot", default=None, help="Histograms of the KPIs: FILE.svg, or FILE.html for a summary page with the tables.", type=click.Path(), callback=given_path)
 @click.option("--detail", is_flag=True, help="Also show the downtime of every service and every other KPI in the tables.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout instead of tables.")
 @click.option("--force", is_flag=True, help="Replace an existing --out result file (by default it is kept and the batch refused).")
@@ -116,7 +115,7 @@ def batch(scenario, runs, seed_start, policy, until, workers, executor, schedule
         sys.exit(EXIT_INTERRUPTED)
 
     if as_json:
-        click.echo(json.dumps(_as_json(outcome, plan), indent=2, ensure_ascii=False))
+        print_json(_as_json(outcome, plan))
     else:
         _print_tables(plan, outcome, detail)
     if plot is not None and outcome.completed:

@@ -13,8 +13,8 @@ from simulator.model.schema import schema_kinds, schema_text
 
 
 @cli.command("validate")
-@click.argument("paths", nargs=-1, required=True, callback=shipped_or_path(None))
-@click.option("--json", "as_json", is_flag=True, help="Print diagnostics as a JSON list of {file, line, col, severity, message}.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), callback=shipped_or_path(None))
+@click.option("--json", "as_json", is_flag=True, help="Print {format_version, diagnostics: [{file, line, col, severity, message}]} as JSON.")
 def validate(paths: tuple[str, ...], as_json: bool) -> None:
     """Check network, scenario, policy and variant files (files or folders of *.yaml).
 
@@ -23,7 +23,7 @@ def validate(paths: tuple[str, ...], as_json: bool) -> None:
     diags = validate_paths(list(paths))
     errors = [d for d in diags if d.severity == "error"]
     if as_json:
-        print_json([d.as_dict() for d in diags])
+        print_json({"diagnostics": [d.as_dict() for d in diags]})
     else:
         print_diagnostics(diags)
         if not errors:

@@ -30,13 +30,13 @@ def _window(_ctx: click.Context, _param: click.Parameter, value: str) -> int:
 
 
 @cli.command("lint")
-@click.argument("paths", nargs=-1, required=True, callback=shipped_or_path(None))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), callback=shipped_or_path(None))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 when there is any).")
 @click.option("--max-per-role", type=click.IntRange(1, 1000), default=LintOptions.max_per_role, show_default=True, help="Stimuli one role can take within --window before it is an overload.")
 @click.option("--window", "window", default="15m", show_default=True, callback=_window, help="Window of the overload check (a duration).")
 @click.option("--seeds", type=click.IntRange(0, 100), default=LintOptions.seeds, show_default=True, help="Seeded headless runs per policy (0: static checks only).")
 @click.option("--static", "static_only", is_flag=True, help="Static checks only (same as --seeds 0).")
-@click.option("--json", "as_json", is_flag=True, help="Print diagnostics as a JSON list of {file, line, col, severity, message}.")
+@click.option("--json", "as_json", is_flag=True, help="Print {format_version, diagnostics: [{file, line, col, severity, message}]} as JSON.")
 def lint(paths: tuple[str, ...], strict: bool, max_per_role: int, window: int, seeds: int, static_only: bool, as_json: bool) -> None:
     """Check scenarios for injects that never fire, untested objectives, idle or flooded roles...
 
@@ -47,7 +47,7 @@ def lint(paths: tuple[str, ...], strict: bool, max_per_role: int, window: int, s
     report = lint_paths(list(paths), options)
     diags = [dataclasses.replace(d, severity="error") if strict else d for d in report.diagnostics]
     if as_json:
-        print_json([d.as_dict() for d in diags])
+        print_json({"diagnostics": [d.as_dict() for d in diags]})
     else:
         print_diagnostics(diags)
         click.echo(_summary(report.files, diags), err=True)

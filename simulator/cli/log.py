@@ -19,15 +19,15 @@ def log() -> None:
 
 
 @log.command("verify")
-@click.argument("journal", metavar="LOG", callback=given_path)
+@click.argument("journal", metavar="LOG", type=click.Path(), callback=given_path)
 @click.option(
-    "--pubkey", "pubkey_path", metavar="FILE", callback=given_path, help="Check the seal's Ed25519 signature with this public key (PEM)."
+    "--pubkey", "pubkey_path", metavar="FILE", type=click.Path(), callback=given_path, help="Check the seal's Ed25519 signature with this public key (PEM)."
 )
 @click.option(
     "--scenario",
     "scenario_path",
     metavar="FILE",
-    callback=given_path,
+    type=click.Path(), callback=given_path,
     help="Check this scenario file is the one the exercise ran (its SHA-256 is in the header).",
 )
 @click.option(
@@ -86,7 +86,7 @@ def keys() -> None:
 
 
 @keys.command("generate")
-@click.option("--out", "out_dir", required=True, metavar="DIR", help="Folder for the key pair (created if missing).", callback=given_path)
+@click.option("--out", "out_dir", required=True, metavar="DIR", help="Folder for the key pair (created if missing).", type=click.Path(file_okay=False), callback=given_path)
 def generate(out_dir: str) -> None:
     """Create a signing key pair: keep the private key secret, give auditors the public one."""
     try:
@@ -121,15 +121,15 @@ def _journal_call(fn, *args, **kwargs):
 
 
 _scenario_option = click.option(
-    "--scenario", "scenario_path", metavar="FILE", callback=given_path, help="The scenario file played (default: found by the name and SHA-256 in the header)."
+    "--scenario", "scenario_path", metavar="FILE", type=click.Path(), callback=given_path, help="The scenario file played (default: found by the name and SHA-256 in the header)."
 )
 _policy_option = click.option(
-    "--policy", "policy_path", metavar="FILE", callback=given_path, help="The policy file of a headless run (default: found like the scenario)."
+    "--policy", "policy_path", metavar="FILE", type=click.Path(), callback=given_path, help="The policy file of a headless run (default: found like the scenario)."
 )
 
 
 @log.command("replay")
-@click.argument("journal", metavar="LOG", callback=given_path)
+@click.argument("journal", metavar="LOG", type=click.Path(), callback=given_path)
 @_scenario_option
 @_policy_option
 @click.option("--json", "as_json", is_flag=True, help="Print {file, identical, sealed, records, events_checked, commands, end, head, error} as JSON.")
@@ -169,7 +169,7 @@ def _parse_at(text: str) -> float:
 
 
 @log.command("whatif")
-@click.argument("journal", metavar="LOG", callback=given_path)
+@click.argument("journal", metavar="LOG", type=click.Path(), callback=given_path)
 @click.option("--at", "at_text", required=True, metavar="TIME", help="When the alternative is given: T+2h, T+1d6h, 45m.")
 @click.option("--do", "commands", multiple=True, required=True, metavar="COMMAND", help="Alternative command, as typed in the crisis room ('isolate zone:servers'); repeatable.")
 @click.option("--keep-later", is_flag=True, help="Also replay the recorded commands after --at (default: dropped).")
@@ -247,10 +247,10 @@ _lang_option = click.option(
 
 
 @log.command("report")
-@click.argument("journal", metavar="LOG", callback=given_path)
+@click.argument("journal", metavar="LOG", type=click.Path(), callback=given_path)
 @click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True, help="One self-contained HTML file, or Markdown.")
 @_lang_option
-@click.option("-o", "--output", "out_path", required=True, metavar="FILE", help="Where to write the report (written atomically).", callback=given_path)
+@click.option("-o", "--output", "out_path", required=True, metavar="FILE", help="Where to write the report (written atomically).", type=click.Path(), callback=given_path)
 @_scenario_option
 @_policy_option
 @click.option("--registry", "use_registry", is_flag=True, help="Add the follow-up of the previous exercise's improvement items (from the registry).")
@@ -285,10 +285,10 @@ def report(journal: str, fmt: str, lang: str, out_path: str, scenario_path: str 
 
 
 @log.command("export")
-@click.argument("journal", metavar="LOG", callback=given_path)
+@click.argument("journal", metavar="LOG", type=click.Path(), callback=given_path)
 @click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True, help="csv: the timeline for spreadsheets.")
 @_lang_option
-@click.option("-o", "--output", "out_path", required=True, metavar="FILE", help="Where to write (written atomically).", callback=given_path)
+@click.option("-o", "--output", "out_path", required=True, metavar="FILE", help="Where to write (written atomically).", type=click.Path(), callback=given_path)
 @click.option("--excel", is_flag=True, help="';' separators and a UTF-8 byte-order mark, for Excel in a French locale.")
 @_scenario_option
 @_policy_option

@@ -64,7 +64,7 @@ def summary(net, model) -> dict:
 
 
 @network.command("show")
-@click.argument("file", callback=shipped_or_path("network"))
+@click.argument("file", type=click.Path(), callback=shipped_or_path("network"))
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable summary (counts, zones, services, dependencies).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="en", show_default=True, help="Language of names.")
 def show(file: str, as_json: bool, lang: str) -> None:
@@ -106,9 +106,9 @@ def show(file: str, as_json: bool, lang: str) -> None:
 
 
 @network.command("export")
-@click.argument("file", callback=shipped_or_path("network"))
+@click.argument("file", type=click.Path(), callback=shipped_or_path("network"))
 @click.option("--format", "fmt", type=click.Choice(["graphml", "dot", "json"]), required=True, help="Output format.")
-@click.option("-o", "--output", "out", required=True, help="File to write (written whole or not at all).", callback=given_path)
+@click.option("-o", "--output", "out", required=True, help="File to write (written whole or not at all).", type=click.Path(), callback=given_path)
 def export(file: str, fmt: str, out: str) -> None:
     """Export the flow and dependency graphs (GraphML reads back with networkx)."""
     from simulator.hospital import export as exporter
@@ -134,7 +134,7 @@ def export(file: str, fmt: str, out: str) -> None:
 @click.option("--sites", type=click.IntRange(1, 60), required=True, help="Number of hospitals in the GHT (1-60).")
 @click.option("--beds", type=click.IntRange(50, 60_000), required=True, help="Total beds across sites (50-60,000).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: same seed, same file.")
-@click.option("-o", "--output", "out", required=True, help="Network file to write.", callback=given_path)
+@click.option("-o", "--output", "out", required=True, help="Network file to write.", type=click.Path(), callback=given_path)
 def generate(sites: int, beds: int, seed: int, out: str) -> None:
     """Write a multi-site GHT network (shared AD and EHR, per-site care), deterministic for a seed."""
     from simulator.hospital.generate import generate_network, write_network

@@ -98,5 +98,14 @@ def refuse_overwriting_inputs(output: str | None, inputs: Iterable[str | os.Path
             usage_error(output, f"{option} names an input of this command ({Path(source).name}): refusing to overwrite it")
 
 
-def print_json(data: object) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
+JSON_FORMAT_VERSION = 1
+"""Carried by every `--json` output as `format_version`: bumped when a field changes meaning or goes."""
+
+
+def versioned(data: dict) -> dict:
+    return {"format_version": JSON_FORMAT_VERSION, **data}
+
+
+def print_json(data: dict, sort_keys: bool = False) -> None:
+    """A `--json` output: one object, its `format_version` first."""
+    click.echo(json.dumps(versioned(data), indent=2, ensure_ascii=False, sort_keys=sort_keys))

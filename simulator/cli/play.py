@@ -42,14 +42,14 @@ def _writable(folder: Path) -> bool:
 
 
 @cli.command("play")
-@click.argument("scenario", required=False, metavar="SCENARIO", callback=shipped_or_path("scenario"))
+@click.argument("scenario", required=False, metavar="SCENARIO", type=click.Path(), callback=shipped_or_path("scenario"))
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of every random stream (same seed + same inputs = same run).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Language of the screens (switch live with 'l').")
 @click.option("--role", type=click.Choice(ROLES), default="players", show_default=True, help="Who sits at this screen.")
 @click.option("--speed", type=float, default=10.0, show_default=True, help="Simulated minutes per real minute (10: a tabletop pace).")
-@click.option("--log", "log_path", metavar="FILE", help="Journal file to create (default: a new file in the journal folder).", callback=given_path)
-@click.option("--journal-dir", "journal_dir", metavar="DIR", help="Folder of journals, where interrupted exercises are looked for.", callback=given_path)
-@click.option("--sign-key", "sign_key", metavar="FILE", help="Sign the journal's seal with this Ed25519 private key at the end.", callback=given_path)
+@click.option("--log", "log_path", metavar="FILE", help="Journal file to create (default: a new file in the journal folder).", type=click.Path(), callback=given_path)
+@click.option("--journal-dir", "journal_dir", metavar="DIR", help="Folder of journals, where interrupted exercises are looked for.", type=click.Path(file_okay=False), callback=given_path)
+@click.option("--sign-key", "sign_key", metavar="FILE", help="Sign the journal's seal with this Ed25519 private key at the end.", type=click.Path(), callback=given_path)
 def play(scenario: str | None, seed: int, lang: str, role: str, speed: float, log_path: str | None, journal_dir: str | None, sign_key: str | None) -> None:
     """Open the crisis-room UI: the home screen, or SCENARIO's briefing straight away.
 
@@ -89,7 +89,7 @@ def play(scenario: str | None, seed: int, lang: str, role: str, speed: float, lo
 
 
 @log.command("view")
-@click.argument("journal", metavar="LOG", callback=given_path)
+@click.argument("journal", metavar="LOG", type=click.Path(), callback=given_path)
 @click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help="Language of the screens (default: the journal's).")
 def view(journal: str, lang: str | None) -> None:
     """Replay LOG on screen: scrub through the exercise and see the situation at any moment.

@@ -36,7 +36,7 @@ def _date(param: str, value: str | None) -> dt.date | None:
 
 
 @cli.group("registry")
-@click.option("--db", "db", metavar="PATH", callback=given_path, help="Registry database (default: registry.sqlite3 in the user data folder).")
+@click.option("--db", "db", metavar="PATH", type=click.Path(), callback=given_path, help="Registry database (default: registry.sqlite3 in the user data folder).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Language of what is printed.")
 @click.pass_context
 def registry(ctx: click.Context, db: str | None, lang: str) -> None:
@@ -46,10 +46,10 @@ def registry(ctx: click.Context, db: str | None, lang: str) -> None:
 
 
 @registry.command("add")
-@click.argument("journal", metavar="LOG", callback=given_path)
-@click.option("--report", "report", metavar="FILE", callback=given_path, help="The report the director signed (its SHA-256 goes in the evidence pack).")
-@click.option("--scenario", "scenario_path", metavar="FILE", callback=given_path, help="The scenario file played (default: found from the header).")
-@click.option("--policy", "policy_path", metavar="FILE", callback=given_path, help="The policy file of a headless run.")
+@click.argument("journal", metavar="LOG", type=click.Path(), callback=given_path)
+@click.option("--report", "report", metavar="FILE", type=click.Path(), callback=given_path, help="The report the director signed (its SHA-256 goes in the evidence pack).")
+@click.option("--scenario", "scenario_path", metavar="FILE", type=click.Path(), callback=given_path, help="The scenario file played (default: found from the header).")
+@click.option("--policy", "policy_path", metavar="FILE", type=click.Path(), callback=given_path, help="The policy file of a headless run.")
 @click.pass_context
 def add(ctx: click.Context, journal: str, report: str | None, scenario_path: str | None, policy_path: str | None) -> None:
     """Import the exercise in LOG: it must verify, be sealed and replay identically.
@@ -262,7 +262,7 @@ def _fmt_kpi(key: str, value: float | None, lang: str) -> str:
 
 
 @registry.command("pack")
-@click.option("-o", "--output", "out_path", required=True, metavar="FILE", callback=given_path, help="Where to write the pack (written atomically).")
+@click.option("-o", "--output", "out_path", required=True, metavar="FILE", type=click.Path(), callback=given_path, help="Where to write the pack (written atomically).")
 @click.option("--format", "fmt", type=click.Choice(["html", "csv"]), default="html", show_default=True, help="A printable page, or CSV for a spreadsheet.")
 @click.option("--since", "since_text", metavar="DATE", help="Start of the period (YYYY-MM-DD; default: a year before --until).")
 @click.option("--until", "until_text", metavar="DATE", help="End of the period (YYYY-MM-DD; default: today).")

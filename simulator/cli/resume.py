@@ -8,12 +8,11 @@ goes on from its last complete record, in the same hash chain.
 from __future__ import annotations
 
 import importlib
-import json
 
 import click
 
 from simulator.cli import cli
-from simulator.cli.output import given_path
+from simulator.cli.output import given_path, print_json
 from simulator.cli.log import _journal_call
 from simulator.model.duration import format_offset
 
@@ -33,11 +32,11 @@ def _tui_entry():
 
 
 @cli.command("resume")
-@click.argument("journal", metavar="LOG", callback=given_path)
-@click.option("--sign-key", "sign_key", metavar="FILE", help="Sign the seal with this Ed25519 private key when the exercise ends.", callback=given_path)
+@click.argument("journal", metavar="LOG", type=click.Path(), callback=given_path)
+@click.option("--sign-key", "sign_key", metavar="FILE", help="Sign the seal with this Ed25519 private key when the exercise ends.", type=click.Path(), callback=given_path)
 @click.option("--headless", is_flag=True, help="For an interactive exercise: no terminal UI, play on to the end of the window with no further commands.")
-@click.option("--scenario", "scenario_path", metavar="FILE", help="The scenario file played (default: found by the name and SHA-256 in the header).", callback=given_path)
-@click.option("--policy", "policy_path", metavar="FILE", help="The policy file of a headless run (default: found like the scenario).", callback=given_path)
+@click.option("--scenario", "scenario_path", metavar="FILE", help="The scenario file played (default: found by the name and SHA-256 in the header).", type=click.Path(), callback=given_path)
+@click.option("--policy", "policy_path", metavar="FILE", help="The policy file of a headless run (default: found like the scenario).", type=click.Path(), callback=given_path)
 @click.option("--json", "as_json", is_flag=True, help="Headless runs: print the run's result as `run --json` does.")
 def resume(journal: str, sign_key: str | None, headless: bool, scenario_path: str | None, policy_path: str | None, as_json: bool) -> None:
     """Carry on the interrupted exercise recorded in LOG and seal it when it ends.
@@ -67,7 +66,7 @@ def resume(journal: str, sign_key: str | None, headless: bool, scenario_path: st
         click.echo("the terminal UI is not available: resuming headless (no further commands from the cell)", err=True)
     result, rec = _journal_call(resume_logged, journal, sign_key=key, scenario=scenario_path, policy=policy_path)
     if as_json and result is not None:
-        click.echo(json.dumps(result.to_json(), indent=2, sort_keys=True, ensure_ascii=False))
+        print_json(result.to_json(), sort_keys=True)
         return
     dropped = " (a partial last line was dropped)" if recorded.dropped_partial_line else ""
     click.echo(

@@ -59,14 +59,14 @@ def _loopback(host: str) -> bool:
 
 
 @cli.command("host")
-@click.argument("scenario", required=False, metavar="SCENARIO", callback=shipped_or_path("scenario"))
+@click.argument("scenario", required=False, metavar="SCENARIO", type=click.Path(), callback=shipped_or_path("scenario"))
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of every random stream.")
-@click.option("--log", "log_path", metavar="FILE", help="Journal file to create (default: a new file in the journal folder).", callback=given_path)
+@click.option("--log", "log_path", metavar="FILE", help="Journal file to create (default: a new file in the journal folder).", type=click.Path(), callback=given_path)
 @click.option("--bind", default=DEFAULT_BIND, show_default=True, help="Address and port to listen on; another address than loopback must be given here on purpose.")
-@click.option("--resume", "resume_path", metavar="LOG", help="Carry on the room of an interrupted host from its journal.", callback=given_path)
+@click.option("--resume", "resume_path", metavar="LOG", help="Carry on the room of an interrupted host from its journal.", type=click.Path(), callback=given_path)
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Language of what the host prints (each seat chooses its own).")
 @click.option("--speed", type=float, default=10.0, show_default=True, help="Simulated minutes per real minute when the facilitator starts the clock.")
-@click.option("--sign-key", "sign_key", metavar="FILE", help="Sign the journal's seal with this Ed25519 private key when the facilitator closes the exercise.", callback=given_path)
+@click.option("--sign-key", "sign_key", metavar="FILE", help="Sign the journal's seal with this Ed25519 private key when the facilitator closes the exercise.", type=click.Path(), callback=given_path)
 @click.option("--no-web", is_flag=True, help="Serve terminals only (no browser pages).")
 def host(scenario, seed, log_path, bind, resume_path, lang, speed, sign_key, no_web) -> None:
     """Host one exercise for a whole room: one engine, one journal, many seats.

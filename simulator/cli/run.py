@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-import json
 
 import click
 
 from simulator.cli import cli
-from simulator.cli.output import fail, given_path, shipped_or_path
+from simulator.cli.output import fail, given_path, print_json, shipped_or_path
 from simulator.model.diagnostics import Diagnostic, InputError
 from simulator.model.duration import format_duration, format_offset
 
 
 @cli.command("run")
-@click.argument("scenario", callback=shipped_or_path("scenario"))
+@click.argument("scenario", type=click.Path(), callback=shipped_or_path("scenario"))
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random streams.")
-@click.option("--policy", default="scenario-defaults", show_default=True, help="passive, scenario-defaults, textbook, or a policy file.", callback=given_path)
+@click.option("--policy", default="scenario-defaults", show_default=True, help="passive, scenario-defaults, textbook, or a policy file.", type=click.Path(), callback=given_path)
 @click.option("--until", "until", default="end", show_default=True, help="end (the exercise window), recovery, or a duration (5d).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (byte-identical for the same inputs).")
 # -- journal options (simulator/journal/headless_log.py) --
-@click.option("--log", "log_path", metavar="FILE", help="Write the run's journal (hash-chained, sealed) to FILE.", callback=given_path)
-@click.option("--sign-key", "sign_key", metavar="FILE", help="Sign the journal's seal with this Ed25519 private key (with --log).", callback=given_path)
+@click.option("--log", "log_path", metavar="FILE", help="Write the run's journal (hash-chained, sealed) to FILE.", type=click.Path(), callback=given_path)
+@click.option("--sign-key", "sign_key", metavar="FILE", help="Sign the journal's seal with this Ed25519 private key (with --log).", type=click.Path(), callback=given_path)
 def run(scenario: str, seed: int, policy: str, until: str, as_json: bool, log_path: str | None = None, sign_key: str | None = None) -> None:
     """Play SCENARIO without a crisis cell: the policy takes the decisions."""
     from simulator.engine.headless import run_headless
@@ -41,7 +40,7 @@ def run(scenario: str, seed: int, policy: str, until: str, as_json: bool, log_pa
         fail([Diagnostic(scenario, 1, 1, "error", f"cannot read: {exc.strerror or exc}")])
     data = result.to_json()
     if as_json:
-        click.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
+        print_json(data, sort_keys=True)
         return
     _summary(data)
 

@@ -7,8 +7,6 @@ import click
 from simulator.cli import cli
 from simulator.cli.output import print_json
 
-JSON_FORMAT_VERSION = 1
-
 
 @cli.command("scenarios")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help="Language of titles and headings (default: the top-level --lang, else fr).")
@@ -24,7 +22,6 @@ def scenarios(ctx: click.Context, lang: str | None, as_json: bool) -> None:
     if as_json:
         print_json(
             {
-                "format_version": JSON_FORMAT_VERSION,
                 "scenarios": [
                     {
                         "id": e.id,
