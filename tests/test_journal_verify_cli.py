@@ -78,7 +78,7 @@ def test_json_output(run_cli, journal: Path) -> None:
     code, out, _ = run_cli("log", "verify", journal, "--json")
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"file", "ok", "sealed", "records", "head", "signature", "error"}
+    assert set(data) == {"format_version", "file", "ok", "sealed", "records", "head", "signature", "error"}
     assert (data["ok"], data["sealed"], data["records"], data["signature"], data["error"]) == (True, True, 10, None, None)
 
 

@@ -13,7 +13,7 @@ from simulator.model.diagnostics import Diagnostic, InputError
 
 @cli.command("guide")
 @click.argument("scenario", type=click.Path(), callback=shipped_or_path("scenario"))
-@click.option("--out", "out", required=True, metavar="DIRECTORY", help="Folder to write (created if missing).", type=click.Path(file_okay=False), callback=given_path)
+@click.option("--out", "out", required=True, metavar="DIRECTORY", help="Folder to write (created if missing).", type=click.Path(), callback=given_path)
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Language of the kit and of its file names.")
 @click.option("--delimiter", type=click.Choice([";", ","]), default=None, help="CSV delimiter. Default: ';' for fr, ',' for en.")
 @click.option("--all", "all_", is_flag=True, help="SCENARIO is a folder: write OUT/<scenario-id>/{fr,en}/ for every scenario in it, and an index.")

@@ -86,7 +86,7 @@ def keys() -> None:
 
 
 @keys.command("generate")
-@click.option("--out", "out_dir", required=True, metavar="DIR", help="Folder for the key pair (created if missing).", type=click.Path(file_okay=False), callback=given_path)
+@click.option("--out", "out_dir", required=True, metavar="DIR", help="Folder for the key pair (created if missing).", type=click.Path(), callback=given_path)
 def generate(out_dir: str) -> None:
     """Create a signing key pair: keep the private key secret, give auditors the public one."""
     try:

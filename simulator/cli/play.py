@@ -48,7 +48,7 @@ def _writable(folder: Path) -> bool:
 @click.option("--role", type=click.Choice(ROLES), default="players", show_default=True, help="Who sits at this screen.")
 @click.option("--speed", type=float, default=10.0, show_default=True, help="Simulated minutes per real minute (10: a tabletop pace).")
 @click.option("--log", "log_path", metavar="FILE", help="Journal file to create (default: a new file in the journal folder).", type=click.Path(), callback=given_path)
-@click.option("--journal-dir", "journal_dir", metavar="DIR", help="Folder of journals, where interrupted exercises are looked for.", type=click.Path(file_okay=False), callback=given_path)
+@click.option("--journal-dir", "journal_dir", metavar="DIR", help="Folder of journals, where interrupted exercises are looked for.", type=click.Path(), callback=given_path)
 @click.option("--sign-key", "sign_key", metavar="FILE", help="Sign the journal's seal with this Ed25519 private key at the end.", type=click.Path(), callback=given_path)
 def play(scenario: str | None, seed: int, lang: str, role: str, speed: float, log_path: str | None, journal_dir: str | None, sign_key: str | None) -> None:
     """Open the crisis-room UI: the home screen, or SCENARIO's briefing straight away.

@@ -188,5 +188,9 @@ def errors_to_diagnostics(exc: ValidationError, doc: Document, root: type[BaseMo
             continue
         seen.add(key)
         out.append(Diagnostic.at(pos, one_line(text)))
-    out.extend(d for where, d in pending_missing if where not in explained and d not in out)
+    shown = set(out)  # a set, not `d not in out`: 10,000 missing keys took minutes (quadratic)
+    for where, d in pending_missing:
+        if where not in explained and d not in shown:
+            shown.add(d)
+            out.append(d)
     return out
