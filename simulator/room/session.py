@@ -208,7 +208,7 @@ class RoomSession:
             self._announce_decision(record["decision"])
         elif kind == "decision-made" and record.get("by") == "default":
             self._notify(self._everyone(), "decision-defaulted", decision=record["decision"], option=record["option"])
-        elif kind == "exercise-end":
+        elif kind == "exercise-end" and not self.solo:
             self._notify(self._everyone(), "exercise-ended")
 
     def _add(self, record: dict, origin: Seat | None) -> None:
@@ -573,7 +573,7 @@ class RoomSession:
             self.closed = True
             self._local += 1
             self.rec.record_ui("end", seat.source, **self._who(seat, name))
-            self._notify(self._everyone(), "exercise-ended")
+            self._notify(self._everyone() - {seat_id}, "exercise-ended")
             self.version += 1
         return Result(True, "end")
 
