@@ -53,7 +53,7 @@ def guide(scenario: str, out: str, lang: str, delimiter: str | None, all_: bool)
             sys.exit(EXIT_BAD_INPUT if tree.problems else 0)
         loaded = load_document(scenario, expect="scenario")
         files = build_kit(source_of(loaded), lang, delimiter)
-        inputs = [scenario, *loaded.context.get("network_files", ())]
+        inputs = [scenario, *loaded.context.get("network_files", ()), *(str(f.path) for f in loaded.context.get("attachments", {}).values())]
         for name in files:
             refuse_overwriting_inputs(str(Path(out) / name), inputs, "--out")
         written = write_files(files, out)

@@ -135,6 +135,11 @@ def render(src: Source, lang: str) -> str:
             if m.expected:
                 add(tr("fac.module.expected", lang) + "\n\n" + bullets(loc(x, lang) for x in m.expected))
 
+    from simulator.guide import cards as cardlib
+
+    if cardlib.has_material(src):
+        add(cardlib.facilitator_section(src, lang))
+
     asked = [inj for inj in sc.all_injects if inj.questions]
     if asked:
         add(f"## {tr('fac.inject-questions', lang)}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from simulator.guide import chronogramme, facilitator, grid, player
+from simulator.guide import cards, chronogramme, facilitator, grid, player
 from simulator.guide.source import Source, load_source
 from simulator.model.diagnostics import Diagnostic, InputError
 
@@ -29,12 +29,16 @@ def build_kit(src: Source, lang: str, delimiter: str | None = None) -> dict[str,
     if lang not in LANGS:
         raise ValueError(f"unsupported language {lang!r}")
     names = FILE_NAMES[lang]
-    return {
+    files = {
         names["facilitator"]: facilitator.render(src, lang).encode("utf-8"),
         names["player"]: player.render(src, lang).encode("utf-8"),
         names["grid"]: grid.render(src, lang).encode("utf-8"),
         names["chronogramme"]: chronogramme.to_csv(src.scenario, src.names(lang), delimiter),
     }
+    if cards.has_material(src):  # one kit per cell with its cards, and the attachments
+        files.update(cards.cell_files(src, lang, names["player"], player.render))
+        files.update(cards.facilitator_files(src, lang))
+    return files
 
 
 def write_files(files: dict[str, bytes], out_dir: str | os.PathLike) -> list[Path]:
@@ -48,6 +52,8 @@ def write_files(files: dict[str, bytes], out_dir: str | os.PathLike) -> list[Pat
         raise InputError([Diagnostic(str(out), 1, 1, "error", f"cannot create the output folder: {exc.strerror or exc}")]) from None
     written = []
     for name, data in files.items():
+        if "/" in name:  # a cell's kit, an attachment
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
         write_atomic(out / name, data)
         written.append(out / name)
     return written

@@ -21,11 +21,14 @@ GLOSSARY_SIZE = 12
 RULES_SIZE = 8
 
 
-def render(src: Source, lang: str) -> str:
+def render(src: Source, lang: str, cell=None, cards: list | None = None) -> str:
+    """The player kit; for one cell (`cell`, a role) with its cards (`cards`), or the common one."""
+    from simulator.guide import cards as cardlib
+
     sc, net = src.scenario, src.network
     out: list[str] = []
     add = out.append
-    add(f"# {tr('player.title', lang)} — {loc(net.name, lang)}")
+    add(f"# {tr('player.title', lang)} — {loc(net.name, lang)}" + (f" — {loc(cell.name, lang) or cell.id}" if cell is not None else ""))
     add(tr("player.banner", lang))
     add(tr("generated.player", lang))  # not the file name: it often names the attack
 
@@ -53,6 +56,10 @@ def render(src: Source, lang: str) -> str:
     else:
         add(tr("player.roles.none", lang))
 
+    if cell is not None:
+        add(f"## {tr('player.your-cell', lang)}")
+        add(tr("player.your-cell.intro", lang, name=loc(cell.name, lang) or cell.id) + (f" {loc(cell.description, lang)}" if cell.description is not None else ""))
+
     add(f"## {tr('player.channels', lang)}")
     add(tr("player.channels.intro", lang))
     add(bullets(tr(f"channel.{ch}", lang) for ch in typing.get_args(Channel)))
@@ -77,6 +84,10 @@ def render(src: Source, lang: str) -> str:
     add(f"## {tr('player.glossary', lang)}")
     own = src.jurisdiction.body.glossary  # a pack's own terms; the French glossary by default
     add(bullets(loc(g, lang) for g in own) if own else bullets(tr(f"glossary.{n}", lang) for n in range(1, GLOSSARY_SIZE + 1)))
+    if cards is None and not sc.roles:
+        cards = cardlib.cards_for(src, None)  # no cells declared: every card in the common kit
+    if cards:
+        add(cardlib.cards_section(src, cards, lang, cardlib.ATTACHMENT_DIRS[lang]))
     return "\n\n".join(out) + "\n"
 
 

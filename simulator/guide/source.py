@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Mapping
 from pathlib import Path
 
 from simulator.guide.text import Names
+from simulator.model.attachments import AttachmentFile
 from simulator.model.actions import ActionCatalogue, default_catalogue, merged
 from simulator.model.documents import Loaded, load_document
 from simulator.model.jurisdiction import Jurisdiction, of_scenario
@@ -21,6 +23,7 @@ class Source:
     network: NetworkBody
     catalogue: ActionCatalogue
     file_name: str  # the scenario's file name, quoted in the kits (never a machine-specific path)
+    attachments: Mapping[str, AttachmentFile] = field(default_factory=dict)  # checked files, by reference
 
     @property
     def jurisdiction(self) -> Jurisdiction:
@@ -44,4 +47,4 @@ def source_of(loaded: Loaded) -> Source:
     sc = loaded.model.scenario
     path = loaded.path
     net = apply_overrides(loaded.context["network"], sc.overrides)
-    return Source(sc, net, merged(of_scenario(sc).catalogue(default_catalogue()), sc.actions), Path(path).name)
+    return Source(sc, net, merged(of_scenario(sc).catalogue(default_catalogue()), sc.actions), Path(path).name, dict(loaded.context.get("attachments", {})))

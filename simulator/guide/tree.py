@@ -59,6 +59,7 @@ def build_tree(folder: str | os.PathLike) -> Tree:
         if loaded.kind != "scenario":
             continue
         tree.inputs.extend(Path(p) for p in loaded.context.get("network_files", ()))
+        tree.inputs.extend(f.path for f in loaded.context.get("attachments", {}).values())
         src = source_of(loaded)
         sid = src.scenario.id
         if sid in seen:

@@ -9,7 +9,7 @@ from simulator.model.network import NetworkFile, NetworkFragmentFile
 from simulator.model.network_checks import check_network
 from simulator.model.policy import PolicyFile, check_policy
 from simulator.model.scenario import ScenarioFile
-from simulator.model.scenario_checks import check_scenario, load_network_for
+from simulator.model.scenario_checks import check_scenario, load_network_for, scenario_attachments
 from simulator.model.variant import VARIANT_KIND
 
 
@@ -25,6 +25,7 @@ def _check_scenario(loaded: Loaded) -> list[Diagnostic]:
         return problems
     loaded.context["network"] = net
     loaded.context["network_files"] = files  # the network file, then its fragments: inputs too
+    loaded.context["attachments"] = scenario_attachments(body, loaded.doc)[0]  # ref -> checked file: inputs too
     return check_scenario(body, loaded.doc, net)
 
 

@@ -300,6 +300,13 @@ class InjectAfter(StrictModel):
     delay: Duration = Field(default=0, description="Time after that inject fired (20m).")
 
 
+class Attachment(StrictModel):
+    """A file handed out with an inject: an image (PNG, JPEG, GIF), a PDF or a UTF-8 text file next to the scenario."""
+
+    file: str = Field(min_length=1, max_length=300, description="Path relative to the scenario file, inside its folder tree (cards/ransom-note.png).")
+    title: LocalizedText | None = Field(default=None, description="What it is, as the kit lists it.")
+
+
 class Inject(StrictModel):
     """A message that reaches the cell (MSEL line)."""
 
@@ -323,6 +330,8 @@ class Inject(StrictModel):
     effects: list[OptionEffect] = Field(default_factory=list, description="Flags set or injects chained when it fires.")
     facilitator_note: LocalizedText | None = Field(default=None, description="For the animation cell only.")
     questions: list[LocalizedText] = Field(default_factory=list, description="Discussion questions the facilitator asks once it is delivered.")
+    card: StrictBool = Field(default=False, description="Also printed as a card in the player kit of each cell it is addressed to (all cells when `to` is empty), to be opened at its time.")
+    attachments: list[Attachment] = Field(default_factory=list, description="Files handed out with it (images, PDF, text), shown to the cells it is addressed to and copied into their kits.")
 
     @model_validator(mode="after")
     def _one_trigger(self) -> "Inject":

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from simulator.model.actions import ActionCatalogue, default_catalogue
+from simulator.model.attachments import AttachmentError, AttachmentFile
+from simulator.model.attachments import resolve as resolve_attachment
 from simulator.model.attack import techniques
 from simulator.model.conditions import (
     ActionDone,
@@ -405,11 +407,33 @@ def check_scenario(sc: ScenarioBody, doc: Document, net: NetworkBody | None = No
     for dead in dead_stimuli(stimuli, firers):
         err(dead.path, dead.message)
 
+    for path, message in attachment_problems(sc, doc):
+        err(path, message)
+
     for base, inj in sc.inject_entries:
         for lang in sc.languages:
             if lang in inj.text.missing():
                 err(base + ("text",), f"inject '{inj.id}' has no {lang} text (scenario languages: {', '.join(sc.languages)})", severity="warning")
     return diags
+
+
+def scenario_attachments(sc: ScenarioBody, doc: Document) -> tuple[dict[str, AttachmentFile], list[tuple[tuple, str]]]:
+    """Every attachment of the scenario, checked (by reference), and the problems as (yaml path, message)."""
+    found: dict[str, AttachmentFile] = {}
+    problems: list[tuple[tuple, str]] = []
+    for base, inj in sc.inject_entries:
+        for k, att in enumerate(inj.attachments):
+            if att.file in found:
+                continue
+            try:
+                found[att.file] = resolve_attachment(doc.path, att.file)
+            except AttachmentError as exc:
+                problems.append((base + ("attachments", k, "file"), str(exc)))
+    return found, problems
+
+
+def attachment_problems(sc: ScenarioBody, doc: Document) -> list[tuple[tuple, str]]:
+    return scenario_attachments(sc, doc)[1]
 
 
 def _check_modules(sc: ScenarioBody, err) -> None:
