@@ -191,6 +191,7 @@ def test_french_report_has_no_key_no_english_no_raw_id(textbook_fr, fmt):
     text = visible_text(page) if fmt == "html" else re.sub(r"\(data:image/svg\+xml;base64,[A-Za-z0-9+/=]+\)", "", page)
     keys = [k for k in catalogue("fr") if k in text]
     assert keys == [], keys
+    assert "&#" not in text and "&amp;" not in text and "&quot;" not in text, "escaped once, never twice"
     words = set(re.findall(r"[A-Za-zÀ-ÿ]+(?:[ '][A-Za-zÀ-ÿ]+)?", text))
     lowered = {w.lower() for w in re.findall(r"[A-Za-zÀ-ÿ]+", text)}
     english = sorted((ENGLISH_WORDS - FRENCH_WORDS) & (lowered | {w.lower() for w in words}))

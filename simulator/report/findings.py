@@ -313,7 +313,7 @@ class Rater:
                 reasons.append(self.L("why.obj-all-p", n=fmt.number(len([t for t in tasks if t.final]), self.lang)))
             else:
                 reasons.append(self.L("why.obj-worst-task", task=bad[0].text, rating=task_worst))
-        if cap_worst is not None and (task_worst is None or RANK[cap_worst] >= RANK[task_worst]):
+        if cap_worst is not None and (task_worst is None or RANK[cap_worst] > RANK[task_worst]):
             top = max(caps, key=lambda f: RANK.get(f.rating or "P", 0))
             reasons.append(self.L("why.obj-capped", rating=cap_worst, finding=top.text))
         if unrated:

@@ -277,8 +277,8 @@ def render_html(data: ReportData) -> str:
         prow = []
         for n, item in enumerate(data.plan, 1):
             cap = f"{data.labels.capability(item.capability)} · {data.labels.element(item.element)} · {data.labels.care(item.care)}"
-            prow.append([str(n), escape(item.issue) + lines_html(data, item.lines, key_lines), escape(item.action), escape(cap), escape(item.owner),
-                         escape(L(f"priority.{item.priority}")), escape(fmt.day(item.due, lang))])
+            prow.append([str(n), escape(item.issue) + lines_html(data, item.lines, key_lines), item.action, cap, item.owner,
+                         L(f"priority.{item.priority}"), fmt.day(item.due, lang)])
         p.append(_table([L("col.n"), L("col.issue"), L("col.corrective"), L("col.capability-element"), L("col.owner"), L("col.priority"), L("col.due")],
                         prow, raw={1}, classes=["num", "", "", "", "", "", "time"]))
     else:

@@ -42,7 +42,8 @@ class PlanItem:
         if PRIORITY_RANK[other.priority] < PRIORITY_RANK[self.priority]:
             self.priority, self.due, self.rating = other.priority, other.due, other.rating
         if other.issue and other.issue not in self.issue:
-            self.issue = f"{self.issue} ; {other.issue}" if self.issue else other.issue
+            sep = " " if self.issue.endswith((".", "…")) else " ; "
+            self.issue = f"{self.issue}{sep}{other.issue}" if self.issue else other.issue
         self.lines = tuple(dict.fromkeys(self.lines + other.lines))
         for o in other.objectives:
             if o not in self.objectives:
