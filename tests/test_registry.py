@@ -62,7 +62,9 @@ def test_two_years_closed_items_show_in_the_next_report(run_cli, years, tmp_path
     code, out, err = run_cli("registry", "--db", str(db), "add", str(first))
     assert code == 0 and "n°1" in out, err
     code, out, _ = run_cli("registry", "--db", str(db), "items", "--json")
-    items = json.loads(out)
+    got = json.loads(out)
+    assert "format_version" in got
+    items = got["items"]
     assert len(items) >= 2 and all(i["status"] == "open" for i in items)
     closed, dropped = items[0], items[1]
     code, out, err = run_cli("registry", "--db", str(db), "update", str(closed["id"]), "--status", "done", "--evidence", "Fiche réflexe validée en CODIR", "--on", "2025-09-01")
@@ -92,7 +94,7 @@ def test_two_years_closed_items_show_in_the_next_report(run_cli, years, tmp_path
     assert rows[0][0] == "Exercise no." and any(r[12] == "done" for r in rows[1:])
     # trends of the same scenario across the two years
     code, out, err = run_cli("registry", "--db", str(db), "trends", "--scenario", "mini-ransomware", "--json")
-    got = json.loads(out)
+    got = json.loads(out)["trends"]
     assert [g["played_on"] for g in got] == ["2025-03-14", "2026-03-13"]
     assert got[0]["items"]["done"] == 1 and got[0]["items"]["dropped"] == 1
 

@@ -106,8 +106,6 @@ def versioned(data: dict) -> dict:
     return {"format_version": JSON_FORMAT_VERSION, **data}
 
 
-def print_json(data: dict | list, sort_keys: bool = False) -> None:
-    """A `--json` output: one object, its `format_version` first (a bare list, as registry
-    commands still print, goes out unversioned until they move to an object)."""
-    body = versioned(data) if isinstance(data, dict) else data
-    click.echo(json.dumps(body, indent=2, ensure_ascii=False, sort_keys=sort_keys))
+def print_json(data: dict, sort_keys: bool = False) -> None:
+    """A `--json` output: one object, its `format_version` first."""
+    click.echo(json.dumps(versioned(data), indent=2, ensure_ascii=False, sort_keys=sort_keys))

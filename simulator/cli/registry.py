@@ -107,7 +107,7 @@ def list_(ctx: click.Context, as_json: bool) -> None:
             open_ = sum(1 for i in its if i.status in ("open", "in-progress"))
             rows.append((e, store.objectives(reg, e.id), open_, len(its)))
     if as_json:
-        print_json([{**e.model_dump(mode="json"), "ratings": [o.rating for o in objs], "items_open": o_, "items": n} for e, objs, o_, n in rows])
+        print_json({"exercises": [{**e.model_dump(mode="json"), "ratings": [o.rating for o in objs], "items_open": o_, "items": n} for e, objs, o_, n in rows]})
         return
     if not rows:
         click.echo(_L(ctx, "empty"))
@@ -171,7 +171,7 @@ def items_(ctx: click.Context, statuses: tuple[str, ...], all_: bool, exercise_i
         chosen = None if all_ else (statuses or ("open", "in-progress"))
         its = store.items(reg, exercise_id=exercise_id, statuses=chosen)
     if as_json:
-        print_json([i.model_dump(mode="json") for i in its])
+        print_json({"items": [i.model_dump(mode="json") for i in its]})
         return
     if not its:
         click.echo(_L(ctx, "no-items"))
@@ -236,8 +236,8 @@ def trends(ctx: click.Context, scenario_id: str | None, kpi_keys: tuple[str, ...
         rows = store.trends(reg, scenario=scenario_id)
     lang = ctx.obj["lang"]
     if as_json:
-        print_json([{"exercise": e.id, "played_on": e.played_on.isoformat(), "scenario": e.scenario_id, "ratings": {o.objective: o.rating for o in objs},
-                     "kpis": {k: kp.get(k) for k in keys}, "items": counts} for e, kp, objs, counts in rows])
+        print_json({"trends": [{"exercise": e.id, "played_on": e.played_on.isoformat(), "scenario": e.scenario_id, "ratings": {o.objective: o.rating for o in objs},
+                     "kpis": {k: kp.get(k) for k in keys}, "items": counts} for e, kp, objs, counts in rows]})
         return
     if not rows:
         click.echo(_L(ctx, "empty"))
