@@ -147,6 +147,32 @@ def test_something_else_is_not_a_registry(run_cli, tmp_path):
         assert code == 2 and "registry" in err and len(err.strip().splitlines()) == 1
 
 
+def test_opening_a_new_registry_at_once_migrates_it_once(tmp_path):
+    """Several openers on a file that does not exist yet (two commands started together): one
+    migrates, the others find it done under the write lock (they used to run it again and fail)."""
+    import threading
+
+    db = tmp_path / "race.sqlite3"
+    barrier = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def opener() -> None:
+        barrier.wait()
+        try:
+            Registry.open(db).close()
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=opener) for _ in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+    assert errors == []
+    with Registry.open(db) as reg:
+        assert reg.version == LATEST
+
+
 def test_migrations_bring_an_old_database_up_to_date(tmp_path):
     db = tmp_path / "v1.sqlite3"
     conn = sqlite3.connect(db)
@@ -184,6 +210,7 @@ def test_bad_input_is_one_line_exit_2(run_cli, years, tmp_path, args, message):
 def test_kill_during_add_leaves_the_database_consistent(years, tmp_path):
     """A real `cyberdrill registry add` killed with SIGKILL in the middle of its transaction."""
     db = tmp_path / "reg.sqlite3"
+    Registry.open(db).close()  # the schema exists: the only write transaction left is the add's
     env = {**os.environ, SLOW_ENV: "0.4"}
     proc = subprocess.Popen([str(CYBERDRILL), "registry", "--db", str(db), "add", str(years[0])], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -191,9 +218,7 @@ def test_kill_during_add_leaves_the_database_consistent(years, tmp_path):
     deadline = time.monotonic() + 60
     seen = False
     while time.monotonic() < deadline and proc.poll() is None:
-        if journal.exists():
-            with Registry.open(db, create=False) as reg:
-                pass  # cannot lock it: the writer holds it; just proves the file is there
+        if journal.exists():  # the rollback journal: the add's transaction has begun
             seen = True
             break
         time.sleep(0.02)

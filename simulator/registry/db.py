@@ -167,6 +167,9 @@ class Registry:
             if number <= version:
                 continue
             with self.transaction():
+                # read again under the write lock: another process may have migrated meanwhile
+                if int(self.conn.execute("PRAGMA user_version").fetchone()[0]) >= number:
+                    continue
                 for statement in (s.strip() for s in script.split(";")):
                     if statement:
                         self.conn.execute(statement)

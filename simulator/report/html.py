@@ -295,7 +295,7 @@ def render_html(data: ReportData) -> str:
             closed = fmt.day(it.closed, lang) if it.closed else "—"
             again = L("followup.again") if it.again else ""
             frows.append([it.action, it.owner, L(f"status.{it.status}"), closed, (it.evidence or "—") + (f" — {again}" if again else "")])
-        p.append(_table([L("col.corrective"), L("col.owner"), L("col.status"), L("col.closed"), L("col.evidence")], frows))
+        p.append(_table([L("col.corrective"), L("col.owner"), L("col.status"), L("col.closed"), L("col.closure")], frows))
         p.append("</section>")
         section += 1
     if data.questions:

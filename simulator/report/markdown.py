@@ -98,7 +98,7 @@ def render_markdown(data: ReportData) -> str:
         fu = data.followup
         out += [f"## {section}. {L('section.followup')}", "",
                 L("followup.intro", exercise=fu.exercise, closed=fmt.number(len(fu.closed), lang), total=fmt.number(len(fu.items), lang)), ""]
-        out += [_table([L("col.corrective"), L("col.owner"), L("col.status"), L("col.closed"), L("col.evidence")],
+        out += [_table([L("col.corrective"), L("col.owner"), L("col.status"), L("col.closed"), L("col.closure")],
                        [[i.action, i.owner, L(f"status.{i.status}"), fmt.day(i.closed, lang) if i.closed else "—",
                          (i.evidence or "—") + (f" — {L('followup.again')}" if i.again else "")] for i in fu.items]), ""]
         section += 1
