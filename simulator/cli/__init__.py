@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "lint": (("simulator.cli.lint",), "Check scenarios for injects that never fire, untested..."),
     "join": (("simulator.cli.room",), "Take a seat in a hosted exercise: the crisis-room UI as a..."),
     "log": (("simulator.cli.log", "simulator.cli.play"), "Exercise journals: verify, replay, report, export, what-if and..."),
+    "msel": (("simulator.cli.msel",), "The MSEL as a spreadsheet (.xlsx or .csv), both ways."),
     "network": (("simulator.cli.network",), "Inspect, export and generate hospital network files."),
     "play": (("simulator.cli.play",), "Open the crisis-room UI: the home screen, or SCENARIO's..."),
     "registry": (("simulator.cli.registry",), "The establishment's exercise history: exercises, ratings,..."),
