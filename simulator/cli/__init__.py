@@ -18,6 +18,7 @@ from simulator import __version__
 
 COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     # name: (modules that define it and its subcommands, its short help at 80 columns for --help)
+    "attack": (("simulator.cli.attack",), "MITRE ATT&CK views of a scenario's threat."),
     "batch": (("simulator.cli.batch",), "Run SCENARIO for many seeds and summarise each KPI (mean,..."),
     "guide": (("simulator.cli.guide",), "Write the kit of SCENARIO to --out."),
     "host": (("simulator.cli.room",), "Host one exercise for a whole room: one engine, one journal,..."),

@@ -1,0 +1,1 @@
+"""MITRE ATT&CK views of a scenario: the Navigator layer of its threat (`simulator.attack.layer`)."""
