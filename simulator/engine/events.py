@@ -6,7 +6,7 @@ facilitator and in the debrief, never to the players during the run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
 
@@ -30,7 +30,7 @@ class Event:
         out: dict[str, Any] = {"kind": self.kind, "t": round(float(self.t), 3)}
         names = _FIELD_NAMES.get(type(self))
         if names is None:
-            names = _FIELD_NAMES[type(self)] = tuple(f.name for f in fields(self) if f.name != "t")
+            names = _FIELD_NAMES[type(self)] = tuple(f.name for f in fields(self) if f.name != "t" and f.metadata.get("record", True))
         for name in names:
             out[name] = _plain(getattr(self, name))
         if self.truth:
@@ -165,10 +165,15 @@ class CommandAccepted(Event):
 
 @dataclass(frozen=True)
 class CommandRefused(Event):
+    """`reason` is the English sentence the journal keeps; `code` and `params` (not journaled,
+    so journals stay as they were) let a subscriber say it in the room's language."""
+
     kind: ClassVar[str] = "command-refused"
     command: str
     source: str
     reason: str
+    code: str = field(default="", compare=False, metadata={"record": False})
+    params: dict = field(default_factory=dict, compare=False, hash=False, metadata={"record": False})
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ event for event.
 from __future__ import annotations
 
 import collections
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import simpy
@@ -55,12 +55,18 @@ INTRUSION_EFFECTS = frozenset({
 
 @dataclass(frozen=True)
 class Result:
-    """What `submit` answers: accepted (with a detail) or refused (with the reason)."""
+    """What `submit` answers: accepted (with a detail) or refused (with the reason).
+
+    A refusal also carries its `code` and `params` (simulator/engine/refusals.py): the
+    `reason` is the English sentence the journal keeps, `refusal_text(code, params, lang,
+    namer)` the one a person reads in their language."""
 
     accepted: bool
     command: str
     reason: str = ""
     detail: str = ""
+    code: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return self.accepted
@@ -330,10 +336,10 @@ class Exercise:
             try:
                 command = parse_command(command, self.index, self.catalogue)
             except CommandSyntaxError as exc:
-                return self._refuse(command, source, str(exc))
+                return self._refuse(command, source, str(exc), exc.code, exc.params)
         text = command.text()
         if self.now < 0:
-            return self._refuse(text, source, "the exercise starts at T+0")
+            return self._refuse(text, source, "the exercise starts at T+0", "before-start")
         try:
             if isinstance(command, Act):
                 result = self._act(command, source)
@@ -343,9 +349,9 @@ class Exercise:
                 result = self._extend(command.decision, command.minutes, source)
             elif isinstance(command, FireInject):
                 if command.inject not in self.injects:
-                    raise Refused(f"unknown inject '{command.inject}'")
+                    raise Refused("unknown-inject", f"unknown inject '{command.inject}'", inject=command.inject)
                 if command.inject in self.fired:
-                    raise Refused(f"inject '{command.inject}' was already delivered")
+                    raise Refused("inject-delivered", f"inject '{command.inject}' was already delivered", inject=command.inject)
                 self.fire_inject(command.inject, source)
                 result = Result(True, text)
             elif isinstance(command, NextModule):
@@ -356,9 +362,9 @@ class Exercise:
                 self.emit(ev.Note(self.now, command.text_))
                 result = Result(True, text)
             else:
-                raise Refused("unknown command")
+                raise Refused("unknown-command", "unknown command")
         except Refused as exc:
-            return self._refuse(text, source, str(exc))
+            return self._refuse(text, source, str(exc), exc.code, exc.params)
         self.emit(ev.CommandAccepted(self.now, text, source, result.detail))
         if self.programme.jump_until is not None:  # a module opened from the room: simulate its time jump now
             until, self.programme.jump_until = self.programme.jump_until, None
@@ -367,38 +373,47 @@ class Exercise:
             self.watcher.run()  # typed from outside a step: its consequences now, not at the next step
         return result
 
-    def _refuse(self, text: str, source: str, reason: str) -> Result:
-        self.emit(ev.CommandRefused(self.now, text, source, reason))
-        return Result(False, text, reason=reason)
+    def _refuse(self, text: str, source: str, reason: str, code: str, params: dict[str, Any] | None = None) -> Result:
+        params = dict(params or {})
+        self.emit(ev.CommandRefused(self.now, text, source, reason, code, params))
+        return Result(False, text, reason=reason, code=code, params=params)
+
+    def refuse(self, text: str, source: str, reason: str, code: str, params: dict[str, Any] | None = None) -> Result:
+        """Refuse a command as given, without reading it (a journal replays a refusal an
+        older version gave to text it now reads: simulator/journal/commands.py)."""
+        return self._refuse(text, source, reason, code, params)
 
     def _act(self, cmd: Act, source: str) -> Result:
         spec = self.actions.get(cmd.action)
         if spec is None:
-            raise Refused(f"unknown action '{cmd.action}'")
+            raise Refused("unknown-action", f"unknown action '{cmd.action}'", action=cmd.action)
         try:
             target = resolve_target(cmd.action, spec, cmd.target or None, self.index)
         except ValueError as exc:
-            raise Refused(str(exc)) from None
+            raise Refused(getattr(exc, "code", "bad-target"), str(exc), **getattr(exc, "params", {})) from None
         if target.kind == "token":
-            raise Refused("placeholders (@...) are only for policies")
+            raise Refused("placeholder", "placeholders (@...) are only for policies")
         if spec.target == "function-count" and cmd.count < 1:
-            raise Refused(f"{cmd.action}: give a number of patients")
+            raise Refused("count-needed", f"{cmd.action}: give a number of patients", action=cmd.action)
         for j in self.jobs:
             if j.finished_at is None and j.action == cmd.action and j.target == target.text() and not j.asset:
                 if not (cmd.action == "eradicate" and j.source.startswith("it-plan") and not source.startswith("it-plan")):
-                    raise Refused(f"'{cmd.text()}' is already in progress")
+                    raise Refused("in-progress", f"'{cmd.text()}' is already in progress", action=cmd.action, target=target.text())
         self.response.source = source
         units = self.response.plan(cmd.action, target, cmd.count)
         need = 0 if units and units[0].detail == "takeover" else spec.staff  # taking over keeps the same people on it
         if need and self.staff is not None and need > self.staff.on_duty and not self._more_staff_coming():
             raise Refused(
+                "staff-short",
                 f"staff busy: '{cmd.action}' needs {need} technician(s), {self.staff.on_duty} on duty"
-                + ("" if "crisis-declared" in self.facts else " (declare the crisis to recall staff)")
+                + ("" if "crisis-declared" in self.facts else " (declare the crisis to recall staff)"),
+                action=cmd.action, needed=need, on_duty=self.staff.on_duty,
+                **({} if "crisis-declared" in self.facts else {"hint": "declare-crisis"}),
             )
         if need and self.staff is not None and not _queues(source) and not self._more_staff_coming():
             free = self.staff.free()
             if free < need:
-                raise Refused(self._staff_busy(cmd.action, need, free))
+                raise self._staff_busy(cmd.action, need, free)
         record = ActionRecord(self.now, cmd.action, target.text(), source)
         self.actions_taken.setdefault(cmd.action, []).append(record)
         remaining = [len(units)]
@@ -514,15 +529,19 @@ class Exercise:
             res.release(r)
         finish()
 
-    def _staff_busy(self, action: str, needed: int, free: int) -> str:
+    def _staff_busy(self, action: str, needed: int, free: int) -> Refused:
         assert self.staff is not None
         ends = [j.started_at + j.duration for j in self.jobs if j.staff and j.finished_at is None and j.started_at is not None]
         when = f"; the first frees up at {format_offset(min(ends))}" if ends else ""
         plan = any(j.finished_at is None and j.source.startswith("it-plan") for j in self.jobs)
-        return (
+        message = (
             f"staff busy: '{action}' needs {needed} technician(s), {free} of the {self.staff.on_duty} on duty free{when}"
             + (" (try again then, request support, or change the IT department's order with 'prioritise')" if plan else " (try again then, or request support)")
         )
+        hint = "prioritise" if plan else "support"
+        if ends:
+            return Refused("staff-busy-until", message, action=action, needed=needed, free=free, on_duty=self.staff.on_duty, frees_at=min(ends), hint=hint)
+        return Refused("staff-busy", message, action=action, needed=needed, free=free, on_duty=self.staff.on_duty, hint=hint)
 
     def _more_staff_coming(self) -> bool:
         """Recall ordered but not yet in, or outside support on its way: jobs may queue for them."""
@@ -536,12 +555,12 @@ class Exercise:
                 for t in obj.critical_tasks:
                     if t.id == cmd.task:
                         if t.rate != "evaluator":
-                            raise Refused(f"task '{cmd.task}' is checked automatically")
+                            raise Refused("task-automatic", f"task '{cmd.task}' is checked automatically", objective=cmd.objective, task=cmd.task)
                         self.ratings[(cmd.objective, cmd.task)] = cmd.rating
                         self.emit(ev.Rated(self.now, cmd.objective, cmd.task, cmd.rating))
                         return Result(True, cmd.text())
-                raise Refused(f"objective '{cmd.objective}' has no task '{cmd.task}'")
-        raise Refused(f"unknown objective '{cmd.objective}'")
+                raise Refused("unknown-task", f"objective '{cmd.objective}' has no task '{cmd.task}'", objective=cmd.objective, task=cmd.task)
+        raise Refused("unknown-objective", f"unknown objective '{cmd.objective}'", objective=cmd.objective)
 
     # ================================================================ decisions and injects
 
@@ -578,9 +597,11 @@ class Exercise:
     def _extend(self, did: str, minutes: float, source: str) -> Result:
         pd = self.pending.get(did)
         if pd is None:
-            raise Refused(f"decision '{did}' is not open" if did in self.decisions else f"unknown decision '{did}'")
+            if did in self.decisions:
+                raise Refused("decision-not-open", f"decision '{did}' is not open", decision=did)
+            raise Refused("unknown-decision", f"unknown decision '{did}'", decision=did)
         if not 0 < minutes <= 24 * 60:
-            raise Refused("give between 1m and 24h more")
+            raise Refused("extend-range", "give between 1m and 24h more")
         pd.deadline = max(pd.deadline, self.now) + minutes
         self.emit(ev.DecisionExtended(self.now, did, pd.deadline, source))
         self.at(pd.deadline, lambda: self._deadline(did))
@@ -588,14 +609,18 @@ class Exercise:
 
     def _decide(self, did: str, option: str, source: str) -> Result:
         if did not in self.decisions:
-            raise Refused(f"unknown decision '{did}'")
+            raise Refused("unknown-decision", f"unknown decision '{did}'", decision=did)
         if did in self.decisions_made:
-            raise Refused(f"decision '{did}' was already taken ({self.decisions_made[did][0]})")
+            taken = self.decisions_made[did][0]
+            raise Refused("decision-taken", f"decision '{did}' was already taken ({taken})", decision=did, option=taken)
         if did not in self.pending:
-            raise Refused(f"decision '{did}' has not been put to the cell yet")
+            raise Refused("decision-not-presented", f"decision '{did}' has not been put to the cell yet", decision=did)
         options = [o.id for o in self.decisions[did].options]
         if option not in options:
-            raise Refused(f"decision '{did}' has no option '{option}' (options: {', '.join(options)})")
+            raise Refused(
+                "unknown-option", f"decision '{did}' has no option '{option}' (options: {', '.join(options)})",
+                decision=did, option=option, options=options,
+            )
         self._settle(did, option, source)
         return Result(True, f"decide {did} {option}")
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from simulator.engine import events as ev
-from simulator.engine.response import Refused
+from simulator.engine.refusals import Refused
 
 if TYPE_CHECKING:
     from simulator.engine.exercise import Exercise
@@ -75,20 +75,23 @@ class Programme:
         """Leave the current module for `target` ('next' or a later module id); returns its id."""
         ex = self.ex
         if not self.modules:
-            raise Refused("this scenario has no modules")
+            raise Refused("no-modules", "this scenario has no modules")
         if ex.ended:
-            raise Refused("the exercise has ended")
+            raise Refused("exercise-ended", "the exercise has ended")
         here = self.current if self.opening is None else self.opening
         if target == "next":
             k = here + 1
             if k >= len(self.modules):
-                raise Refused(f"module '{self.modules[here].id}' is the last one")
+                raise Refused("last-module", f"module '{self.modules[here].id}' is the last one", module=self.modules[here].id)
         else:
             k = self.index.get(target, -1)
             if k < 0:
-                raise Refused(f"unknown module '{target}' (modules: {', '.join(self.index)})")
+                raise Refused("unknown-module", f"unknown module '{target}' (modules: {', '.join(self.index)})", module=target, modules=list(self.index))
             if k <= here:
-                raise Refused(f"module '{target}' is not after the current module '{self.modules[here].id}'")
+                raise Refused(
+                    "module-not-later", f"module '{target}' is not after the current module '{self.modules[here].id}'",
+                    module=target, current=self.modules[here].id,
+                )
         self._close(self.current)
         self.current = -1
         self.opening = k

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from simulator.engine import events as ev
+from simulator.engine.refusals import Refused
 from simulator.engine.rng import sample
 from simulator.model.duration import format_offset
 from simulator.model.network import AssetKind
@@ -34,8 +35,6 @@ class Unit:
         self.supported = supported  # outside support already in the duration
 
 
-class Refused(Exception):
-    """Internal: a check failed; the message is the reason shown to the room."""
 
 
 class Response:
@@ -82,8 +81,8 @@ class Response:
     def _need_eradication(self, action: str) -> None:
         if self.param(action, "requires_eradication") and not self.ex.eradicated:
             if self.ex.eradicating:
-                raise Refused(f"{action} refused: eradication still running (restoring on a compromised base invites re-encryption)")
-            raise Refused(f"{action} refused: the attacker has not been eradicated yet (run 'eradicate' first: ANSSI doctrine, restore on a clean base)")
+                raise Refused("eradication-running", f"{action} refused: eradication still running (restoring on a compromised base invites re-encryption)", action=action)
+            raise Refused("before-eradication", f"{action} refused: the attacker has not been eradicated yet (run 'eradicate' first: ANSSI doctrine, restore on a clean base)", action=action)
 
     def _damaged(self, a: str) -> bool:
         st = self.ex.state.status(a)
@@ -95,83 +94,83 @@ class Response:
         """Units of work for an accepted command, or Refused with the reason."""
         method = getattr(self, "plan_" + action.replace("-", "_"), None)
         if method is None:
-            raise Refused(f"'{action}' has no effect in this engine")
+            raise Refused("no-effect", f"'{action}' has no effect in this engine", action=action)
         return method(target, count)
 
     def plan_isolate(self, target: Target, count: int) -> list[Unit]:
         st = self.ex.state
         if target.kind == "zone":
             if target.id in st.isolated_zones:
-                raise Refused(f"zone '{target.id}' is already isolated")
+                raise Refused("zone-isolated", f"zone '{target.id}' is already isolated", zone=target.id)
         elif st.status(target.id).isolated:
-            raise Refused(f"'{target.id}' is already isolated")
+            raise Refused("already-isolated", f"'{target.id}' is already isolated", target=target.text())
         return [Unit(minutes=self.base_minutes("isolate"))]
 
     def plan_reconnect(self, target: Target, count: int) -> list[Unit]:
         st = self.ex.state
         if target.kind == "zone":
             if target.id not in st.isolated_zones:
-                raise Refused(f"zone '{target.id}' is not isolated")
+                raise Refused("zone-not-isolated", f"zone '{target.id}' is not isolated", zone=target.id)
         elif not st.status(target.id).isolated:
-            raise Refused(f"'{target.id}' is not isolated")
+            raise Refused("not-isolated", f"'{target.id}' is not isolated", target=target.text())
         return [Unit(minutes=self.base_minutes("reconnect"))]
 
     def plan_cut_internet(self, target: Target, count: int) -> list[Unit]:
         if self.ex.state.internet_cut:
-            raise Refused("internet access is already cut")
+            raise Refused("internet-cut", "internet access is already cut")
         return [Unit(minutes=self.base_minutes("cut-internet"))]
 
     def plan_restore_internet(self, target: Target, count: int) -> list[Unit]:
         if not self.ex.state.internet_cut:
-            raise Refused("internet access is not cut")
+            raise Refused("internet-not-cut", "internet access is not cut")
         return [Unit(minutes=self.base_minutes("restore-internet"))]
 
     def plan_disable_remote_access(self, target: Target, count: int) -> list[Unit]:
         if self.ex.remote_access_disabled:
-            raise Refused("remote access is already disabled")
+            raise Refused("remote-disabled", "remote access is already disabled")
         if not self.ex.remote_assets:
-            raise Refused("this network has no remote-access asset")
+            raise Refused("no-remote-access", "this network has no remote-access asset")
         return [Unit(minutes=self.base_minutes("disable-remote-access"))]
 
     def plan_enable_remote_access(self, target: Target, count: int) -> list[Unit]:
         if not self.ex.remote_access_disabled:
-            raise Refused("remote access is not disabled")
+            raise Refused("remote-not-disabled", "remote access is not disabled")
         return [Unit(minutes=self.base_minutes("enable-remote-access"))]
 
     def plan_reset_credentials(self, target: Target, count: int) -> list[Unit]:
         ex = self.ex
         if self.param("reset-credentials", "needs_ad_up") and "ad" in ex.model.services and ex.state._level.get("ad", 0) == 2:
-            raise Refused("reset impossible: Active Directory is down (restore or rebuild it first)")
+            raise Refused("ad-down", "reset impossible: Active Directory is down (restore or rebuild it first)")
         return [Unit(minutes=self.base_minutes("reset-credentials"))]
 
     def plan_take_offline(self, target: Target, count: int) -> list[Unit]:
         if self.ex.state.status(target.id).offline:
-            raise Refused(f"'{target.id}' is already offline")
+            raise Refused("already-offline", f"'{target.id}' is already offline", target=target.text())
         return [Unit(minutes=self.base_minutes("take-offline"))]
 
     def plan_bring_online(self, target: Target, count: int) -> list[Unit]:
         st = self.ex.state.status(target.id)
         if not st.offline:
-            raise Refused(f"'{target.id}' is not offline")
+            raise Refused("not-offline", f"'{target.id}' is not offline", target=target.text())
         if st.encrypted:
-            raise Refused(f"'{target.id}' is encrypted: restore or rebuild it")
+            raise Refused("encrypted-offline", f"'{target.id}' is encrypted: restore or rebuild it", target=target.text())
         return [Unit(minutes=self.base_minutes("bring-online"))]
 
     def plan_eradicate(self, target: Target, count: int) -> list[Unit]:
         ex = self.ex
         if ex.eradicated:
-            raise Refused("eradication is already done")
+            raise Refused("eradicated", "eradication is already done")
         running = next((j for j in ex.jobs if j.action == "eradicate" and j.finished_at is None), None)
         if running is not None:
             # the IT department's own investigation: the cell takes it over and it goes at its pace
             if self.source.startswith("it-plan") or not running.source.startswith("it-plan") or running.steered:
-                raise Refused("eradication is already running")
+                raise Refused("eradicating", "eradication is already running")
             if running.started_at is None:
-                raise Refused("the IT department's investigation is waiting for two free technicians; it starts as soon as they are")
+                raise Refused("investigation-waiting", "the IT department's investigation is waiting for two free technicians; it starts as soon as they are")
             left = max(0.0, running.started_at + running.duration - ex.env.now)
             return [Unit(minutes=left * self.steer_factor(running), detail="takeover")]
         if ex.eradicating:
-            raise Refused("eradication is already running")
+            raise Refused("eradicating", "eradication is already running")
         minutes = self.base_minutes("eradicate")
         if ex.support_arrived:
             minutes *= self.param("eradicate", "support_factor")
@@ -196,23 +195,26 @@ class Response:
         ex = self.ex
         assets = [a for a in self.assets_of(target) if self._damaged(a)]
         if not assets:
-            raise Refused(f"nothing to restore: {target.text()} is not encrypted")
+            raise Refused("nothing-to-restore", f"nothing to restore: {target.text()} is not encrypted", target=target.text())
         self._need_eradication("restore")
         busy = self._busy_assets()
-        units, reasons = [], []
+        units, reasons, items = [], [], []
         for a in assets:
             if a in busy:
                 reasons.append(f"'{a}' is already being worked on")
+                items.append({"code": "asset-busy", "params": {"asset": a}})
                 continue
             intact, why = self._intact_backups(a)
             if not intact:
                 reasons.append(f"restore impossible for '{a}': {why}")
+                items.append(self._no_backup_item(a))
                 continue
             backup = next((b for b in intact if self._stream_free(b, units)), None)
             if backup is None:
                 b0 = intact[0]
                 n = ex.model.backups[b0].parallel_restores
                 reasons.append(f"'{a}': the {n} restore stream(s) of '{b0}' are all in use (try again when one ends)")
+                items.append({"code": "streams-busy", "params": {"asset": a, "backup": b0, "streams": n}})
                 continue
             info = ex.model.backups[backup]
             hours = self._machine_hours(a, info.restore_hours_per_asset) * self.param("restore", "hours_factor")
@@ -220,8 +222,19 @@ class Response:
                 hours *= self.param("restore", "decryptor_factor")
             units.append(Unit(a, self.base_minutes("restore", a) + hours * 60.0, f"from {backup}", backup=backup))
         if not units:
-            raise Refused("; ".join(reasons))
+            raise Refused("restore-impossible", "; ".join(reasons), items=items)
         return units
+
+    def _no_backup_item(self, a: str) -> dict:
+        """Why no intact backup can restore `a`, as a refusal item (code and params)."""
+        ex = self.ex
+        candidates = ex.model.backups_for(a)
+        if not candidates:
+            return {"code": "no-backup", "params": {"asset": a}}
+        destroyed = sorted(ex.destroyed_backups[b] for b in candidates if b in ex.destroyed_backups)
+        if destroyed:
+            return {"code": "backups-destroyed", "params": {"asset": a, "destroyed_at": destroyed[0]}}
+        return {"code": "backups-encrypted", "params": {"asset": a}}
 
     def _machine_hours(self, a: str, per_asset_hours: float) -> float:
         asset = self.ex.model.assets[a]
@@ -265,12 +278,12 @@ class Response:
         ex = self.ex
         assets = [a for a in self.assets_of(target) if self._damaged(a)]
         if not assets:
-            raise Refused(f"nothing to rebuild: {target.text()} is not encrypted or destroyed")
+            raise Refused("nothing-to-rebuild", f"nothing to rebuild: {target.text()} is not encrypted or destroyed", target=target.text())
         self._need_eradication("rebuild")
         busy = self._busy_assets()
         free = [a for a in assets if a not in busy]
         if not free:
-            raise Refused(f"{target.text()}: already being restored or rebuilt")
+            raise Refused("rebuild-busy", f"{target.text()}: already being restored or rebuilt", target=target.text())
         if target.kind == "service":
             hours = ex.model.services[target.id].rebuild_hours / len(free)
             return [Unit(a, self.base_minutes("rebuild", a) + self._machine_hours(a, hours) * 60.0, f"rebuild of {target.id}") for a in free]
@@ -281,22 +294,22 @@ class Response:
         flows = self.ex.clinical.flows
         todo = [f for f in self.functions_of(target) if flows[f].paper_at is None]
         if not todo:
-            raise Refused(f"degraded mode is already active for {target.text()}")
+            raise Refused("degraded-active", f"degraded mode is already active for {target.text()}", target=target.text())
         return [Unit(detail=",".join(todo))]
 
     def plan_normal_mode(self, target: Target, count: int) -> list[Unit]:
         flows = self.ex.clinical.flows
         todo = [f for f in self.functions_of(target) if flows[f].paper_at is not None]
         if not todo:
-            raise Refused(f"{target.text()} is not in degraded mode")
+            raise Refused("not-degraded", f"{target.text()} is not in degraded mode", target=target.text())
         return [Unit(detail=",".join(todo))]
 
     def plan_divert(self, target: Target, count: int) -> list[Unit]:
         on = target.id == "on"
         if self.ex.clinical.diverting == on and not self.ex.divert_pending:
-            raise Refused("ambulances are already diverted" if on else "ambulances are not being diverted")
+            raise Refused("diverted", "ambulances are already diverted") if on else Refused("not-diverted", "ambulances are not being diverted")
         if on and self.ex.clinical.ed_id is None:
-            raise Refused("no clinical function here can divert arrivals")
+            raise Refused("no-ed", "no clinical function here can divert arrivals")
         return [Unit(minutes=self.base_minutes("divert"))]
 
     def plan_cancel_elective(self, target: Target, count: int) -> list[Unit]:
@@ -304,21 +317,21 @@ class Response:
         todo = [f for f in self.functions_of(target) if flows[f].spec.elective and not flows[f].cancel_elective]
         if not todo:
             if target.kind == "function" and not flows[target.id].spec.elective:
-                raise Refused(f"'{target.id}' has no elective activity to cancel")
-            raise Refused(f"elective activity is already cancelled for {target.text()}")
+                raise Refused("no-elective", f"'{target.id}' has no elective activity to cancel", function=target.id)
+            raise Refused("elective-cancelled", f"elective activity is already cancelled for {target.text()}", target=target.text())
         return [Unit(minutes=self.base_minutes("cancel-elective"), detail=",".join(todo))]
 
     def plan_resume_elective(self, target: Target, count: int) -> list[Unit]:
         flows = self.ex.clinical.flows
         todo = [f for f in self.functions_of(target) if flows[f].cancel_elective]
         if not todo:
-            raise Refused(f"no cancelled elective activity for {target.text()}")
+            raise Refused("elective-not-cancelled", f"no cancelled elective activity for {target.text()}", target=target.text())
         return [Unit(minutes=self.base_minutes("resume-elective"), detail=",".join(todo))]
 
     def plan_transfer(self, target: Target, count: int) -> list[Unit]:
         fl = self.ex.clinical.flows[target.id]
         if fl.waiting < 1:
-            raise Refused(f"no patient waiting in '{target.id}' to transfer")
+            raise Refused("nobody-waiting", f"no patient waiting in '{target.id}' to transfer", function=target.id)
         return [Unit(minutes=self.base_minutes("transfer"))]
 
     def plan_notify(self, target: Target, count: int) -> list[Unit]:
@@ -329,22 +342,22 @@ class Response:
 
     def plan_request_support(self, target: Target, count: int) -> list[Unit]:
         if target.id in self.ex.support_requested:
-            raise Refused(f"support from '{target.id}' was already requested")
+            raise Refused("support-requested", f"support from '{target.id}' was already requested", target=target.text())
         return [Unit(minutes=self.base_minutes("request-support"))]
 
     def plan_pay_ransom(self, target: Target, count: int) -> list[Unit]:
         if "ransom-paid" in self.ex.facts or self.ex.ransom_pending:
-            raise Refused("the ransom has already been paid")
+            raise Refused("ransom-paid", "the ransom has already been paid")
         threat = self.ex.scenario.threat
         if threat is None:
-            raise Refused("there is no attacker in this exercise: no ransom to pay")
+            raise Refused("no-attacker", "there is no attacker in this exercise: no ransom to pay")
         if threat.actor.motivation != "extortion":
-            raise Refused("this attacker asks for no ransom")
+            raise Refused("no-ransom", "this attacker asks for no ransom")
         return [Unit(minutes=self.base_minutes("pay-ransom"))]
 
     def plan_prioritise(self, target: Target, count: int) -> list[Unit]:
         if target.id in self.ex.recovery.priorities:
-            raise Refused(f"'{target.id}' is already in the recovery priorities")
+            raise Refused("prioritised", f"'{target.id}' is already in the recovery priorities", target=target.text())
         return [Unit()]
 
     def plan_recovery_order(self, target: Target, count: int) -> list[Unit]:
@@ -352,7 +365,7 @@ class Response:
 
     def plan_declare_crisis(self, target: Target, count: int) -> list[Unit]:
         if "crisis-declared" in self.ex.facts:
-            raise Refused("the crisis is already declared")
+            raise Refused("crisis-declared", "the crisis is already declared")
         return [Unit()]
 
     # ---------------------------------------------------------------- effects

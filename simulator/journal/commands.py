@@ -8,6 +8,7 @@ inject, rate, note) and `by` (the role that gave it). Text that did not parse is
 
 from __future__ import annotations
 
+import shlex
 from typing import Any
 
 from simulator.engine.commands import Command
@@ -45,8 +46,25 @@ def apply_recorded(ex: Exercise, data: dict) -> Result:
         text = data.get("text")
         if not isinstance(text, str):
             raise ValueError("text command without its text")
+        legacy = legacy_note_refusal(text)
+        if legacy is not None:
+            return ex.refuse(text, source, legacy, "unreadable", {"command": text.strip()})
         return ex.submit(text, source=source)
     return ex.submit(Command.from_record(data), source=source)
+
+
+def legacy_note_refusal(text: str) -> str | None:
+    """The reason versions before verbatim notes gave a note shell quoting could not read
+    (`note l'équipe`: "No closing quotation"), or None. Such text is only ever journaled as
+    text by those versions (notes are read verbatim since), so their journals replay as recorded."""
+    words = text.split(None, 1)
+    if not words or words[0].lower() != "note" or not ('"' in text or "'" in text or "\\" in text):
+        return None
+    try:
+        shlex.split(text.strip())
+    except ValueError as exc:
+        return f"cannot read command '{text}': {exc}"
+    return None
 
 
 def advance_exact(ex: Exercise, until: float) -> int:

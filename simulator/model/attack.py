@@ -34,3 +34,10 @@ def techniques() -> Mapping[str, Technique]:
 
 def technique(tid: str) -> Technique | None:
     return techniques().get(tid)
+
+
+def label(tid: str) -> str:
+    """A technique as a person reads it: its ATT&CK name and id ('External Remote Services (T1133)').
+    ATT&CK names are MITRE's, in English in every language; an unknown id stays as it is."""
+    tech = technique(tid)
+    return f"{tech.name} ({tid})" if tech is not None else tid

@@ -50,6 +50,16 @@ class NetworkIndex:
         return sorted(i for i, k in self.kinds.items() if k == kind)
 
 
+class TargetError(ValueError):
+    """A target that does not resolve: the English message, and a `code` and `params` the
+    engine's refusals carry (catalogue `engine.refused.<code>`)."""
+
+    def __init__(self, message: str, code: str, **params):
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
+
 def resolve_target(action_id: str, spec: ActionSpec, raw: str | None, index: NetworkIndex | None) -> Target:
     """The target of a command, or ValueError with a message naming what is allowed.
 
@@ -63,32 +73,37 @@ def resolve_target(action_id: str, spec: ActionSpec, raw: str | None, index: Net
         return Target("token", raw)  # a placeholder, expanded when the rule fires
     if t == "none":
         if raw:
-            raise ValueError(f"'{action_id}' takes no target (got '{raw}')")
+            raise TargetError(f"'{action_id}' takes no target (got '{raw}')", "target-none", action=action_id, given=raw)
         return Target("none", "")
     if t == "choice":
         value = raw or spec.default_choice
         if not value:
-            raise ValueError(f"'{action_id}' needs a target: one of {', '.join(spec.choices)}")
+            raise TargetError(f"'{action_id}' needs a target: one of {', '.join(spec.choices)}", "target-choice-needed", action=action_id, choices=list(spec.choices))
         if value not in spec.choices:
             hint = suggest(value, spec.choices)
-            raise ValueError(f"'{action_id}' target '{value}' is not one of {', '.join(spec.choices)}" + (f" (did you mean '{hint}'?)" if hint else ""))
+            raise TargetError(
+                f"'{action_id}' target '{value}' is not one of {', '.join(spec.choices)}" + (f" (did you mean '{hint}'?)" if hint else ""),
+                "target-not-a-choice", action=action_id, given=value, choices=list(spec.choices), suggestion=hint or "",
+            )
         return Target("choice", value)
     if not raw:
-        raise ValueError(f"'{action_id}' needs a target ({t})")
+        raise TargetError(f"'{action_id}' needs a target ({t})", "target-needed", action=action_id, kinds=list(_ALLOWED[t]))
     allowed = _ALLOWED[t]
     if t == "function-or-all" and raw == "all":
         return Target("all", "all")
     if ":" in raw:
         prefix, ident = raw.split(":", 1)
         if prefix not in PREFIXES:
-            raise ValueError(f"unknown target prefix '{prefix}:' (use {', '.join(p + ':' for p in allowed)})")
+            raise TargetError(
+                f"unknown target prefix '{prefix}:' (use {', '.join(p + ':' for p in allowed)})", "target-prefix", given=prefix, kinds=list(allowed)
+            )
         if prefix not in allowed:
-            raise ValueError(f"'{action_id}' acts on {' or '.join(allowed)}, not on a {prefix}")
+            raise TargetError(f"'{action_id}' acts on {' or '.join(allowed)}, not on a {prefix}", "target-wrong-kind", action=action_id, kinds=list(allowed), kind=prefix)
         if index is not None:
             known = index.kinds.get(ident)
             if known != prefix:
                 hint = suggest(ident, index.ids(prefix))
-                raise ValueError(f"unknown {prefix} '{ident}'" + (f" (did you mean '{hint}'?)" if hint else ""))
+                raise TargetError(f"unknown {prefix} '{ident}'" + (f" (did you mean '{hint}'?)" if hint else ""), "target-unknown", kind=prefix, given=ident, suggestion=hint or "")
         return Target(prefix, ident)
     if index is None:
         return Target(allowed[0], raw)
@@ -96,7 +111,7 @@ def resolve_target(action_id: str, spec: ActionSpec, raw: str | None, index: Net
     if known is None:
         pool = [i for k in allowed for i in index.ids(k)]
         hint = suggest(raw, pool)
-        raise ValueError(f"unknown {' or '.join(allowed)} '{raw}'" + (f" (did you mean '{hint}'?)" if hint else ""))
+        raise TargetError(f"unknown {' or '.join(allowed)} '{raw}'" + (f" (did you mean '{hint}'?)" if hint else ""), "target-unknown-any", kinds=list(allowed), given=raw, suggestion=hint or "")
     if known not in allowed:
-        raise ValueError(f"'{action_id}' acts on {' or '.join(allowed)}; '{raw}' is a {known}")
+        raise TargetError(f"'{action_id}' acts on {' or '.join(allowed)}; '{raw}' is a {known}", "target-is-a", action=action_id, kinds=list(allowed), given=raw, kind=known)
     return Target(known, raw)
