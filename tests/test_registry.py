@@ -121,6 +121,16 @@ def test_tampered_or_unsealed_journal_is_refused(run_cli, years, tmp_path):
     assert code == 1 and "not sealed" in err and not db.exists()
 
 
+def test_no_registry_yet_lists_nothing_and_creates_nothing(run_cli, tmp_path):
+    db = tmp_path / "none.sqlite3"
+    for args in (("list",), ("items",), ("trends",)):
+        code, out, err = run_cli("registry", "--db", str(db), *args)
+        assert code == 0 and out.strip() and not err
+    code, _out, err = run_cli("registry", "--db", str(db), "show", "1")
+    assert code == 2 and "no registry here" in err
+    assert not db.exists()
+
+
 def test_newer_database_is_refused(run_cli, tmp_path):
     db = tmp_path / "new.sqlite3"
     Registry.open(db).close()

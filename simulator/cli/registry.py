@@ -20,6 +20,16 @@ def _open(ctx: click.Context, *, create: bool = False):
         fail(exc)
 
 
+def _missing(ctx: click.Context) -> bool:
+    """No registry file yet: listing commands print that it is empty (nothing is created)."""
+    from pathlib import Path
+
+    from simulator.registry.db import default_path
+
+    path = Path(ctx.obj["db"]) if ctx.obj["db"] else default_path()
+    return not path.exists()
+
+
 def _L(ctx: click.Context, key: str, **kw) -> str:
     from simulator.i18n import t
 
@@ -98,6 +108,9 @@ def list_(ctx: click.Context, as_json: bool) -> None:
     """The exercises in the registry, oldest first."""
     from simulator.registry import store
 
+    if _missing(ctx):
+        print_json({"exercises": []}) if as_json else click.echo(_L(ctx, "empty"))
+        return
     reg = _open(ctx)
     lang = ctx.obj["lang"]
     with reg:
@@ -163,6 +176,9 @@ def items_(ctx: click.Context, statuses: tuple[str, ...], all_: bool, exercise_i
     """Improvement items and their status (open, in progress, done, dropped)."""
     from simulator.registry import store
 
+    if _missing(ctx):
+        print_json({"items": []}) if as_json else click.echo(_L(ctx, "no-items"))
+        return
     reg = _open(ctx)
     with reg:
         bad = [x for x in statuses if x not in ("open", "in-progress", "done", "dropped")]
@@ -231,6 +247,9 @@ def trends(ctx: click.Context, scenario_id: str | None, kpi_keys: tuple[str, ...
     unknown = [k for k in keys if k not in store.KPI_KEYS]
     if unknown:
         fail([Diagnostic("--kpi", 1, 1, "error", f"unknown indicator '{unknown[0]}' (one of: {', '.join(store.KPI_KEYS)})")])
+    if _missing(ctx):
+        print_json({"trends": []}) if as_json else click.echo(_L(ctx, "empty"))
+        return
     reg = _open(ctx)
     with reg:
         rows = store.trends(reg, scenario=scenario_id)
