@@ -592,7 +592,10 @@ class Exercise:
     def _deadline(self, did: str) -> None:
         pd = self.pending.get(did)
         if pd is not None and self.now >= pd.deadline - 1e-9:  # not an extended one's former deadline
-            self._settle(did, self.decisions[did].default, "default")
+            from simulator.engine.consistency import CONSISTENT, consistent_option
+
+            option = consistent_option(self, did)  # the default would contradict what the cell did
+            self._settle(did, option or self.decisions[did].default, CONSISTENT if option else "default")
 
     def _extend(self, did: str, minutes: float, source: str) -> Result:
         pd = self.pending.get(did)
@@ -629,7 +632,12 @@ class Exercise:
         self.decisions_made[did] = (option, self.now, by)
         self.emit(ev.DecisionMade(self.now, did, option, by))
         opt = next(o for o in self.decisions[did].options if o.id == option)
-        self._effects(opt.effects, f"decision:{did}")
+        effects = opt.effects
+        if by == "consistent":  # the cell did it: its actions are not run again nor for it
+            from simulator.engine.consistency import consistent_effects
+
+            effects = consistent_effects(effects)
+        self._effects(effects, f"decision:{did}")
 
     def _effects(self, effects, source: str) -> None:
         for eff in effects:
