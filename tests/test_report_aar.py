@@ -214,3 +214,14 @@ def test_english_report_has_no_raw_id(textbook):
     assert leaks == [], leaks
     keys = [k for k in catalogue("en") if k in text]
     assert keys == [], keys
+
+
+def test_refusals_read_in_the_engine_s_own_french_words(textbook_fr):
+    """The journal keeps the English reason only; the replay gives its code, said in French with labels."""
+    from simulator.i18n import t
+
+    refused = [r.text for r in textbook_fr.rows if " — refusée : " in r.text]
+    assert refused
+    said = {x.split(" — refusée : ", 1)[1] for x in refused}
+    assert t("engine.refused.diverted", "fr") in said or any("déjà" in x for x in said)
+    assert not any(re.search(r"\b(already|refused|internet access)\b", x) for x in said)

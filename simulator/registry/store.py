@@ -13,7 +13,7 @@ from simulator.journal.replay import JournalFailure, Replayer, build_exercise, l
 from simulator.model.diagnostics import Diagnostic, InputError
 from simulator.registry.db import Registry
 from simulator.registry.models import ExerciseRecord, ItemRecord, ItemUpdate, ObjectiveRecord, ParticipantRecord
-from simulator.report.data import ReportData, _AssetSampler, assemble
+from simulator.report.data import RefusalCodes, ReportData, _AssetSampler, assemble
 from simulator.report.followup import FollowUp, PastItem
 
 KPI_KEYS = (
@@ -39,11 +39,13 @@ def replay_both(path: str | os.PathLike, *, scenario=None, policy=None) -> tuple
     ex = build_exercise(inputs, journal)
     sampler = _AssetSampler(ex)
     ex.subscribe(sampler)
+    codes = RefusalCodes()
+    ex.subscribe(codes)
     replayer = Replayer(ex, journal)
     replayer.run_commands()
     replayer.run_to_end()
-    fr = assemble(journal, ex, sampler.points, "fr")
-    en = assemble(journal, ex, sampler.points, "en")
+    fr = assemble(journal, ex, sampler.points, "fr", codes.codes)
+    en = assemble(journal, ex, sampler.points, "en", codes.codes)
     k = ex.kpis()
     kpis = {key: float(k[key]) for key in KPI_KEYS}
     return fr, en, kpis, journal

@@ -83,6 +83,17 @@ class ReportData:
         return (self.head or "?")[:16]
 
 
+class RefusalCodes:
+    """The replay's refusals in order, with the code and parameters the journal does not keep."""
+
+    def __init__(self) -> None:
+        self.codes: list[tuple[str, dict]] = []
+
+    def __call__(self, event: Any) -> None:
+        if event.kind == "command-refused":
+            self.codes.append((str(getattr(event, "code", "") or ""), dict(getattr(event, "params", {}) or {})))
+
+
 class _AssetSampler:
     """Compromised and encrypted machines over time (read from the engine, never changed)."""
 
@@ -122,10 +133,12 @@ def build_report(
     ex = build_exercise(inputs, journal)
     sampler = _AssetSampler(ex)
     ex.subscribe(sampler)
+    codes = RefusalCodes()
+    ex.subscribe(codes)
     replayer = Replayer(ex, journal)
     replayer.run_commands()
     replayer.run_to_end()
-    data = assemble(journal, ex, sampler.points, lang)
+    data = assemble(journal, ex, sampler.points, lang, codes.codes)
     data.followup = followup
     data.sources = (str(path), *(str(p) for p in inputs.files))
     return data
@@ -136,8 +149,9 @@ def run_day(journal: Journal) -> date:
     return wall.date() if wall is not None else datetime.now(timezone.utc).date()
 
 
-def assemble(journal: Journal, ex: Exercise, sampler_points: list[tuple[float, int, int]], lang: str) -> ReportData:
-    labels = Labels(ex, lang)
+def assemble(journal: Journal, ex: Exercise, sampler_points: list[tuple[float, int, int]], lang: str,
+             codes: list[tuple[str, dict]] | None = None) -> ReportData:
+    labels = Labels(ex, lang, codes)
     L = labels.L
     data = journal.data
     sc = ex.scenario

@@ -38,6 +38,7 @@ class Refusal:
     target: str | None
     source: str
     reason: str
+    index: int = -1  # its rank among the journal's refusals (the replay's code for it)
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ def read_evidence(journal: Journal, labels: Labels) -> Evidence:
             if kind == "command-refused":
                 act = cmd if isinstance(cmd, Act) else None
                 norm = labels.normalise(act.action, act.target) if act else None
-                ev.refusals.append(Refusal(line, t, act.action if act else None, norm, source, str(data.get("reason", ""))))
+                ev.refusals.append(Refusal(line, t, act.action if act else None, norm, source, str(data.get("reason", "")), len(ev.refusals)))
                 continue
             if isinstance(cmd, Act):
                 norm = labels.normalise(cmd.action, cmd.target)

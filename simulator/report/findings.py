@@ -283,7 +283,7 @@ class Rater:
                 extra.append(line)
                 break
         staff = [r for r in self.ev.refusals if r.action == m.action and (r.target == m.target or m.target is None)
-                 and m.at is not None and r.t <= m.at and self.labels.reason(r.reason) == self.L("reason.staff")]
+                 and m.at is not None and r.t <= m.at and self.labels.is_staff(r.index, r.reason)]
         if staff:
             challenges.append(self.L("why.staff-refused", n=fmt.number(len(staff), self.lang)))
             extra.extend(r.line for r in staff[:3])

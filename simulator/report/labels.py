@@ -66,10 +66,11 @@ def short(text: str, limit: int = 90) -> str:
 class Labels:
     """Labels of one exercise in one language."""
 
-    def __init__(self, ex: Exercise, lang: str):
+    def __init__(self, ex: Exercise, lang: str, codes: list[tuple[str, dict]] | None = None):
         self.ex = ex
         self.lang = lang
         self.sc = ex.scenario
+        self.codes = list(codes or [])
 
     def L(self, name: str, /, **fields: Any) -> str:
         return tr("report." + name, self.lang, **fields)
@@ -317,6 +318,35 @@ class Labels:
             return self.role(by.split(":", 1)[1])
         return self.role(by) if by else self.L("who.engine")
 
+    codes: list[tuple[str, dict]] = []  # the replay's refusals, in journal order: (code, params)
+
+    def refusal(self, index: int | None, reason: str) -> str:
+        """The `index`-th refusal of the journal in the reader's language: the engine's own wording
+        (its code, from the replay: the journal keeps only the English sentence), with labels and
+        this report's times and durations; else the English reason classified."""
+        if index is not None and 0 <= index < len(self.codes):
+            from simulator.engine.refusals import refusal_text
+            from simulator.report import locale as fmt
+
+            code, params = self.codes[index]
+            if code and params.get("target", None) != "":  # a target-less action reads badly in "{action} → {target}"
+                local = dict(params)
+                for k, v in params.items():
+                    if isinstance(v, (int, float)) and not isinstance(v, bool):
+                        if k in ("at", "frees_at", "destroyed_at", "since", "until"):
+                            local[k] = fmt.offset(float(v), self.lang)
+                        elif k in ("minutes", "max_minutes", "duration", "upper"):
+                            local[k] = fmt.duration(float(v), self.lang)
+                text = refusal_text(code, local, self.lang, _Namer(self))
+                if text and text != code:
+                    return text
+        return self.reason(reason)
+
+    def is_staff(self, index: int | None, reason: str) -> bool:
+        if index is not None and 0 <= index < len(self.codes) and self.codes[index][0]:
+            return self.codes[index][0].startswith("staff-busy")
+        return self.reason(reason) == self.L("reason.staff")
+
     def reason(self, reason: str) -> str:
         """A refusal the engine gave in English, as a reason in the reader's language (never the raw text)."""
         r = reason.lower()
@@ -335,6 +365,31 @@ class Labels:
             if isinstance(leaf, c.DecisionTaken):
                 return self.decision(leaf.decision)
         return self.L("task.untitled")
+
+
+class _Namer:
+    """What `simulator.engine.refusals.refusal_text` asks of a namer, from the report's labels."""
+
+    def __init__(self, labels: Labels):
+        self._labels = labels
+        self.ex = labels.ex
+
+    def name(self, key: str) -> str:
+        return self._labels.node(key)
+
+    def action(self, action_id: str) -> str:
+        return self._labels.action(action_id)
+
+    def target(self, text: str) -> str:
+        text = str(text)
+        if ":" in text:
+            return self._labels.node(text.split(":", 1)[1])
+        if text in self._labels.ex.jurisdiction.authorities:
+            return self._labels.authority(text)
+        return self._labels.node(text) if text in self._labels._nodes else self._labels.choice(text)
+
+    def task(self, objective: str, task: str) -> str:
+        return self._labels.task(objective, task)
 
 
 _REASONS: tuple[tuple[str, str], ...] = (

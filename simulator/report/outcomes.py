@@ -150,7 +150,7 @@ def measure_outcomes(ex: Exercise, ev: Evidence, labels: Labels, end: float, tas
             out.append(Outcome("decision-good", "operational-coordination", Finding(text, (made.line,), weight=1.1), good=True, objectives=objectives))
 
     # 7. commands refused for lack of staff
-    staff = [r for r in ev.refusals if labels.reason(r.reason) == L("reason.staff")]
+    staff = [r for r in ev.refusals if labels.is_staff(r.index, r.reason)]
     if staff:
         text = L("outcome.staff", n=fmt.number(len(staff), lang), first=when(staff[0].t))
         cap = d.ACTION_CAPABILITY.get(staff[0].action or "", "cybersecurity")

@@ -65,7 +65,8 @@ def build_timeline(journal: Journal, labels: Labels, start: datetime, lang: str)
     L = labels.L
     body = journal.body
     pending: dict[str, tuple[int, dict]] = {}
-    out_index: dict[int, int] = {}  # line of a command -> index of its row (to add the engine's answer)
+    out_index: dict[int, int] = {}
+    refused = -1  # rank of the current command-refused event  # line of a command -> index of its row (to add the engine's answer)
 
     def common(line: int, t: float, wall_text: str) -> dict:
         world = start + timedelta(minutes=t)
@@ -99,6 +100,8 @@ def build_timeline(journal: Journal, labels: Labels, start: datetime, lang: str)
             continue
         source = str(data.get("source", ""))
         if kind in ("command-accepted", "command-refused"):
+            if kind == "command-refused":
+                refused += 1
             given = pending.pop(source, None)
             if given is not None and given[0] in out_index:
                 i = out_index[given[0]]
@@ -106,12 +109,13 @@ def build_timeline(journal: Journal, labels: Labels, start: datetime, lang: str)
                 if kind == "command-accepted":
                     rows[i] = _with(r, text=f"{r.text} — {L('accepted')}")
                 else:
-                    reason = labels.reason(str(data.get("reason", "")))
-                    meaningful = reason in (L("reason.staff"), L("reason.eradication"), L("reason.ad-down"))
+                    raw = str(data.get("reason", ""))
+                    reason = labels.refusal(refused, raw)
+                    meaningful = labels.reason(raw) in (L("reason.staff"), L("reason.eradication"), L("reason.ad-down"))
                     rows[i] = _with(r, text=f"{r.text} — {L('refused', reason=reason)}", key=meaningful)
                 continue
             if kind == "command-refused":
-                reason = labels.reason(str(data.get("reason", "")))
+                reason = labels.refusal(refused, str(data.get("reason", "")))
                 text = f"{labels.command(str(data.get('command', '')))} — {L('refused', reason=reason)}"
                 rows.append(Row(**base, category="action", who=labels.who(source), text=text, key=False))
             else:
