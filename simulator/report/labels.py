@@ -306,7 +306,7 @@ class Labels:
         """Who gave an input or made a decision: a participant's name, a seat, the simulated cell, the default."""
         if name:
             return name
-        if by in ("policy", "default", "engine", "attacker", "system", "what-if", "cell", "facilitator", "evaluator", "players"):
+        if by in ("policy", "default", "consistent", "engine", "attacker", "system", "what-if", "cell", "facilitator", "evaluator", "players"):
             return self.L(f"who.{by}")
         if by.startswith("policy"):
             return self.L("who.policy")
