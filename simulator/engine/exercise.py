@@ -348,10 +348,7 @@ class Exercise:
             elif isinstance(command, Extend):
                 result = self._extend(command.decision, command.minutes, source)
             elif isinstance(command, FireInject):
-                if command.inject not in self.injects:
-                    raise Refused("unknown-inject", f"unknown inject '{command.inject}'", inject=command.inject)
-                if command.inject in self.fired:
-                    raise Refused("inject-delivered", f"inject '{command.inject}' was already delivered", inject=command.inject)
+                self._check_inject(command.inject)
                 self.fire_inject(command.inject, source)
                 result = Result(True, text)
             elif isinstance(command, NextModule):
@@ -373,6 +370,50 @@ class Exercise:
             self.watcher.run()  # typed from outside a step: its consequences now, not at the next step
         return result
 
+    def _check_inject(self, iid: str) -> None:
+        if iid not in self.injects:
+            raise Refused("unknown-inject", f"unknown inject '{iid}'", inject=iid)
+        if iid in self.fired:
+            raise Refused("inject-delivered", f"inject '{iid}' was already delivered", inject=iid)
+
+    def would_refuse(self, command: Command | str, source: str = "cell") -> tuple[str, dict[str, Any]] | None:
+        """(code, params) of the refusal `command` would meet if given now, else None.
+
+        The same checks as `submit`, run without changing anything nor drawing from any
+        random stream (a run that asks at every step is byte-identical to one that does not)."""
+        if isinstance(command, str):
+            try:
+                command = parse_command(command, self.index, self.catalogue)
+            except CommandSyntaxError as exc:
+                return exc.code, dict(exc.params)
+        if self.now < 0:
+            return "before-start", {}
+        try:
+            if isinstance(command, Act):
+                self._plan_act(command, source, dry="mean")
+            elif isinstance(command, Decide):
+                self._check_decide(command.decision, command.option)
+            elif isinstance(command, Extend):
+                self._check_extend(command.decision, command.minutes)
+            elif isinstance(command, FireInject):
+                self._check_inject(command.inject)
+            elif isinstance(command, NextModule):
+                self.programme.check(command.module)
+            elif isinstance(command, Rate):
+                self._check_rate(command)
+            elif not isinstance(command, NoteCmd):
+                raise Refused("unknown-command", "unknown command")
+        except Refused as exc:
+            return exc.code, dict(exc.params)
+        return None
+
+    def estimate(self, command: Act | str, source: str = "cell"):
+        """How long an action would take if given now, from the engine's own plan of it
+        (simulator/engine/estimate.py): never changes the run nor draws from it."""
+        from simulator.engine.estimate import estimate
+
+        return estimate(self, command, source)
+
     def _refuse(self, text: str, source: str, reason: str, code: str, params: dict[str, Any] | None = None) -> Result:
         params = dict(params or {})
         self.emit(ev.CommandRefused(self.now, text, source, reason, code, params))
@@ -384,6 +425,19 @@ class Exercise:
         return self._refuse(text, source, reason, code, params)
 
     def _act(self, cmd: Act, source: str) -> Result:
+        spec, target, units, need = self._plan_act(cmd, source)
+        record = ActionRecord(self.now, cmd.action, target.text(), source)
+        self.actions_taken.setdefault(cmd.action, []).append(record)
+        remaining = [len(units)]
+        for unit in units:
+            self._start_job(cmd, need if self.staff is not None else 0, target, unit, record, remaining, source)
+        detail = "; ".join(u.detail for u in units if u.detail and cmd.action in ("restore", "rebuild"))
+        return Result(True, cmd.text(), detail=detail)
+
+    def _plan_act(self, cmd: Act, source: str, dry: str | None = None) -> tuple[Any, Target, list[Unit], int]:
+        """Every check of an action and its units of work, or Refused. `dry` ("mean" or
+        "upper") plans without drawing from any random stream nor changing anything: the
+        durations are the distributions' mean or upper bound (estimates, would_refuse)."""
         spec = self.actions.get(cmd.action)
         if spec is None:
             raise Refused("unknown-action", f"unknown action '{cmd.action}'", action=cmd.action)
@@ -399,8 +453,17 @@ class Exercise:
             if j.finished_at is None and j.action == cmd.action and j.target == target.text() and not j.asset:
                 if not (cmd.action == "eradicate" and j.source.startswith("it-plan") and not source.startswith("it-plan")):
                     raise Refused("in-progress", f"'{cmd.text()}' is already in progress", action=cmd.action, target=target.text())
-        self.response.source = source
-        units = self.response.plan(cmd.action, target, cmd.count)
+        response = self.response
+        if dry is None:
+            response.source = source
+            units = response.plan(cmd.action, target, cmd.count)
+        else:
+            saved = response.source
+            response.source, response.dry = source, dry
+            try:
+                units = response.plan(cmd.action, target, cmd.count)
+            finally:
+                response.source, response.dry = saved, None
         need = 0 if units and units[0].detail == "takeover" else spec.staff  # taking over keeps the same people on it
         if need and self.staff is not None and need > self.staff.on_duty and not self._more_staff_coming():
             raise Refused(
@@ -414,13 +477,7 @@ class Exercise:
             free = self.staff.free()
             if free < need:
                 raise self._staff_busy(cmd.action, need, free)
-        record = ActionRecord(self.now, cmd.action, target.text(), source)
-        self.actions_taken.setdefault(cmd.action, []).append(record)
-        remaining = [len(units)]
-        for unit in units:
-            self._start_job(cmd, need if self.staff is not None else 0, target, unit, record, remaining, source)
-        detail = "; ".join(u.detail for u in units if u.detail and cmd.action in ("restore", "rebuild"))
-        return Result(True, cmd.text(), detail=detail)
+        return spec, target, units, need
 
     def _start_job(self, cmd: Act, staff: int, target: Target, unit: Unit, record: ActionRecord, remaining: list, source: str) -> None:
         job = Job(
@@ -550,15 +607,19 @@ class Exercise:
         return recall_pending or bool(self.support_requested - self.support_arrived)
 
     def _rate(self, cmd: Rate) -> Result:
+        self._check_rate(cmd)
+        self.ratings[(cmd.objective, cmd.task)] = cmd.rating
+        self.emit(ev.Rated(self.now, cmd.objective, cmd.task, cmd.rating))
+        return Result(True, cmd.text())
+
+    def _check_rate(self, cmd: Rate) -> None:
         for obj in self.scenario.objectives:
             if obj.id == cmd.objective:
                 for t in obj.critical_tasks:
                     if t.id == cmd.task:
                         if t.rate != "evaluator":
                             raise Refused("task-automatic", f"task '{cmd.task}' is checked automatically", objective=cmd.objective, task=cmd.task)
-                        self.ratings[(cmd.objective, cmd.task)] = cmd.rating
-                        self.emit(ev.Rated(self.now, cmd.objective, cmd.task, cmd.rating))
-                        return Result(True, cmd.text())
+                        return
                 raise Refused("unknown-task", f"objective '{cmd.objective}' has no task '{cmd.task}'", objective=cmd.objective, task=cmd.task)
         raise Refused("unknown-objective", f"unknown objective '{cmd.objective}'", objective=cmd.objective)
 
@@ -598,19 +659,27 @@ class Exercise:
             self._settle(did, option or self.decisions[did].default, CONSISTENT if option else "default")
 
     def _extend(self, did: str, minutes: float, source: str) -> Result:
-        pd = self.pending.get(did)
-        if pd is None:
-            if did in self.decisions:
-                raise Refused("decision-not-open", f"decision '{did}' is not open", decision=did)
-            raise Refused("unknown-decision", f"unknown decision '{did}'", decision=did)
-        if not 0 < minutes <= 24 * 60:
-            raise Refused("extend-range", "give between 1m and 24h more")
+        self._check_extend(did, minutes)
+        pd = self.pending[did]
         pd.deadline = max(pd.deadline, self.now) + minutes
         self.emit(ev.DecisionExtended(self.now, did, pd.deadline, source))
         self.at(pd.deadline, lambda: self._deadline(did))
         return Result(True, Extend(did, minutes).text())
 
+    def _check_extend(self, did: str, minutes: float) -> None:
+        if did not in self.pending:
+            if did in self.decisions:
+                raise Refused("decision-not-open", f"decision '{did}' is not open", decision=did)
+            raise Refused("unknown-decision", f"unknown decision '{did}'", decision=did)
+        if not 0 < minutes <= 24 * 60:
+            raise Refused("extend-range", "give between 1m and 24h more")
+
     def _decide(self, did: str, option: str, source: str) -> Result:
+        self._check_decide(did, option)
+        self._settle(did, option, source)
+        return Result(True, f"decide {did} {option}")
+
+    def _check_decide(self, did: str, option: str) -> None:
         if did not in self.decisions:
             raise Refused("unknown-decision", f"unknown decision '{did}'", decision=did)
         if did in self.decisions_made:
@@ -624,8 +693,6 @@ class Exercise:
                 "unknown-option", f"decision '{did}' has no option '{option}' (options: {', '.join(options)})",
                 decision=did, option=option, options=options,
             )
-        self._settle(did, option, source)
-        return Result(True, f"decide {did} {option}")
 
     def _settle(self, did: str, option: str, by: str) -> None:
         self.pending.pop(did, None)

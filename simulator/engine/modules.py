@@ -71,8 +71,8 @@ class Programme:
 
     # ------------------------------------------------------------ moving on
 
-    def move(self, target: str, source: str) -> str:
-        """Leave the current module for `target` ('next' or a later module id); returns its id."""
+    def check(self, target: str) -> int:
+        """The index of the module `module TARGET` moves to, or Refused (nothing changes)."""
         ex = self.ex
         if not self.modules:
             raise Refused("no-modules", "this scenario has no modules")
@@ -92,6 +92,12 @@ class Programme:
                     "module-not-later", f"module '{target}' is not after the current module '{self.modules[here].id}'",
                     module=target, current=self.modules[here].id,
                 )
+        return k
+
+    def move(self, target: str, source: str) -> str:
+        """Leave the current module for `target` ('next' or a later module id); returns its id."""
+        k = self.check(target)
+        ex = self.ex
         self._close(self.current)
         self.current = -1
         self.opening = k

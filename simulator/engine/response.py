@@ -44,6 +44,8 @@ class Response:
         self.ex = ex
         self.source = "cell"  # who asks for the command being planned (set by Exercise._act)
         self.streams: dict[str, int] = {}  # restores running from each backup
+        self.dry: str | None = None  # "mean" / "upper": plan without drawing (estimates, would_refuse)
+        self.skipped: list | None = None  # an estimate's list of the target's assets a plan leaves out (why)
 
     # ---------------------------------------------------------------- helpers
 
@@ -53,7 +55,11 @@ class Response:
     def base_minutes(self, action: str, asset: str = "") -> float:
         """A sampled duration. Work on one asset (a restore or a rebuild) draws from that asset's own
         stream: the order assets are worked in (priorities, another variant) never changes it, and
-        the same asset is as lucky restored as rebuilt (paired comparisons of variants stay paired)."""
+        the same asset is as lucky restored as rebuilt (paired comparisons of variants stay paired).
+        A dry plan takes the distribution's mean or upper bound and touches no stream."""
+        if self.dry is not None:
+            delay = self.ex.actions[action].duration
+            return float(delay.mean() if self.dry == "mean" else delay.upper())
         rng = self.ex.streams["work:" + asset] if asset else self.rng(action)
         return sample(self.ex.actions[action].duration, rng)
 
@@ -223,6 +229,8 @@ class Response:
             units.append(Unit(a, self.base_minutes("restore", a) + hours * 60.0, f"from {backup}", backup=backup))
         if not units:
             raise Refused("restore-impossible", "; ".join(reasons), items=items)
+        if self.skipped is not None:
+            self.skipped.extend(items)
         return units
 
     def _no_backup_item(self, a: str) -> dict:
@@ -284,6 +292,8 @@ class Response:
         free = [a for a in assets if a not in busy]
         if not free:
             raise Refused("rebuild-busy", f"{target.text()}: already being restored or rebuilt", target=target.text())
+        if self.skipped is not None:
+            self.skipped.extend({"code": "asset-busy", "params": {"asset": a}} for a in assets if a in busy)
         if target.kind == "service":
             hours = ex.model.services[target.id].rebuild_hours / len(free)
             return [Unit(a, self.base_minutes("rebuild", a) + self._machine_hours(a, hours) * 60.0, f"rebuild of {target.id}") for a in free]
