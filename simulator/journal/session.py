@@ -170,6 +170,7 @@ class RecordedExercise:
                 advance_exact(ex, journal.last_t)
                 rec._replayer.raise_failure()
                 rec._mark_resumed()
+            rec.flush()  # the events the replay wrote again (lost from the buffer) are on disk for readers of the file
         except BaseException:
             writer.close()
             raise
@@ -266,6 +267,11 @@ class RecordedExercise:
             self._replayer.finish_check()
         self._mark_resumed()
         return self._writer.seal(key, t=float(self._ex.now))
+
+    def flush(self) -> None:
+        """Put the events written so far into the file (they are buffered between commands),
+        so that whoever reads the journal now (a room rebuilding its feeds) reads them all."""
+        self._writer.flush()
 
     def close(self) -> None:
         """Stop without sealing: the journal stays resumable."""
