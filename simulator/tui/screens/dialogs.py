@@ -26,7 +26,10 @@ class Choice:
 
 
 class Dialog(ModalScreen):
-    """Base: a centred box; Escape closes without a result."""
+    """Base: a centred box; Escape closes without a result.
+
+    Text a person typed is never dropped silently: Escape over typed text only warns, a
+    second Escape gives it up."""
 
     DEFAULT_CSS = """
     Dialog { align: center middle; }
@@ -37,14 +40,29 @@ class Dialog(ModalScreen):
     """
     BINDINGS = [Binding("escape", "close", "Close", id="dialog.close")]
 
+    TYPED = ("text", "justification", "comment")
+    """Ids of the inputs whose text is the person's words (a filter is not)."""
+
     def __init__(self, lang: str) -> None:
         super().__init__()
         self.lang = lang
+        self._warned = False
 
     def on_mount(self) -> None:
         localise_bindings(self, self.lang)
 
+    def typed(self) -> str:
+        for input_id in self.TYPED:
+            found = self.query(f"#{input_id}")
+            if found and isinstance(found.first(), Input) and found.first().value.strip():
+                return found.first().value
+        return ""
+
     def action_close(self) -> None:
+        if self.typed() and not self._warned:
+            self._warned = True
+            self.notify(tr("dialog.discard-warning", self.lang), severity="warning", timeout=4)
+            return
         self.dismiss(None)
 
 
@@ -180,6 +198,13 @@ class _ChoiceWithComment(Dialog):
     TEXT_ID = ""
     values: list[str]  # what each line of the list stands for, set by the subclass
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        # The list answers Up/Down (the dialog's keys) and the mouse, never the keyboard focus:
+        # what a person types always lands in the text line, never in a list that drops it.
+        self.query_one(f"#{self.LIST_ID}", OptionList).can_focus = False
+        self.query_one(f"#{self.TEXT_ID}", Input).focus()
+
     def action_move(self, delta: int) -> None:
         ol = self.query_one(f"#{self.LIST_ID}", OptionList)
         ol.highlighted = max(0, min(len(self.values) - 1, (ol.highlighted or 0) + delta))
@@ -222,7 +247,6 @@ class DecisionDialog(_ChoiceWithComment):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#options", OptionList).highlighted = 0
-        self.query_one("#justification", Input).focus()
 
 
 class RateDialog(_ChoiceWithComment):
@@ -253,7 +277,6 @@ class RateDialog(_ChoiceWithComment):
         super().on_mount()
         levels = self.query_one("#levels", OptionList)
         levels.highlighted = self.LEVELS.index(self.critical.rating) if self.critical.rating in self.LEVELS else 0
-        self.query_one("#comment", Input).focus()
 
 
 
