@@ -103,8 +103,10 @@ def main() -> None:
         fail(screen, "the exercise screen crashed while stepping through events")
     presses = 0
     while screen.proc.poll() is None and presses < 3:
-        screen.send(b"\x11")  # Ctrl+Q
+        screen.send(b"\x11")  # Ctrl+Q: mid-exercise the UI asks first (and says how to resume)
         presses += 1
+        if screen.wait_for("Leave the exercise?", 15):
+            screen.send(b"y")
         end = time.monotonic() + 15
         while time.monotonic() < end and screen.proc.poll() is None:
             screen.pump(0.2)

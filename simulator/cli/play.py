@@ -19,9 +19,16 @@ from simulator.cli.output import fail, given_path, shipped_or_path, usage_error
 ROLES = ("players", "facilitator", "evaluator")
 
 
-def _journal_line(path: Path | None) -> None:
-    if path is not None:
-        click.echo(f"journal: {path}", err=True)
+def _journal_line(path: Path | None, lang: str = "en") -> None:
+    """Where the journal is, and how to carry on when the exercise was left before its end."""
+    if path is None:
+        return
+    from simulator.i18n import t
+    from simulator.tui.journals import read_journal_entry
+
+    click.echo(f"journal: {path}", err=True)
+    if Path(path).exists() and read_journal_entry(Path(path)) is not None:
+        click.echo(t("tui.quit.resume-hint", lang, log=str(path)), err=True)
 
 
 def _writable(folder: Path) -> bool:
@@ -85,7 +92,7 @@ def play(scenario: str | None, seed: int, lang: str, role: str, speed: float, lo
     played = app.run()
     if app.return_code == 2:
         fail([])
-    _journal_line(played if isinstance(played, Path) else app.played)
+    _journal_line(played if isinstance(played, Path) else app.played, app.lang)
 
 
 @log.command("view")

@@ -29,6 +29,7 @@ from simulator.room.session import DEFAULT_SPEED
 from simulator.tui.journals import JOURNAL_SUFFIX, list_interrupted
 from simulator.tui.catalog import default_journal_dir, list_scenarios
 from simulator.tui.screens.briefing import BriefingScreen
+from simulator.tui.screens.dialogs import ConfirmDialog
 from simulator.tui.screens.debrief import DebriefScreen
 from simulator.tui.screens.exercise import ExerciseScreen
 from simulator.tui.screens.home import HomeScreen
@@ -100,6 +101,7 @@ class CyberDrillApp(App[Path | None]):
         self.replay: JournalReplay | None = None
         self.played: Path | None = None
         self._gc_before: tuple[int, ...] | None = None
+        self._asking_quit = False
 
     # -- start --------------------------------------------------------------------------------
 
@@ -259,8 +261,26 @@ class CyberDrillApp(App[Path | None]):
         self._close_session()
 
     async def action_quit(self) -> None:
-        self._close_session()
-        self.exit(self.played)
+        """Quit; in the middle of an exercise, ask first and say how to come back."""
+        exercise = next((s for s in reversed(self.screen_stack) if isinstance(s, ExerciseScreen)), None)
+        session = self.session
+        if exercise is None or session is None or session.situation.ended or self._asking_quit:
+            self._close_session()
+            self.exit(self.played)
+            return
+        if session.remote:
+            body = tr("quit.body-room", self.lang)
+        else:
+            body = tr("quit.body-solo", self.lang, log=str(getattr(session, "log_path", "")))
+        self._asking_quit = True
+
+        def answered(ok: bool | None) -> None:
+            self._asking_quit = False
+            if ok:
+                self._close_session()
+                self.exit(self.played)
+
+        self.push_screen(ConfirmDialog(self.lang, tr("quit.title", self.lang), body), answered)
 
     def action_toggle_keys(self) -> None:
         """Every key of the current screen in a side panel (the footer cannot hold them all at 80 columns)."""

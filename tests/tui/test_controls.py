@@ -12,6 +12,7 @@ from simulator.journal.inputs import load_inputs
 from simulator.room.local import solo_client, start_recorded
 from simulator.tui.screens.briefing import BriefingScreen
 from simulator.tui.screens.debrief import DebriefScreen
+from simulator.tui.screens.dialogs import ConfirmDialog
 from simulator.tui.screens.exercise import ExerciseScreen
 from simulator.tui.screens.home import HomeScreen
 
@@ -61,7 +62,13 @@ def test_language_and_speed_switch_live(journal_dir, fake_clock):
             assert screen.maximized is screen.focused and screen.maximized.id == "decisions"
             await pilot.press("z")
             assert screen.maximized is None
-            await pilot.press("ctrl+c")
+            await pilot.press("ctrl+c")  # mid-exercise: asked first, with the way back
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmDialog) and "cyberdrill resume" in str(app.screen.body)
+            await pilot.press("n")
+            await pilot.pause()
+            assert isinstance(app.screen, ExerciseScreen)
+            await pilot.press("q", "enter")
         assert app.return_value == log
         assert verify_journal(log).sealed is False  # left resumable, every input on disk
 

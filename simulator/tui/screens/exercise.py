@@ -89,6 +89,7 @@ class ExerciseScreen(Screen):
         Binding("t", "toggle_truth", "Ground truth", id="exercise.truth"),
         Binding("r", "rate", "Rate", id="exercise.rate"),
         Binding("x", "extend", "More time", id="exercise.extend"),
+        Binding("q,escape", "app.quit", "Quit", id="exercise.quit", show=False),
         Binding("e", "end", "End", id="exercise.end"),
         Binding("z", "zoom", "Zoom", id="exercise.zoom"),
     ]
