@@ -126,7 +126,7 @@ def _open_room(inputs, resume_path, seed, path, speed):
     else:
         seats = room_seats([r.id for r in inputs.scenario.roles])
         rec = RecordedExercise.start(
-            inputs.scenario_path, seed, "fr", path, participants=[{"name": sid, "role": sid} for sid in seats],
+            inputs.scenario_path, seed, "fr", path, participants=(),
             role="facilitator", inputs=inputs, config={"speed": float(speed), "room": True},
         )
     seats = room_seats([r.id for r in rec.exercise.scenario.roles])

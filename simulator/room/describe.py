@@ -123,6 +123,31 @@ class Namer:
             return out
         return text
 
+    def outcome(self, text: str) -> str:
+        """What a job's end did ('done', 'transferred 3', 'decryptor received'...), in words."""
+        word, _, rest = text.partition(" ")
+        if word == "transferred" and rest:
+            return tr("tui.outcome.transferred", self.lang, n=rest)
+        return local("tui.outcome." + text.replace(" ", "-"), self.lang, text)
+
+    def staff_reason(self, text: str) -> str:
+        """Why the number of technicians on duty changed (shift, recall, outside support...)."""
+        if text.startswith("support from "):
+            who = text[len("support from "):]
+            return tr("tui.staff.reason.support", self.lang, who=self.target(who))
+        return local("tui.staff.reason." + text.replace(" ", "-"), self.lang, text)
+
+    def stage(self, stage_id: str) -> str:
+        """An attack stage by its technique's name (stage ids are the author's, not a reader's)."""
+        from simulator.model.attack import technique
+
+        threat = self.ex.scenario.threat
+        spec = next((st for st in threat.stages if st.id == stage_id), None) if threat is not None else None
+        found = technique(spec.technique) if spec is not None else None
+        if found is None:
+            return stage_id
+        return found.name
+
     def note(self, text: str) -> str:
         """A note as written; a justification or a rating comment ('DECISION/OPTION: why',
         'OBJECTIVE/TASK R: comment', as the room journals them) with labels for its ids."""
@@ -176,6 +201,12 @@ class Namer:
                 fields[key] = self.persona(value)
             elif key in ("source", "by") and isinstance(value, str):
                 fields[key] = self.source(value)
+            elif key == "outcome" and isinstance(value, str):
+                fields[key] = self.outcome(value)
+            elif key == "reason" and record.get("kind") == "staff" and isinstance(value, str):
+                fields[key] = self.staff_reason(value)
+            elif key == "stage" and isinstance(value, str):
+                fields[key] = self.stage(value)
             elif key == "text" and record.get("kind") == "note" and isinstance(value, str):
                 fields[key] = self.note(value)
             elif key == "command" and isinstance(value, str):

@@ -22,7 +22,7 @@ def start_recorded(inputs: Inputs, seed: int, lang: str, log_path: str | os.Path
     """A new journaled exercise at its first instant (the header pins inputs, seed, language, role
     and the clock's speed, which a resume takes up again)."""
     return RecordedExercise.start(
-        inputs.scenario_path, seed, lang, log_path, participants=[{"name": role, "role": role}], role=role, inputs=inputs,
+        inputs.scenario_path, seed, lang, log_path, participants=(), role=role, inputs=inputs,
         config={"speed": float(speed)} if speed is not None else None,
     )
 

@@ -621,6 +621,7 @@ class RoomSession:
             "t": now, "wall": wall, "night": wall.hour < 7 or wall.hour >= 21, "weekend": wall.weekday() >= 5,
             "running": self.running, "speed": self.speed, "held_by_decision": self.held_by_decision(),
             "next_event_in": self._next_event_in() if seat.may(S.TRUTH) else None, "ended": self.ended,
+            "conditional_pending": self._conditional_pending() if seat.may(S.TRUTH) else 0,
             "end_reason": self._end_reason(), "jobs": self._part("jobs", lang, self._jobs),
             "held_by": self._held_by(lang),
         }
@@ -806,9 +807,11 @@ class RoomSession:
 
     def _jobs(self, lang: str) -> tuple[JobView, ...]:
         now = self.ex.now
+        namer = self.namer(lang)
         return tuple(
             JobView(
-                j.id, j.action, j.asset or j.target, j.staff, "running" if j.started_at is not None else "queued",
+                j.id, namer.action(j.action), namer.name(j.asset) if j.asset else namer.target(j.target), j.staff,
+                "running" if j.started_at is not None else "queued",
                 round(j.progress(now), 3), (j.started_at + j.duration) if j.started_at is not None else None,
             )
             for j in self.ex.jobs
@@ -827,6 +830,13 @@ class RoomSession:
     def _next_event_in(self) -> float | None:
         upcoming = self._upcoming()
         return (upcoming[0][0] - self.now) if upcoming else None
+
+    def _conditional_pending(self) -> int:
+        """Stimuli and decisions still waiting on a condition: they may come before the next timed one."""
+        ex = self.ex
+        n = sum(1 for i in ex.scenario.injects if i.when is not None and i.id not in ex.fired and not i.contingency)
+        n += sum(1 for d in ex.scenario.decisions if d.when is not None and d.id not in ex.pending and d.id not in ex.decisions_made)
+        return n
 
     def _upcoming(self) -> list[tuple[float, str, str]]:
         return self.ex.programme.upcoming()  # top-level stimuli and the open module's

@@ -209,6 +209,7 @@ class Situation:
     presence: tuple[PresenceView, ...] = ()
     seat_label: str = ""
     held_by: str = ""  # why the clock holds, in the reader's language ("" when it does not)
+    conditional_pending: int = 0  # the facilitator's: stimuli and decisions waiting on a condition (not in next_event_in)
 
     @property
     def unread(self) -> int:

@@ -106,7 +106,7 @@ class CyberDrillApp(App[Path | None]):
     # -- start --------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        localise_bindings(self, self.lang)
+        self._localise()
         try:
             if self.session is not None:  # a seat of a host's room, already taken
                 self._seated(self.session)
@@ -294,8 +294,25 @@ class CyberDrillApp(App[Path | None]):
     def action_switch_language(self) -> None:
         self.lang = LANGUAGES[(LANGUAGES.index(self.lang) + 1) % len(LANGUAGES)]
 
+    def _localise(self) -> None:
+        """The app's keys in the UI language; a narrow terminal keeps only '?' and quit in the footer."""
+        narrow = bool(self.size.width) and self.size.width < 120
+        localise_bindings(self, self.lang, frozenset({"app.keys", "app.quit"}) if narrow else None)
+
+    def on_resize(self, event) -> None:
+        self._localise()
+        self.refresh_bindings()
+
+    def get_key_display(self, binding) -> str:
+        """Key names as the keyboard prints them in the UI language (Maj, not shift, in French)."""
+        shown = super().get_key_display(binding)
+        if self.lang == "fr":
+            for english, french in (("shift+", "Maj+"), ("super+", "Cmd+"), ("space", "espace"), ("escape", "Échap"), ("enter", "Entrée")):
+                shown = shown.replace(english, french)
+        return shown
+
     async def watch_lang(self, lang: str) -> None:
-        localise_bindings(self, lang)
+        self._localise()
         for screen in self.screen_stack:
             setter = getattr(screen, "set_language", None)
             if setter is not None:

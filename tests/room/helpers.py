@@ -26,7 +26,7 @@ def open_room(scenario: Path, log: Path, seed: int = 3, speed: float = 60.0) -> 
     inputs = load_inputs(scenario)
     seats = room_seats([r.id for r in inputs.scenario.roles])
     rec = RecordedExercise.start(
-        inputs.scenario_path, seed, "fr", log, participants=[{"name": s, "role": s} for s in seats], role="facilitator",
+        inputs.scenario_path, seed, "fr", log, participants=(), role="facilitator",
         inputs=inputs, config={"speed": speed, "room": True},
     )
     return RoomSession(rec, seats, speed=speed), SeatCodes.fresh(seats)

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from simulator.journal.inputs import Inputs
-from simulator.tui.text import localise_bindings, tr
+from simulator.tui.text import localise_tree, tr
 
 
 class BriefingScreen(Screen):
@@ -37,7 +37,7 @@ class BriefingScreen(Screen):
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
-        localise_bindings(self, lang)
+        localise_tree(self, lang)
         self.refresh_bindings()
         self.query_one("#brief", Static).update(self.render_brief(lang))
 

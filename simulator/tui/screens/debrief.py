@@ -17,7 +17,7 @@ from textual.widgets import Footer, Static
 from simulator.room.client import LocalClient, SessionClient
 from simulator.room.views import Debrief
 from simulator.tui.glyphs import CLOCK_STATES, glyph
-from simulator.tui.text import localise_bindings, offset, tr
+from simulator.tui.text import localise_tree, offset, tr
 from simulator.tui.widgets.tasks import task_lines
 
 
@@ -68,7 +68,7 @@ class DebriefScreen(Screen):
 
     def show(self, lang: str) -> None:
         self.lang = lang
-        localise_bindings(self, lang)
+        localise_tree(self, lang)
         self.refresh_bindings()
         d = self.debrief
         head = Text(f"{tr('debrief.title', lang)}: {d.title}", style="bold")

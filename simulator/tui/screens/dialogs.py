@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from simulator.tui.glyphs import RATINGS, glyph
 from simulator.room.views import DecisionView, InboxView, TaskView
-from simulator.tui.text import localise_bindings, offset, tr
+from simulator.tui.text import localise_tree, offset, tr
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class Dialog(ModalScreen):
         self._warned = False
 
     def on_mount(self) -> None:
-        localise_bindings(self, self.lang)
+        localise_tree(self, self.lang)
 
     def typed(self) -> str:
         for input_id in self.TYPED:

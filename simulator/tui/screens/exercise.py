@@ -26,7 +26,7 @@ from simulator.room.client import SessionClient
 from simulator.room.views import ActionInfo, Notice, Situation
 from simulator.tui.messages import NoticeReceived, SessionClosed, SituationUpdated
 from simulator.tui.screens.dialogs import Choice, ConfirmDialog, DecisionDialog, MessageDialog, PickDialog, RateDialog, TextDialog
-from simulator.tui.text import localise_bindings, offset, tr
+from simulator.tui.text import localise_tree, offset, tr
 from simulator.tui.widgets.board import board_panels
 from simulator.tui.widgets.clockbar import ClockBar
 from simulator.tui.widgets.inbox import InboxPanel
@@ -36,6 +36,14 @@ from simulator.tui.widgets.truth import TruthPanel
 
 TICK_SECONDS = 0.25
 NARROW_WIDTH = 120
+NARROW_KEYS = {
+    "players": frozenset({"exercise.pause", "exercise.step", "exercise.act", "exercise.decide", "exercise.note"}),
+    "facilitator": frozenset({"exercise.pause", "exercise.step", "exercise.fire", "exercise.extend", "exercise.note"}),
+    "evaluator": frozenset({"exercise.pause", "exercise.step", "exercise.rate", "exercise.note"}),
+    "room": frozenset(),
+}
+"""The keys a narrow terminal (80 columns) keeps in the footer, per role; every other key still
+works and is listed by '?' (the key panel)."""
 PERMISSIONS = {
     "toggle_clock": S.CLOCK, "faster": S.CLOCK, "slower": S.CLOCK, "step": S.CLOCK,
     "act": S.ACT, "decide": S.DECIDE, "acknowledge": S.ACK, "note": S.NOTE, "fire": S.FIRE,
@@ -56,7 +64,7 @@ class ActionCommands(Provider):
         if screen is None:
             return
         for info in screen.session.situation.actions:
-            yield DiscoveryHit(f"{info.name} ({info.id})", lambda i=info: screen.pick_target(i), help=info.description)
+            yield DiscoveryHit(info.name, lambda i=info: screen.pick_target(i), help=info.description)
 
     async def search(self, query: str) -> Hits:
         screen = self._screen()
@@ -69,29 +77,29 @@ class ActionCommands(Provider):
                 text = f"{info.name} → {label}"
                 score = matcher.match(text + f" {info.id} {target}")
                 if score > 0:
-                    yield Hit(score, matcher.highlight(text), lambda i=info, tg=target: screen.confirm_action(i, tg), help=f"{info.id} {target}".strip())
+                    yield Hit(score, matcher.highlight(text), lambda i=info, tg=target: screen.confirm_action(i, tg), help=info.description)
 
 
 class ExerciseScreen(Screen):
     COMMANDS = Screen.COMMANDS | {ActionCommands}
     BINDINGS = [
         Binding("space", "toggle_clock", "Pause/Resume", id="exercise.pause"),
-        Binding("plus,equals_sign", "faster", "Faster", id="exercise.faster", key_display="+"),
-        Binding("minus", "slower", "Slower", id="exercise.slower", key_display="-"),
         Binding("n", "step", "Next event", id="exercise.step"),
         Binding("a", "act", "Act", id="exercise.act"),
         Binding("d", "decide", "Decide", id="exercise.decide"),
-        Binding("i", "focus_inbox", "Inbox", id="exercise.inbox"),
-        Binding("k", "acknowledge", "Acknowledge", id="exercise.ack"),
-        Binding("c", "channel", "Channel", id="exercise.channel"),
         Binding("o", "note", "Note", id="exercise.note"),
         Binding("f", "fire", "Fire inject", id="exercise.fire"),
-        Binding("t", "toggle_truth", "Ground truth", id="exercise.truth"),
-        Binding("r", "rate", "Rate", id="exercise.rate"),
         Binding("x", "extend", "More time", id="exercise.extend"),
-        Binding("q,escape", "app.quit", "Quit", id="exercise.quit", show=False),
+        Binding("r", "rate", "Rate", id="exercise.rate"),
         Binding("e", "end", "End", id="exercise.end"),
+        Binding("k", "acknowledge", "Acknowledge", id="exercise.ack"),
+        Binding("i", "focus_inbox", "Inbox", id="exercise.inbox"),
+        Binding("c", "channel", "Channel", id="exercise.channel"),
+        Binding("t", "toggle_truth", "Ground truth", id="exercise.truth"),
         Binding("z", "zoom", "Zoom", id="exercise.zoom"),
+        Binding("plus,equals_sign", "faster", "Faster", id="exercise.faster", key_display="+"),
+        Binding("minus", "slower", "Slower", id="exercise.slower", key_display="-"),
+        Binding("q,escape", "app.quit", "Quit", id="exercise.quit", show=False),
     ]
 
     # repaint=False: the panels repaint what changed; a screen-wide repaint per tick would redraw everything
@@ -120,7 +128,7 @@ class ExerciseScreen(Screen):
     def on_mount(self) -> None:
         self.add_class("-role-" + self.role)
         self.set_class(self.role not in ("players", "room"), "-with-side")
-        localise_bindings(self, self.lang)
+        self._localise()
         self.session.listen(self._updated, self._noticed, self._closed)
         self.situation = self.session.situation
         self.query_one(InboxPanel).focus()
@@ -135,10 +143,21 @@ class ExerciseScreen(Screen):
         narrow = self.size.width < NARROW_WIDTH
         if narrow != self.has_class("-narrow"):
             self.set_class(narrow, "-narrow")
+            self._localise()
+            self.refresh_bindings()
+
+    def _localise(self) -> None:
+        """Key descriptions in the reader's language; on a narrow terminal, only the keys that
+        matter most for this seat stay in the footer (with short names)."""
+        narrow = self.size.width and self.size.width < NARROW_WIDTH
+        localise_tree(self, self.lang, NARROW_KEYS.get(self.role, frozenset()) if narrow else None)
+        footer = self.query(Footer)
+        if footer:
+            footer.first().show_command_palette = not narrow
 
     async def set_language(self, lang: str) -> None:
         self.lang = lang
-        localise_bindings(self, lang)
+        self._localise()
         self.refresh_bindings()
         await self.session.set_language(lang)
 
@@ -275,7 +294,7 @@ class ExerciseScreen(Screen):
             note = tr("act.cost", self.lang, staff=info.staff, duration=info.duration)
             if info.why:
                 note += " — ✗ " + info.why
-            choices.append(Choice(info.id, f"{info.name} ({info.id})", note, disabled=bool(info.why)))
+            choices.append(Choice(info.id, info.name, note, disabled=bool(info.why)))
         infos = {i.id: i for i in actions}
 
         def chosen(value: str | None) -> None:
@@ -422,7 +441,7 @@ class ExerciseScreen(Screen):
                 marks.append(tr("inject.noise", self.lang))
             if inj.at is not None:
                 marks.append(offset(inj.at))
-            choices.append(Choice(inj.id, f"{inj.id}: {inj.title}", " · ".join(marks), disabled=inj.fired))
+            choices.append(Choice(inj.id, inj.title, " · ".join(marks), disabled=inj.fired))
 
         async def chosen(value: str | None) -> None:
             if value is not None:

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Static
 from simulator.tui.journals import JournalEntry
 from simulator.tui.catalog import ScenarioEntry
 from simulator.tui.screens.dialogs import TextDialog
-from simulator.tui.text import localise_bindings, offset, tr
+from simulator.tui.text import localise_tree, offset, tr
 
 
 class HomeScreen(Screen):
@@ -51,7 +51,7 @@ class HomeScreen(Screen):
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
-        localise_bindings(self, lang)
+        localise_tree(self, lang)
         self.refresh_bindings()
         role = tr("role." + self.app.role, lang)
         title = Text("CyberDrill", style="bold")

@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from simulator.room.protocol import MAX_NAME
-from simulator.tui.text import localise_bindings, tr
+from simulator.tui.text import localise_tree, tr
 
 
 class JoinScreen(Screen):
@@ -41,7 +41,7 @@ class JoinScreen(Screen):
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
-        localise_bindings(self, lang)
+        localise_tree(self, lang)
         title = Text(tr("join.title", lang), style="bold")
         title.append("\n" + tr("join.host", lang, host=self.host), style="dim")
         self.query_one("#join-title", Static).update(title)

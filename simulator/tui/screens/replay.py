@@ -11,7 +11,7 @@ from textual.widgets import Footer, Static
 
 from simulator.room.replay import JournalReplay
 from simulator.room.views import Situation
-from simulator.tui.text import localise_bindings, offset, tr
+from simulator.tui.text import localise_tree, offset, tr
 from simulator.tui.widgets.board import board_panels
 from simulator.tui.widgets.clockbar import ClockBar
 from simulator.tui.widgets.inbox import InboxPanel
@@ -53,7 +53,7 @@ class ReplayScreen(Screen):
     def set_language(self, lang: str) -> None:
         self.lang = lang
         self.replay.set_language(lang)
-        localise_bindings(self, lang)
+        localise_tree(self, lang)
         self.refresh_bindings()
         self.show(self.replay.seek(self.replay.t))
 

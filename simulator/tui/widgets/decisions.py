@@ -33,6 +33,10 @@ class DecisionsPanel(Panel):
             line = Text("  ⧗ " + tr("decisions.left", lang, left=remaining(left)), style=f"bold {VERMILLION if urgent else ORANGE}")
             if d.pause_clock:
                 line.append("  ⏸ " + tr("decisions.holds", lang), style="bold")
+            else:
+                line.append("  ▶ " + tr("decisions.runs", lang), style="italic")
+            if not d.can_answer:
+                line.append("  · " + tr("decisions.not-yours", lang, to=", ".join(d.to)), style="dim")
             out.append(line)
             opts = Text("  ")
             for o in d.options:
