@@ -51,16 +51,23 @@ def test_an_earlier_notification_meets_the_clock_the_cell_missed(cell):
     real, alt = result.real.flat(), result.whatif.flat()
     assert real["clock:cert-sante"] == "missed" and alt["clock:cert-sante"] == "met"
     assert real["clock:gdpr-72h"] != "met" and alt["clock:gdpr-72h"] == "met"
-    assert result.dropped == 2  # the paper procedures at T+3h and the late notification at T+30h
+    assert result.dropped == 0 and [x["command"] for x in result.later] == ["degraded-mode function:emergency", "notify cert-sante"]
     rows = {k: (a, b, d) for k, a, b, d in result.rows()}
     assert rows["clock:cert-sante"] == ("missed", "met", "changed")
 
 
-def test_keep_later_replays_the_recorded_commands_after_at(cell):
-    result = what_if(cell, 60, ["notify cnil"], keep_later=True)
-    assert result.dropped == 0
+def test_later_commands_are_replayed_by_default(cell):
+    result = what_if(cell, 60, ["notify cnil"])
+    assert result.dropped == 0 and result.keep_later
     assert result.whatif.flat()["clock:cert-sante"] == "missed"  # the late notification is still late
     assert result.whatif.flat()["clock:gdpr-72h"] == "met"
+    assert [x["change"] for x in result.later] == ["same", "same"]
+
+
+def test_drop_later_is_still_there_and_says_what_it_does(cell):
+    result = what_if(cell, 60, ["notify cnil"], keep_later=False)
+    assert result.dropped == 2 and result.later == []
+    assert any("dropped" in note for note in result.notes)
 
 
 def test_refused_alternative_is_reported(cell):
@@ -84,7 +91,7 @@ def test_cli_table_and_json(run_cli, cell):
     code, out, err = run_cli("log", "whatif", str(cell), "--at", "T+1h", "--do", "notify cert-sante", "--do", "notify cnil")
     assert code == 0, err
     assert "What if" in out and "clock:cert-sante" in out and "real" in out and "what-if" in out
-    code, out, err = run_cli("log", "whatif", str(cell), "--at", "T+1h", "--do", "notify cnil", "--json", "--keep-later")
+    code, out, err = run_cli("log", "whatif", str(cell), "--at", "T+1h", "--do", "notify cnil", "--json")
     data = json.loads(out)
     assert code == 0 and data["at"] == 60.0 and data["keep_later"] is True and data["do"] == ["notify cnil"]
     assert {"indicator", "real", "whatif", "difference"} <= set(data["differences"][0])
@@ -109,3 +116,61 @@ def test_bad_options_are_one_line_exit_2(run_cli, cell, args, message):
 def test_do_is_required(run_cli, cell):
     code, _out, err = run_cli("log", "whatif", str(cell), "--at", "T+1h")
     assert code == 2 and "--do" in err
+
+
+@pytest.fixture(scope="module")
+def busy_cell(tmp_path_factory):
+    """A cell whose later commands the alternatives below refuse, allow or change."""
+    path = tmp_path_factory.mktemp("whatif") / "busy.jsonl"
+    rec = RecordedExercise.start(MINI, 11, "fr", path)
+    rec.advance(20)
+    rec.submit("declare-crisis")
+    rec.advance(120)
+    assert not rec.submit("restore-internet", by_role="it").accepted  # nothing to restore: refused
+    rec.advance(180)
+    rec.submit("degraded-mode emergency", by_role="medical")
+    rec.advance(400)
+    rec.submit("isolate zone:servers", by_role="it")
+    rec.advance(1800)
+    rec.submit("notify cert-sante", by_role="security")
+    rec.advance(4320)
+    rec.finish()
+    return path
+
+
+def test_a_change_that_changes_nothing_keeps_every_later_command_and_every_figure(busy_cell):
+    """The README's promise: the same exercise with one decision changed. A what-if that changes
+    nothing (a note) must come out identical, later commands included."""
+    result = what_if(busy_cell, 60, ["note rien de plus"])
+    assert result.later_summary() == {"replayed": 4, "same": 4, "refused": 0, "accepted": 0, "changed": 0}
+    assert all(delta in (None, 0, 0.0) for _k, _a, _b, delta in result.rows())
+    assert result.real.to_json() == result.whatif.to_json()
+
+
+def test_later_commands_the_change_refuses_allows_or_alters_are_listed(busy_cell):
+    result = what_if(busy_cell, 60, ["cut-internet", "degraded-mode emergency", "isolate zone:clinical"])
+    by_command = {x["command"]: x for x in result.later}
+    refused = by_command["degraded-mode function:emergency"]
+    assert refused["change"] == "refused" and refused["whatif"]["code"] == "degraded-active"
+    assert refused["real"]["accepted"] and refused["line"] > 0
+    allowed = by_command["restore-internet"]
+    assert allowed["change"] == "accepted" and allowed["real"]["code"] == "internet-not-cut"
+    isolate = by_command["isolate zone:servers"]  # its duration is the second draw of the isolate stream now
+    assert isolate["change"] == "changed" and isolate["real"]["done_at"] != isolate["whatif"]["done_at"]
+    assert by_command["notify cert-sante"]["change"] == "same"
+    assert result.later_summary() == {"replayed": 4, "same": 1, "refused": 1, "accepted": 1, "changed": 1}
+
+
+def test_the_cli_attributes_the_differences(run_cli, busy_cell):
+    code, out, err = run_cli("log", "whatif", str(busy_cell), "--at", "T+1h", "--do", "cut-internet", "--do", "degraded-mode emergency")
+    assert code == 0, err
+    out = " ".join(out.split())  # rich wraps at the terminal's width
+    assert "4 recorded command(s) after it replayed: 1 refused because of the change, 1 accepted only because of it" in out
+    assert "refused after the change" in out and "degraded mode is already active" in out
+    assert "accepted only after the change" in out
+    code, out, err = run_cli("log", "whatif", str(busy_cell), "--at", "T+1h", "--do", "cut-internet", "--drop-later")
+    out = " ".join(out.split())
+    assert code == 0 and "4 recorded command(s) after it dropped" in out and "part of the differences" in out
+    code, out, err = run_cli("log", "whatif", str(busy_cell), "--at", "T+1h", "--do", "cut-internet", "--json")
+    data = json.loads(out)
+    assert data["later_summary"]["replayed"] == 4 and data["later"][0]["line"] > 0

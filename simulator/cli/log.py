@@ -7,7 +7,7 @@ import sys
 import click
 
 from simulator.cli import cli
-from simulator.cli.output import fail, given_path, print_json, refuse_overwriting_inputs, write_atomic, write_or_fail
+from simulator.cli.output import fail, given_path, print_json, refuse_overwriting_inputs, usage_error, write_atomic, write_or_fail
 from simulator.journal.keys import generate_keypair, key_fingerprint, load_private_key, load_public_key
 from simulator.journal.verify import VerifyResult, verify_journal
 from simulator.model.diagnostics import InputError
@@ -172,26 +172,46 @@ def _parse_at(text: str) -> float:
 @click.argument("journal", metavar="LOG", type=click.Path(), callback=given_path)
 @click.option("--at", "at_text", required=True, metavar="TIME", help="When the alternative is given: T+2h, T+1d6h, 45m.")
 @click.option("--do", "commands", multiple=True, required=True, metavar="COMMAND", help="Alternative command, as typed in the crisis room ('isolate zone:servers'); repeatable.")
-@click.option("--keep-later", is_flag=True, help="Also replay the recorded commands after --at (default: dropped).")
+@click.option("--drop-later", is_flag=True, help="Drop the commands recorded after --at (default: they are replayed at their times; those the change refuses or alters are listed).")
+@click.option("--keep-later", is_flag=True, hidden=True, help="The default now (kept for scripts).")
 @_scenario_option
 @_policy_option
 @click.option("--json", "as_json", is_flag=True, help="Print both outcomes and their differences as JSON.")
 def whatif(
-    journal: str, at_text: str, commands: tuple[str, ...], keep_later: bool, scenario_path: str | None, policy_path: str | None, as_json: bool
+    journal: str, at_text: str, commands: tuple[str, ...], drop_later: bool, keep_later: bool,
+    scenario_path: str | None, policy_path: str | None, as_json: bool,
 ) -> None:
-    """Replay LOG up to --at, give the --do commands there, run to the end with the same seed,
-    and compare the outcome with the real run.
+    """Replay LOG up to --at, give the --do commands there, replay the commands recorded after
+    it at their times, run to the end with the same seed, and compare the outcome with the real
+    run: the same exercise with one decision changed.
 
-    The recorded commands after --at are dropped unless --keep-later is given.
+    Later commands the change makes impossible are refused by the engine and listed with the
+    reason, as are those it makes possible or whose effect it changes. --drop-later drops them.
     """
     from simulator.journal.whatif import what_if
 
+    if drop_later and keep_later:
+        usage_error("--drop-later", "give --drop-later or --keep-later, not both")
     at = _parse_at(at_text)
-    result = _journal_call(what_if, journal, at, list(commands), keep_later=keep_later, scenario=scenario_path, policy=policy_path)
+    result = _journal_call(what_if, journal, at, list(commands), keep_later=not drop_later, scenario=scenario_path, policy=policy_path)
     if as_json:
         print_json(result.to_json())
         return
     _print_whatif(result)
+
+
+def _effect(fate: dict) -> str:
+    """One run's outcome of a later command, in a few words."""
+    from simulator.model.duration import format_offset
+
+    if not fate.get("accepted"):
+        return f"refused ({fate.get('reason', '')})"
+    parts = ["accepted"]
+    if fate.get("detail"):
+        parts.append(str(fate["detail"]))
+    if "done_at" in fate:
+        parts.append(f"done at {format_offset(fate['done_at'])}" if fate["done_at"] is not None else "not done by the end")
+    return ", ".join(parts)
 
 
 def _cell(value) -> str:
@@ -213,13 +233,31 @@ def _print_whatif(result) -> None:
     from simulator.model.duration import format_offset
 
     console = Console()
-    later = "recorded commands after it kept" if result.keep_later else f"{result.dropped} recorded command(s) after it dropped"
-    console.print(f"[bold]What if[/bold] at {format_offset(result.at)}: {'; '.join(result.alternatives)}  ({later})")
+    if result.keep_later:
+        s = result.later_summary()
+        later = (
+            f"{s['replayed']} recorded command(s) after it replayed: {s['refused']} refused because of the change, "
+            f"{s['accepted']} accepted only because of it, {s['changed']} with another effect"
+        )
+    else:
+        later = f"{result.dropped} recorded command(s) after it dropped"
+    console.print(f"[bold]What if[/bold] at {format_offset(result.at)}: {'; '.join(result.alternatives)}  ({later})", markup=True, highlight=False)
     for note in result.notes:
         console.print(f"[yellow]note:[/yellow] {note}")
     for r in result.results:
         if not r["accepted"]:
-            console.print(f"  [yellow]refused[/yellow] {r['command']}: {r['reason']}")
+            console.print(f"  [yellow]refused[/yellow] {r['command']}: {r['reason']}", highlight=False)
+    for item in result.later:
+        if item["change"] == "same":
+            continue
+        real, alt = item["real"] or {}, item["whatif"] or {}
+        where = f"line {item['line']}, {format_offset(item['t'])}, {item['command']}"
+        if item["change"] == "refused":
+            console.print(f"  [yellow]refused after the change[/yellow] ({where}): {alt.get('reason', '')}", highlight=False)
+        elif item["change"] == "accepted":
+            console.print(f"  [cyan]accepted only after the change[/cyan] ({where}; refused in the real run: {real.get('reason', '')})", highlight=False)
+        else:
+            console.print(f"  [cyan]another effect[/cyan] ({where}): {_effect(real)} -> {_effect(alt)}", highlight=False)
     table = Table(title=f"Real run (to {format_offset(result.real.end)}) vs what-if (to {format_offset(result.whatif.end)})")
     table.add_column("indicator")
     table.add_column("real", justify="right")

@@ -12,7 +12,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from simulator.fileio import open_input
 from simulator.engine.events import Event
@@ -222,6 +222,7 @@ class Replayer:
         *,
         check: bool = True,
         live: Callable[[Event], None] | None = None,
+        on_applied: Callable[[int, dict, Any], None] | None = None,
     ):
         self.ex = exercise
         self.journal = journal
@@ -235,6 +236,7 @@ class Replayer:
         self.failure: Divergence | None = None
         self.commands_applied = 0
         self.refused: list[tuple[int, str]] = []
+        self.on_applied = on_applied  # (line, data, result) after each recorded command (what-if compares them)
         exercise.subscribe(self._on_event)
 
     # -- the event sink ---------------------------------------------------------------------
@@ -314,6 +316,8 @@ class Replayer:
             except (ValueError, TypeError) as exc:
                 raise JournalFailure(Diagnostic(self.name, line, 1, "error", f"cannot replay this command: {exc}")) from None
             self.commands_applied += 1
+            if self.on_applied is not None:
+                self.on_applied(line, rec, result)
             if not result.accepted:
                 self.refused.append((line, result.reason))
             self.raise_failure()

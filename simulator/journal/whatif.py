@@ -1,10 +1,14 @@
-"""What-if: replay a journal up to a time, give other commands there, run on with the same seed.
+"""What-if: the same exercise with one decision changed.
 
 The counterfactual the debrief asks ("had we isolated the servers at T+2h...") is answered by
 the engine, not by opinion: the same scenario, network, seed and recorded commands up to
-`at`, then the alternative commands, then the run to the same end. The recorded commands
-after `at` are dropped unless `keep_later` (they may no longer make sense: a restore of a
-server the alternative kept clean is refused, and the refusal is reported).
+`at`, then the alternative commands, then every command recorded after `at` at its own time,
+and the run to the same end. A later command the change makes impossible (a restore of a
+server the alternative kept clean, a decision already taken another way) is refused by the
+engine and listed with its reason; so is every later command whose effect changed (accepted
+only now, or done at another time), so that the differences in the outcome are attributed to
+the change and what followed from it, not to commands silently left out. `keep_later=False`
+(`--drop-later`) drops the later commands instead, as earlier versions did by default.
 """
 
 from __future__ import annotations
@@ -81,6 +85,8 @@ class WhatIf:
     real: Outcome
     whatif: Outcome
     results: list[dict] = field(default_factory=list)
+    later: list[dict] = field(default_factory=list)
+    """Every recorded command at or after `at`: its fate in the real run and in the what-if, and `change`."""
     dropped: int = 0
     sealed: bool = True
     """False for a journal cut short (killed run): both runs then end at its last record."""
@@ -88,12 +94,25 @@ class WhatIf:
     @property
     def notes(self) -> list[str]:
         """What the reader must know to read the comparison right (shown above the table)."""
-        if self.sealed:
-            return []
-        return [
-            f"journal NOT sealed (cut short at {format_offset(self.real.end)}): "
-            "both runs are compared up to that time, not to the end of the exercise"
-        ]
+        out = []
+        if not self.sealed:
+            out.append(
+                f"journal NOT sealed (cut short at {format_offset(self.real.end)}): "
+                "both runs are compared up to that time, not to the end of the exercise"
+            )
+        if self.dropped:
+            out.append(
+                f"{self.dropped} recorded command(s) after {format_offset(self.at)} dropped (--drop-later): "
+                "part of the differences comes from their absence"
+            )
+        return out
+
+    def later_summary(self) -> dict[str, int]:
+        """How many later commands kept their fate, and how many the change refused, allowed or altered."""
+        out = {"replayed": len(self.later), "same": 0, "refused": 0, "accepted": 0, "changed": 0}
+        for item in self.later:
+            out[item["change"]] += 1
+        return out
 
     def rows(self) -> list[tuple[str, Any, Any, Any]]:
         """(indicator, real, what-if, difference) for every indicator of either run."""
@@ -118,6 +137,8 @@ class WhatIf:
             "do": self.alternatives,
             "keep_later": self.keep_later,
             "dropped_commands": self.dropped,
+            "later": self.later,
+            "later_summary": self.later_summary(),
             "sealed": self.sealed,
             "notes": self.notes,
             "results": self.results,
@@ -149,7 +170,7 @@ def what_if(
     at: float,
     do: list[str],
     *,
-    keep_later: bool = False,
+    keep_later: bool = True,
     scenario: str | os.PathLike | None = None,
     policy: str | os.PathLike | None = None,
 ) -> WhatIf:
@@ -162,7 +183,8 @@ def what_if(
         raise InputError([Diagnostic("--at", 1, 1, "error", "commands can be given from T+0 on: choose --at T+0 or later")])
 
     real_ex = build_exercise(inputs, journal)
-    replayer = Replayer(real_ex, journal)
+    real_fates: dict[int, dict] = {}
+    replayer = Replayer(real_ex, journal, on_applied=lambda line, rec, result: real_fates.__setitem__(line, _fate(real_ex, rec, result)))
     replayer.run_commands()
     replayer.run_to_end()
     real_end = float(real_ex.now)
@@ -188,13 +210,16 @@ def what_if(
     for text, command in zip(do, parsed):
         advance_exact(ex, ex.now)
         result = ex.submit(command, source=WHATIF_SOURCE)
-        results.append({"command": text, "accepted": result.accepted, "reason": result.reason})
+        item = {"command": text, "accepted": result.accepted, "reason": result.reason}
+        if not result.accepted:
+            item.update(code=result.code, params=result.params)
+        results.append(item)
+    fates: dict[int, dict] = {}
     if keep_later:
         for line, rec in later:
-            result = _apply(ex, journal, line, rec)
-            if not result.accepted:
-                results.append({"command": result.command, "accepted": False, "reason": result.reason, "line": line})
+            fates[line] = _fate(ex, rec, _apply(ex, journal, line, rec))
     _run_end(ex, journal, real_end)
+    later_items = [_compare(line, rec, real_fates.get(line), fates.get(line)) for line, rec in later] if keep_later else []
     return WhatIf(
         file=str(path),
         at=float(at),
@@ -203,6 +228,7 @@ def what_if(
         real=Outcome.of(real_ex),
         whatif=Outcome.of(ex),
         results=results,
+        later=later_items,
         dropped=0 if keep_later else len(later),
         sealed=journal.sealed,
     )
@@ -214,3 +240,74 @@ def _apply(ex: Exercise, journal: Journal, line: int, rec: dict):
         return apply_recorded(ex, rec["data"])
     except (ValueError, TypeError) as exc:
         raise JournalFailure(Diagnostic(str(journal.path), line, 1, "error", f"cannot replay this command: {exc}")) from None
+
+
+def _fate(ex: Exercise, rec: dict, result) -> dict:
+    """What became of one recorded command in one run: accepted or refused (why), and for an
+    action the record that says when its work was done (read at the end of the run)."""
+    fate: dict[str, Any] = {"accepted": bool(result.accepted)}
+    if not result.accepted:
+        fate.update(reason=result.reason, code=result.code, params=result.params)
+        return fate
+    if result.detail:
+        fate["detail"] = result.detail
+    data = rec["data"]
+    if data.get("kind") == "act":
+        by = data.get("by") if isinstance(data.get("by"), str) and data.get("by") else "cell"
+        now = float(ex.now)
+        for record in reversed(ex.actions_taken.get(str(data.get("action")), [])):
+            if record.t == now and record.source == by:
+                fate["record"] = record  # its done_at is read once the run has ended
+                break
+    return fate
+
+
+def _done(fate: dict) -> float | None:
+    record = fate.get("record")
+    return None if record is None or record.done_at is None else round(float(record.done_at), 3)
+
+
+def _public(fate: dict | None) -> dict | None:
+    if fate is None:
+        return None
+    out = {k: v for k, v in fate.items() if k != "record"}
+    if "record" in fate:
+        out["done_at"] = _done(fate)
+    return out
+
+
+def _compare(line: int, rec: dict, real: dict | None, alt: dict | None) -> dict:
+    """One later command in both runs, and how the change changed it: `same`, `refused` (the
+    change made it impossible), `accepted` (it made it possible) or `changed` (its effect: its
+    reason, its source of backup, or when its work was done)."""
+    data = rec["data"]
+    real_pub, alt_pub = _public(real), _public(alt)
+    if real is None or alt is None:
+        change = "same" if real == alt else "changed"
+    elif real["accepted"] and not alt["accepted"]:
+        change = "refused"
+    elif alt["accepted"] and not real["accepted"]:
+        change = "accepted"
+    else:
+        change = "same" if real_pub == alt_pub else "changed"
+    by = data.get("by")
+    return {
+        "line": line,
+        "t": float(rec["t"]),
+        "command": _text(data),
+        "by": by if isinstance(by, str) else None,
+        "change": change,
+        "real": real_pub,
+        "whatif": alt_pub,
+    }
+
+
+def _text(data: dict) -> str:
+    from simulator.engine.commands import Command
+
+    if data.get("kind") == "text":
+        return str(data.get("text", ""))
+    try:
+        return Command.from_record(data).text()
+    except ValueError:
+        return str(data.get("kind", "?"))
