@@ -31,3 +31,16 @@ def test_no_empty_messages():
 
 def test_unknown_key_falls_back_to_the_key():
     assert t("no.such.key", "fr") == "no.such.key"
+
+
+def test_no_catalogue_key_is_written_twice():
+    """A key written twice silently keeps the last text: two engineers adding the same key diverge unseen."""
+    import json
+    from collections import Counter
+    from importlib import resources
+
+    for lang in ("fr", "en"):
+        raw = resources.files("simulator.i18n").joinpath(f"{lang}.json").read_text(encoding="utf-8")
+        pairs = json.loads(raw, object_pairs_hook=lambda items: items)
+        twice = [k for k, n in Counter(k for k, _ in pairs).items() if n > 1]
+        assert not twice, (lang, twice)

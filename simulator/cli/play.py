@@ -49,7 +49,7 @@ def _writable(folder: Path) -> bool:
 
 
 @cli.command("play")
-@click.argument("scenario", required=False, metavar="SCENARIO", type=click.Path(), callback=shipped_or_path("scenario"))
+@click.argument("scenario", required=False, metavar="[SCENARIO]", type=click.Path(), callback=shipped_or_path("scenario"))
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of every random stream (same seed + same inputs = same run).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Language of the screens (switch live with 'l').")
 @click.option("--role", type=click.Choice(ROLES), default="players", show_default=True, help="Who sits at this screen.")

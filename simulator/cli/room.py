@@ -59,7 +59,7 @@ def _loopback(host: str) -> bool:
 
 
 @cli.command("host")
-@click.argument("scenario", required=False, metavar="SCENARIO", type=click.Path(), callback=shipped_or_path("scenario"))
+@click.argument("scenario", required=False, metavar="[SCENARIO]", type=click.Path(), callback=shipped_or_path("scenario"))
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of every random stream.")
 @click.option("--log", "log_path", metavar="FILE", help="Journal file to create (default: a new file in the journal folder).", type=click.Path(), callback=given_path)
 @click.option("--bind", default=DEFAULT_BIND, show_default=True, help="Address and port to listen on; another address than loopback must be given here on purpose.")

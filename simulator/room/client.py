@@ -81,6 +81,15 @@ class SessionClient(ABC):
     async def debrief(self) -> Debrief:
         """The debrief of the exercise as this seat may see it."""
 
+    @abstractmethod
+    async def assess(self, action: str, target: str = "", count: int = 0) -> Result:
+        """What the action would do if given now (accepted: the estimate in `detail`; refused:
+        why), without giving it."""
+
+    @abstractmethod
+    async def refusals(self, action: str) -> dict[str, str]:
+        """For each target of `action`, why it would be refused now ("" when it would not)."""
+
     # -- commands ----------------------------------------------------------------------------
 
     @abstractmethod
@@ -169,6 +178,12 @@ class LocalClient(SessionClient):
 
     async def debrief(self) -> Debrief:
         return self.session.debrief(self.seat.id, self.lang)
+
+    async def assess(self, action: str, target: str = "", count: int = 0) -> Result:
+        return self.session.assess(self.seat.id, action, target, count, self.lang)
+
+    async def refusals(self, action: str) -> dict[str, str]:
+        return self.session.refusals(self.seat.id, action, self.lang)
 
     async def command(self, op: str, **args: Any) -> Result:
         result = run_command(self.session, self.seat.id, self.name, self.lang, op, args)

@@ -144,8 +144,8 @@ class Namer:
         threat = self.ex.scenario.threat
         spec = next((st for st in threat.stages if st.id == stage_id), None) if threat is not None else None
         found = technique(spec.technique) if spec is not None else None
-        if found is None:
-            return stage_id
+        if found is None:  # a technique the bundled ATT&CK table lacks: its id, never the author's stage id
+            return spec.technique if spec is not None else stage_id
         return found.name
 
     def note(self, text: str) -> str:
@@ -170,10 +170,28 @@ class Namer:
     def task(self, objective: str, task: str) -> str:
         for obj in self.ex.scenario.objectives:
             if obj.id == objective:
-                for t in obj.critical_tasks:
+                for i, t in enumerate(obj.critical_tasks):
                     if t.id == task:
-                        return short(t.text.get(self.lang)) if t.text else task
+                        return short(self.task_text(obj, t, i))
         return f"{objective}/{task}"
+
+    def task_text(self, objective, task, index: int) -> str:
+        """A critical task as the room reads it: its text, else what its check measures
+        ('Notifier → CERT Santé, sous 2h'), else its objective and its number."""
+        if task.text:
+            return task.text.get(self.lang)
+        check = getattr(task, "check", None)
+        action = getattr(check, "action", None)
+        if isinstance(action, str):
+            out = self.action(action)
+            target = getattr(check, "target", None)
+            if isinstance(target, str) and target:
+                out += " → " + self.target(target)
+            within = getattr(check, "within", None)
+            if isinstance(within, (int, float)):
+                out += ", " + tr("tui.task.within", self.lang, within=format_duration(int(within)))
+            return out
+        return tr("tui.task.numbered", self.lang, objective=short(objective.text.get(self.lang), 40), n=index + 1)
 
     def describe(self, record: dict) -> str:
         """One feed line for an event record, with names instead of ids."""
@@ -201,6 +219,10 @@ class Namer:
                 fields[key] = self.persona(value)
             elif key in ("source", "by") and isinstance(value, str):
                 fields[key] = self.source(value)
+            elif key == "reason" and record.get("kind") == "command-refused" and record.get("code"):
+                from simulator.engine.refusals import refusal_text
+
+                fields[key] = refusal_text(str(record["code"]), record.get("params") or {}, lang, self)
             elif key == "outcome" and isinstance(value, str):
                 fields[key] = self.outcome(value)
             elif key == "reason" and record.get("kind") == "staff" and isinstance(value, str):

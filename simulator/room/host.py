@@ -312,6 +312,13 @@ class Host:
         if isinstance(message, P.AskDebrief):
             conn.send({"type": "debrief", "id": message.id, "debrief": to_wire(session.debrief(conn.seat, conn.lang))})
             return
+        if isinstance(message, P.Ask):
+            if message.what == "assess":
+                value = to_wire(session.assess(conn.seat, message.action, message.target, message.count, conn.lang))
+            else:
+                value = session.refusals(conn.seat, message.action, conn.lang)
+            conn.send({"type": "answer", "id": message.id, "value": value})
+            return
         self.stats["commands"] += 1
         if message.op == "seal":
             result = self._seal(conn)

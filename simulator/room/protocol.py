@@ -9,6 +9,7 @@ texts refused), and a message that does not fit closes that connection only.
                      cmd {id, op, args}                       a command; answered by result {id}
                      lang {lang}                              read everything in another language
                      debrief {id}                             the debrief; answered by debrief {id}
+                     ask {id, what, action, target, count}    what an action would do now; answered by answer {id, value}
     host -> client   welcome {protocol, seat, lang, title, targets}  or  refused {reason}
                      situation {full, fields}                 the seat's view: all fields, or those that changed
                      result {id, result} / debrief {id, debrief} / notice {notice} / catalog {title, targets}
@@ -125,7 +126,19 @@ class AskDebrief(_Strict):
     id: Annotated[int, Field(ge=0, le=2**53)]
 
 
-ClientMessage = Annotated[Union[Hello, Cmd, SetLang, AskDebrief], Field(discriminator="type")]
+class Ask(_Strict):
+    """A question that changes nothing and is not journaled: what an action would do now
+    (`assess`), or which targets of an action the engine would refuse (`refusals`)."""
+
+    type: Literal["ask"]
+    id: Annotated[int, Field(ge=0, le=2**53)]
+    what: Literal["assess", "refusals"]
+    action: Id
+    target: Annotated[str, Field(max_length=MAX_ID * 2)] = ""
+    count: Annotated[int, Field(ge=0, le=100_000)] = 0
+
+
+ClientMessage = Annotated[Union[Hello, Cmd, SetLang, AskDebrief, Ask], Field(discriminator="type")]
 _CLIENT = TypeAdapter(ClientMessage)
 
 
@@ -151,7 +164,7 @@ def _where(exc: ValidationError) -> str:
     return ".".join(str(p) for p in errors[0].get("loc", ())) if errors else ""
 
 
-def parse_client(raw: str | bytes) -> Hello | Cmd | SetLang | AskDebrief:
+def parse_client(raw: str | bytes) -> Hello | Cmd | SetLang | AskDebrief | Ask:
     """One client message from its frame; BadMessage (with a short reason) when it is not one."""
     if len(raw) > MAX_CLIENT_FRAME:
         raise BadMessage("too-long", size=len(raw))

@@ -213,6 +213,10 @@ class RemoteClient(SessionClient):
             future = self._pending.pop(data.get("id"), None)
             if future is not None and not future.done():
                 future.set_result(from_wire(Debrief, data.get("debrief")))
+        elif kind == "answer":
+            future = self._pending.pop(data.get("id"), None)
+            if future is not None and not future.done():
+                future.set_result(("answer", data.get("value")))
         elif kind == "notice":
             self._deliver_notice(from_wire(Notice, data.get("notice")))
         elif kind == "catalog":
@@ -265,6 +269,18 @@ class RemoteClient(SessionClient):
             return found
         sit = self.situation
         return Debrief(sit.t, sit.end_reason, (), (), sit.clocks, sit.feed, "", "", False, False, self._title)
+
+    async def assess(self, action: str, target: str = "", count: int = 0) -> Result:
+        found = await self._request({"type": "ask", "what": "assess", "action": action, "target": target, "count": count})
+        if isinstance(found, tuple) and found[0] == "answer":
+            return from_wire(Result, found[1])
+        return found if isinstance(found, Result) else Result(False, action, reason=tr("no-answer", self.lang))
+
+    async def refusals(self, action: str) -> dict[str, str]:
+        found = await self._request({"type": "ask", "what": "refusals", "action": action})
+        if isinstance(found, tuple) and found[0] == "answer" and isinstance(found[1], dict):
+            return {str(k): str(v) for k, v in found[1].items()}
+        return {}
 
     async def set_language(self, lang: str) -> None:
         self.lang = lang

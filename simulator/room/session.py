@@ -25,6 +25,7 @@ from typing import Callable, Mapping
 
 from simulator.engine.commands import Act, Decide, Extend, FireInject, NoteCmd, Rate
 from simulator.engine.knowledge import cell_knows, known_levels, known_states
+from simulator.engine.refusals import refusal_text
 from simulator.i18n import t as tr_raw
 from simulator.journal.commands import UI_KIND, advance_exact
 from simulator.journal.replay import load_journal
@@ -403,14 +404,19 @@ class RoomSession:
             return seat, self.refusal(command, "not-yours", lang, seat=self.seat_label(seat_id, lang))
         return seat, None
 
-    def _submit(self, seat: Seat, name: str, command) -> Result:
+    def _submit(self, seat: Seat, name: str, command, lang: str = "fr") -> Result:
+        """Journal and apply a command for `seat`; the answer in the reader's language, with labels."""
         self._origin = seat
         try:
             result = self.rec.submit(command, seat.source, seat=seat.id, name=name or None)
         finally:
             self._origin = None
         self.version += 1
-        return Result(result.accepted, result.command, result.reason, result.detail)
+        namer = self.namer(lang)
+        reason = result.reason
+        if not result.accepted and getattr(result, "code", ""):
+            reason = refusal_text(result.code, result.params, lang, namer)
+        return Result(result.accepted, namer.command(result.command), reason, result.detail)
 
     def act(self, seat_id: str, name: str, action: str, target: str = "", count: int = 0, lang: str = "fr") -> Result:
         command = Act(action, target, count)
@@ -419,7 +425,7 @@ class RoomSession:
             return refused
         if self.ended:
             return self.refusal(command.text(), "ended", lang)
-        return self._submit(seat, name, command)
+        return self._submit(seat, name, command, lang)
 
     def decide(self, seat_id: str, name: str, decision: str, option: str, justification: str = "", lang: str = "fr") -> Result:
         command = Decide(decision, option)
@@ -429,9 +435,9 @@ class RoomSession:
         d = self.ex.decisions.get(decision)
         if d is not None and not seat.answers(self._recipients(d.to)):
             return self.refusal(command.text(), "not-addressed", lang, seat=self.seat_label(seat_id, lang))
-        result = self._submit(seat, name, command)
+        result = self._submit(seat, name, command, lang)
         if result.accepted and justification.strip():
-            self._submit(seat, name, NoteCmd(f"{decision}/{option}: {justification.strip()}"))
+            self._submit(seat, name, NoteCmd(f"{decision}/{option}: {justification.strip()}"), lang)
         return result
 
     def fire(self, seat_id: str, name: str, inject: str, lang: str = "fr") -> Result:
@@ -439,23 +445,23 @@ class RoomSession:
         seat, refused = self._allowed(seat_id, S.FIRE, command.text(), lang)
         if refused is not None:
             return refused
-        return self._submit(seat, name, command)
+        return self._submit(seat, name, command, lang)
 
     def extend(self, seat_id: str, name: str, decision: str, minutes: float, lang: str = "fr") -> Result:
         command = Extend(decision, float(minutes))
         seat, refused = self._allowed(seat_id, S.EXTEND, command.text(), lang)
         if refused is not None:
             return refused
-        return self._submit(seat, name, command)
+        return self._submit(seat, name, command, lang)
 
     def rate(self, seat_id: str, name: str, objective: str, task: str, rating: str, comment: str = "", lang: str = "fr") -> Result:
         command = Rate(objective, task, rating)
         seat, refused = self._allowed(seat_id, S.RATE, command.text(), lang)
         if refused is not None:
             return refused
-        result = self._submit(seat, name, command)
+        result = self._submit(seat, name, command, lang)
         if result.accepted and comment.strip():
-            self._submit(seat, name, NoteCmd(f"{objective}/{task} {rating}: {comment.strip()}"))
+            self._submit(seat, name, NoteCmd(f"{objective}/{task} {rating}: {comment.strip()}"), lang)
         return result
 
     def note(self, seat_id: str, name: str, text: str, lang: str = "fr") -> Result:
@@ -465,7 +471,7 @@ class RoomSession:
             return refused
         if not text.strip():
             return self.refusal("note", "empty-note", lang)
-        return self._submit(seat, name, command)
+        return self._submit(seat, name, command, lang)
 
     def acknowledge(self, seat_id: str, name: str, key: int, lang: str = "fr") -> Result:
         """Mark an inbox item read for this seat (journaled: the report's response times start there)."""
@@ -901,6 +907,37 @@ class RoomSession:
                 out.append((f"{prefix}:{ident}", f"{namer.name(ident)} ({tr('kind.' + prefix, lang)})"))
         return tuple(out)
 
+    def assess(self, seat_id: str, action: str, target: str = "", count: int = 0, lang: str = "fr") -> Result:
+        """What an action would do if given now, without giving it: accepted with the engine's
+        estimate as its detail, or refused with the reason the engine would give. Changes nothing."""
+        seat, refused = self._allowed(seat_id, S.ACT, action, lang)
+        if refused is not None:
+            return refused
+        namer = self.namer(lang)
+        command = Act(action, target, count)
+        found = self.ex.estimate(command, seat.source)
+        if found.refused is not None:
+            return Result(False, namer.command(command.text()), refusal_text(found.refused[0], found.refused[1], lang, namer), found.text(lang, namer))
+        detail = found.text(lang, namer)
+        left_out = found.leaves_out_text(lang)
+        if left_out:  # said, not hidden: what the estimate cannot know
+            detail += "\n" + tr("estimate.leaves-out", lang, what=" ".join(left_out))
+        return Result(True, namer.command(command.text()), "", detail)
+
+    def refusals(self, seat_id: str, action: str, lang: str = "fr") -> dict[str, str]:
+        """For each target of `action`, why the engine would refuse it now ("" when it would not)."""
+        seat = self.seats.get(seat_id)
+        if seat is None or not seat.may(S.ACT) or action not in self.ex.actions:
+            return {}
+        namer = self.namer(lang)
+        out = {}
+        for value, _label in self.targets(action, lang):
+            spec = self.ex.actions[action]
+            count = 1 if spec.target == "function-count" else 0
+            found = self.ex.would_refuse(Act(action, value, count), seat.source)
+            out[value] = refusal_text(found[0], found[1], lang, namer) if found is not None else ""
+        return out
+
     def all_targets(self, lang: str) -> dict[str, tuple[tuple[str, str], ...]]:
         return {aid: self.targets(aid, lang) for aid in sorted(self.ex.actions)}
 
@@ -936,11 +973,12 @@ class RoomSession:
                 for task in obj["tasks"]:
                     results[(obj["id"], task["id"])] = task["rating"] or ""
         out = []
+        namer = self.namer(lang)
         for obj in ex.scenario.objectives:
-            for task in obj.critical_tasks:
+            for i, task in enumerate(obj.critical_tasks):
                 rating = ex.ratings.get((obj.id, task.id)) or results.get((obj.id, task.id), "")
                 out.append(
-                    TaskView(obj.id, obj.text.get(lang), task.id, task.text.get(lang) if task.text else task.id, rating or "", task.check is not None)
+                    TaskView(obj.id, obj.text.get(lang), task.id, namer.task_text(obj, task, i), rating or "", task.check is not None)
                 )
         return tuple(out)
 

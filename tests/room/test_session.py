@@ -65,3 +65,17 @@ def test_the_room_board_and_the_cells_are_sent_nothing_of_the_facilitators(tmp_p
         assert not any("inject" in line.text.lower() and "police" in line.text.lower() for line in cell.feed)
     finally:
         session.close()
+
+
+def test_a_players_open_dialog_never_stops_a_rooms_clock(tmp_path):
+    session, _codes = open_room(FLAGSHIP, tmp_path / "room.jsonl", seed=2)
+    clock = [1000.0]
+    session._monotonic = lambda: clock[0]
+    try:
+        assert session.resume("facilitator", "Anna")
+        session.hold("dialog", True)  # a cell's screen opened a dialog: the room goes on
+        clock[0] += 6.0
+        assert session.tick() and session.now > 0
+        assert session.view("cell:it", "fr").held_by == ""
+    finally:
+        session.close()

@@ -17,16 +17,43 @@ from textual.widgets import Footer, Static
 from simulator.room.client import LocalClient, SessionClient
 from simulator.room.views import Debrief
 from simulator.tui.glyphs import CLOCK_STATES, glyph
-from simulator.tui.text import localise_tree, offset, tr
+from simulator.tui.text import format_duration, localise_tree, offset, tr
 from simulator.tui.widgets.tasks import task_lines
 
 
-def _kpi_value(value: object) -> str:
-    if isinstance(value, dict):
-        return ", ".join(f"{k} {v}" for k, v in value.items()) or "–"
+def _number(value: float, lang: str, decimals: int = 0) -> str:
+    """A number as the reader writes it: 2 064 000 and 14,6 in French, 2,064,000 and 14.6 in English."""
+    text = f"{value:,.{decimals}f}"
+    if lang == "fr":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text.replace("-", "−")
+
+
+def _kpi_value(key: str, value: object, lang: str) -> str:
     if isinstance(value, bool):
-        return "✓" if value else "✗"
+        return tr("debrief.yes" if value else "debrief.no", lang)
+    if isinstance(value, (int, float)):
+        if key.endswith("_minutes"):
+            return format_duration(int(round(value))) if value else "0"
+        if key.endswith("_pct"):
+            return ("+" if value > 0 else "") + _number(value, lang, 1) + "\u00a0%"
+        return _number(value, lang, 0 if float(value).is_integer() or abs(value) >= 100 else 1)
     return str(value)
+
+
+def kpi_rows(kpis, lang: str) -> list[tuple[str, str, bool]]:
+    """(label, value, indented) rows: a KPI per service or function becomes one row each,
+    longest first, under its own heading (a table, not a comma-separated string)."""
+    rows = []
+    for key, value in kpis:
+        label = tr("kpi." + key, lang)
+        if isinstance(value, dict):
+            rows.append((label, "" if value else tr("debrief.none", lang), False))
+            for name, sub in sorted(value.items(), key=lambda kv: (-kv[1] if isinstance(kv[1], (int, float)) else 0, kv[0])):
+                rows.append((name, _kpi_value(key, sub, lang), True))
+        else:
+            rows.append((label, _kpi_value(key, value, lang), False))
+    return rows
 
 
 class DebriefScreen(Screen):
@@ -82,8 +109,8 @@ class DebriefScreen(Screen):
         kpis = Table(box=None, show_header=False, expand=True, padding=(0, 1))
         kpis.add_column(ratio=2)
         kpis.add_column(justify="right", ratio=1)
-        for key, value in d.kpis:
-            kpis.add_row(tr("kpi." + key, lang), _kpi_value(value))
+        for label, value, indented in kpi_rows(d.kpis, lang):
+            kpis.add_row(Text("  " + label, style="dim") if indented else Text(label), value)
         self.query_one("#kpis", Static).update(kpis)
         self.query_one("#kpis-box").border_title = tr("debrief.kpis", lang)
         lines = []

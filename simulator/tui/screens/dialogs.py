@@ -134,7 +134,11 @@ class PickDialog(Dialog):
     def _choose(self, index: int | None) -> None:
         if index is None or not 0 <= index < len(self.shown):
             return
-        self.dismiss(self.shown[index].value)
+        choice = self.shown[index]
+        if choice.disabled:  # said why in its note: choosing it would only be refused
+            self.notify(choice.note.lstrip("✗ ") or tr("dialog.unavailable", self.lang), severity="warning", timeout=5)
+            return
+        self.dismiss(choice.value)
 
 
 class ConfirmDialog(Dialog):

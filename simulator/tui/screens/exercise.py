@@ -64,7 +64,7 @@ class ActionCommands(Provider):
         if screen is None:
             return
         for info in screen.session.situation.actions:
-            yield DiscoveryHit(info.name, lambda i=info: screen.pick_target(i), help=info.description)
+            yield DiscoveryHit(info.name, lambda i=info: screen.run_worker(screen.pick_target(i)), help=info.description)
 
     async def search(self, query: str) -> Hits:
         screen = self._screen()
@@ -77,7 +77,7 @@ class ActionCommands(Provider):
                 text = f"{info.name} → {label}"
                 score = matcher.match(text + f" {info.id} {target}")
                 if score > 0:
-                    yield Hit(score, matcher.highlight(text), lambda i=info, tg=target: screen.confirm_action(i, tg), help=info.description)
+                    yield Hit(score, matcher.highlight(text), lambda i=info, tg=target: screen.run_worker(screen.confirm_action(i, tg)), help=info.description)
 
 
 class ExerciseScreen(Screen):
@@ -97,6 +97,7 @@ class ExerciseScreen(Screen):
         Binding("c", "channel", "Channel", id="exercise.channel"),
         Binding("t", "toggle_truth", "Ground truth", id="exercise.truth"),
         Binding("z", "zoom", "Zoom", id="exercise.zoom"),
+        Binding("v", "feed_filter", "Log filter", id="exercise.feed"),
         Binding("plus,equals_sign", "faster", "Faster", id="exercise.faster", key_display="+"),
         Binding("minus", "slower", "Slower", id="exercise.slower", key_display="-"),
         Binding("q,escape", "app.quit", "Quit", id="exercise.quit", show=False),
@@ -233,6 +234,11 @@ class ExerciseScreen(Screen):
             return
         self._report(await self.session.clock("step"), quiet=True)
 
+    def action_feed_filter(self) -> None:
+        from simulator.tui.widgets.feed import FeedPanel
+
+        self.query_one(FeedPanel).toggle()
+
     def action_zoom(self) -> None:
         focused = self.focused
         while focused is not None and focused.parent is not None and focused.parent.id != "board":
@@ -297,31 +303,32 @@ class ExerciseScreen(Screen):
             choices.append(Choice(info.id, info.name, note, disabled=bool(info.why)))
         infos = {i.id: i for i in actions}
 
-        def chosen(value: str | None) -> None:
+        async def chosen(value: str | None) -> None:
             if value is not None:
-                self.pick_target(infos[value])
+                await self.pick_target(infos[value])
 
         self.open_dialog(PickDialog(self.lang, tr("act.title", self.lang), choices), chosen)
 
-    def pick_target(self, info: ActionInfo) -> None:
-        targets = self.session.targets(info.id)
+    async def pick_target(self, info: ActionInfo) -> None:
         if info.target == "none":
-            self.confirm_action(info, "")
+            await self.confirm_action(info, "")
             return
+        targets = self.session.targets(info.id)
+        refused = await self.session.refusals(info.id)  # what the engine would refuse now, said before it is chosen
 
-        def chosen(value: str | None) -> None:
+        async def chosen(value: str | None) -> None:
             if value is None:
                 return
             if info.target == "function-count":
                 self.ask_count(info, value)
             else:
-                self.confirm_action(info, value)
+                await self.confirm_action(info, value)
 
-        choices = [Choice(value, label) for value, label in targets]
+        choices = [Choice(value, label, "✗ " + refused[value] if refused.get(value) else "", disabled=bool(refused.get(value))) for value, label in targets]
         self.open_dialog(PickDialog(self.lang, tr("act.target", self.lang, action=info.name), choices), chosen)
 
     def ask_count(self, info: ActionInfo, target: str) -> None:
-        def typed(text: str | None) -> None:
+        async def typed(text: str | None) -> None:
             if text is None:
                 return
             try:
@@ -329,28 +336,34 @@ class ExerciseScreen(Screen):
             except ValueError:
                 self.notify(tr("notify.not-a-number", self.lang, text=text), severity="error")
                 return
-            self.confirm_action(info, target, count)
+            await self.confirm_action(info, target, count)
 
         self.open_dialog(TextDialog(self.lang, tr("act.count", self.lang, action=info.name), "3"), typed)
 
-    def confirm_action(self, info: ActionInfo, target: str, count: int = 0) -> None:
+    async def confirm_action(self, info: ActionInfo, target: str, count: int = 0) -> None:
         label = dict(self.session.targets(info.id)).get(target, target)
+        assessed = await self.session.assess(info.id, target, count)  # the engine's own plan of it, now
         body = Text()
         body.append(f"{info.name}", style="bold")
         if target:
             body.append(f" → {label}")
         if count:
             body.append(f" × {count}")
-        body.append("\n" + tr("act.cost", self.lang, staff=info.staff, duration=info.duration))
+        body.append("\n" + tr("act.staff", self.lang, staff=info.staff))
+        if assessed.detail:
+            estimate, _, caveats = assessed.detail.partition("\n")
+            body.append("\n" + tr("act.estimate", self.lang, estimate=estimate), style="bold")
+            if caveats:
+                body.append("\n" + caveats, style="dim italic")
         if info.description:
             body.append("\n" + info.description, style="dim")
-        current = next((a for a in self.session.situation.actions if a.id == info.id), info)
+        warning = assessed.reason if not assessed.accepted else ""
 
         async def confirmed(ok: bool | None) -> None:
             if ok:
                 await self.take_action(info.id, target, count)
 
-        self.open_dialog(ConfirmDialog(self.lang, tr("act.confirm", self.lang), body, current.why), confirmed)
+        self.open_dialog(ConfirmDialog(self.lang, tr("act.confirm", self.lang), body, warning), confirmed)
 
     async def take_action(self, action: str, target: str = "", count: int = 0):
         result = await self.session.act(action, target, count)

@@ -39,7 +39,10 @@ class ClinicalPanel(Panel):
             name = Text(f.name)
             if f.paper:
                 name.append(" ✎", style="bold")
-            cells = [glyph(SERVICE_LEVELS, f.level), name, f"{f.capacity_pct:.0f}%"]
+            # the glyph says what the capacity says: paper procedures make a function without its
+            # IT degraded, not down
+            shown = "down" if f.capacity_pct <= 0 else "up" if f.capacity_pct >= 99.5 else "degraded"
+            cells = [glyph(SERVICE_LEVELS, shown), name, f"{f.capacity_pct:.0f}%"]
             if wide:
                 cells.append(sparkline(f.history, 12, 100.0))
             cells += [f"{f.waiting:.0f}", f"{f.diverted:.0f}"]
@@ -47,7 +50,10 @@ class ClinicalPanel(Panel):
                 cells.append(f"{f.cancelled:.0f}")
             table.add_row(*cells)
             if f.turnaround is not None:
-                notes.append(Text(tr("clinical.turnaround", lang, name=f.name, change=f"{f.turnaround:+.0f}"), style="bold"))
+                if f.capacity_pct <= 0 and f.waiting >= 1:
+                    notes.append(Text(tr("clinical.no-results", lang, name=f.name, waiting=f"{f.waiting:.0f}"), style="bold"))
+                else:
+                    notes.append(Text(tr("clinical.turnaround", lang, name=f.name, change=f"{f.turnaround:+.0f}"), style="bold"))
         if any(f.paper for f in sit.functions):
             notes.append(Text("✎ " + tr("clinical.paper", lang), style="dim"))
         return Group(table, *notes)
