@@ -95,7 +95,7 @@ def test_cli_exit_codes_and_compiler_style(run_cli):
     diags = _parse(err)
     assert {d["rule"] for d in diags} == {rule for _l, rule in _markers(BROKEN)}
     assert all(d["file"].endswith("tests/fixtures/lint/broken.yaml") for d in diags)
-    assert "4 error(s), 11 warning(s)" in err
+    assert "5 error(s), 11 warning(s)" in err
 
 
 def test_warnings_pass_unless_strict(run_cli):
@@ -301,3 +301,52 @@ def test_what_waits_on_a_contingency_inject_can_fire(tmp_path, run_cli):
     assert ex.submit("inject nudge", source="facilitator").accepted
     ex.advance(40)
     assert "follow-up" in ex.fired
+
+
+def test_a_story_the_model_contradicts_is_reported_at_the_inject(run_cli, tmp_path):
+    """Issue 11 #6: an inject's `states` are checked the moment it fires in every seeded run."""
+    code, _out, err = run_cli("lint", str(BROKEN))
+    found = [d for d in _parse(err) if d["rule"] == "story-contradicted"]
+    assert len(found) == 1
+    line = next(n for n, text in enumerate(BROKEN.read_text(encoding="utf-8").splitlines(), 1) if "id: false-story" in text)
+    assert int(found[0]["line"]) == line and found[0]["severity"] == "error"
+    assert "states {service: ehr, state: up}" in found[0]["message"] and "T+3h" in found[0]["message"]
+
+
+def test_stated_facts_that_hold_are_not_reported_and_unknown_ids_are_positioned(tmp_path, run_cli):
+    import shutil
+
+    import yaml
+
+    shutil.copy(MINI.parent / "mini-network.yaml", tmp_path / "mini-network.yaml")
+    data = yaml.safe_load(MINI.read_text(encoding="utf-8"))
+    data["scenario"]["injects"][0]["states"] = [{"service": "ehr", "state": "not-up"}, {"fact": "encryption"}]
+    good = tmp_path / "good.yaml"
+    good.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    code, _out, err = run_cli("lint", str(good))
+    assert "story-contradicted" not in err, err
+    data["scenario"]["injects"][0]["states"] = [{"service": "nowhere", "state": "up"}]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    code, _out, err = run_cli("validate", str(bad))
+    assert code == 2 and "unknown service 'nowhere'" in err and ":" in err.splitlines()[0]
+
+
+def test_the_shipped_stories_agree_with_the_model():
+    """The flagship's three contradictions (VPN, printers, CERT Santé's 'I have your declaration')
+    are stated facts now, and no shipped scenario's stated facts fail in the seeded runs."""
+    flagship = load_document(SCENARIOS / "ransomware-weekend-night.yaml").model.scenario
+    stated = {inj.id: inj.states for inj in flagship.all_injects if inj.states}
+    assert {"oncall-tech-outage", "ransom-note-printed", "cert-sante-callback"} <= set(stated)
+    report = lint_paths(SHIPPED)
+    assert not [d.format() for d in report.diagnostics if "story-contradicted" in d.message]
+
+
+def test_cert_sante_has_the_declaration_only_once_it_is_filed():
+    from simulator.engine.headless import load_exercise, run_exercise
+
+    for seed in range(3):
+        ex = load_exercise(SCENARIOS / "ransomware-weekend-night.yaml", seed, "textbook")
+        run_exercise(ex, "end")
+        filed = min(r.done_at for r in ex.actions_taken["notify"] if r.target == "cert-sante" and r.done_at is not None)
+        assert ex.fired["cert-sante-callback"] >= filed > min(r.t for r in ex.actions_taken["notify"] if r.target == "cert-sante")

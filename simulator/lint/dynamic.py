@@ -6,7 +6,10 @@ because the attacker never reaches it). A few seeded runs with a cell that
 does nothing (`passive`), one that follows good practice (`textbook`), and
 `textbook` sweeps that pick the k-th option of every decision (so each branch
 is played at least once) show which non-contingency injects and decisions the
-exercise never reaches, and the real pace of conditional stimuli.
+exercise never reaches, and the real pace of conditional stimuli. They also check what an
+inject's text asserts about the hospital (its `states`) at the moment it fires: a story the
+model contradicts in any run (the VPN the technician says he is connected through is down) is
+reported at the inject.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from simulator.lint.feasibility import Feasibility
 from simulator.lint.findings import Finding
 from simulator.lint.rules import LintOptions, overload_message, overloads
 from simulator.model.diagnostics import one_line
+from simulator.model.duration import format_offset
 from simulator.model.network import NetworkBody
 from simulator.model.policy import PolicyBody, builtin_policy
 from simulator.model.scenario import ScenarioBody
@@ -32,6 +36,7 @@ class Rehearsal:
     injects_fired: set[str] = field(default_factory=set)
     decisions_put: set[str] = field(default_factory=set)
     overloads: dict[str, tuple[list, str]] = field(default_factory=dict)  # role -> (window, "policy, seed")
+    contradicted: dict[str, tuple[int, float, str]] = field(default_factory=dict)  # inject -> (states index, time, "policy, seed")
 
 
 def rehearse(sc: ScenarioBody, net: NetworkBody, options: LintOptions) -> Rehearsal:
@@ -45,6 +50,8 @@ def rehearse(sc: ScenarioBody, net: NetworkBody, options: LintOptions) -> Rehear
             ex = Exercise(sc, net, seed, policy=policy)
             presented: dict[str, float] = {}
             ex.subscribe(lambda e, p=presented: p.setdefault(e.decision, e.t) if e.kind == "decision-presented" else None)
+            if any(inj.states for inj in injects.values()):
+                ex.subscribe(_story_check(ex, injects, seen.contradicted, f"{name}, seed {seed}"))
             run_exercise(ex, "end")
             seen.runs += 1
             seen.injects_fired.update(ex.fired)
@@ -56,6 +63,37 @@ def rehearse(sc: ScenarioBody, net: NetworkBody, options: LintOptions) -> Rehear
             for role, window in overloads(sc, stimuli, options):
                 seen.overloads.setdefault(role, (window, f"{name}, seed {seed}"))
     return seen
+
+
+def _story_check(ex: Exercise, injects: dict, found: dict, run: str):
+    """A subscriber checking each inject's stated facts the moment it fires (the first run that
+    contradicts one is kept)."""
+
+    def check(event) -> None:
+        if event.kind != "inject" or event.inject in found:
+            return
+        for j, stated in enumerate(injects[event.inject].states):
+            if not ex.evaluate(stated):
+                found[event.inject] = (j, float(event.t), run)
+                return
+
+    return check
+
+
+def compact(cond) -> str:
+    """A condition as written in YAML flow style ({service: remote-access, state: up})."""
+    data = cond.model_dump(by_alias=True, exclude_none=True, mode="json")
+
+    def flow(value) -> str:
+        if isinstance(value, dict):
+            return "{" + ", ".join(f"{k}: {flow(v)}" for k, v in value.items() if v is not False or k in ("fired", "value")) + "}"
+        if isinstance(value, list):
+            return "[" + ", ".join(flow(v) for v in value) + "]"
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return str(value)
+
+    return flow(data)
 
 
 def policies(sc: ScenarioBody, options: LintOptions) -> list[tuple[str, PolicyBody, bool]]:
@@ -91,6 +129,14 @@ def dynamic_findings(sc: ScenarioBody, net: NetworkBody, feas: Feasibility, opti
             continue
         where = base + ("when",) if d.when is not None else base + ("at",)
         out.append(Finding("never-put-in-runs", where, f"decision '{d.id}' was never put to the cell in {runs}: check its trigger"))
+    for base, inj in sc.inject_entries:
+        if inj.id in seen.contradicted:
+            j, t, run = seen.contradicted[inj.id]
+            out.append(Finding(
+                "story-contradicted", base + ("id",),
+                f"inject '{inj.id}' states {compact(inj.states[j])} but it does not hold when the inject fires "
+                f"({format_offset(t)}, in the run with {run}): change the text, or fire it only when it holds (when:)",
+            ))
     for role, (window, run) in sorted(seen.overloads.items()):
         if role in static_overload_roles:
             continue

@@ -17,6 +17,7 @@ RULES: dict[str, Severity] = {
     "never-fired-in-runs": "warning",
     "never-put-in-runs": "warning",
     "rehearsal-failed": "error",
+    "story-contradicted": "error",
     "task-never-met": "error",
     "task-always-met": "warning",
     "objective-unexercised": "warning",

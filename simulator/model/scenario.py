@@ -332,6 +332,10 @@ class Inject(StrictModel):
     questions: list[LocalizedText] = Field(default_factory=list, description="Discussion questions the facilitator asks once it is delivered.")
     card: StrictBool = Field(default=False, description="Also printed as a card in the player kit of each cell it is addressed to (all cells when `to` is empty), to be opened at its time.")
     attachments: list[Attachment] = Field(default_factory=list, description="Files handed out with it (images, PDF, text), shown to the cells it is addressed to and copied into their kits.")
+    states: list[Condition] = Field(
+        default_factory=list,
+        description="Facts its text asserts about the hospital when it fires ({service: remote-access, state: up}, {action: notify, target: cert-sante, done: true}): `lint` checks them on seeded runs.",
+    )
 
     @model_validator(mode="after")
     def _one_trigger(self) -> "Inject":

@@ -332,6 +332,8 @@ def check_scenario(sc: ScenarioBody, doc: Document, net: NetworkBody | None = No
             check_condition(base + ("answered_by", j), leaf)
         if inj.when is not None:
             check_condition(base + ("when",), inj.when)
+        for j, stated in enumerate(inj.states):
+            check_condition(base + ("states", j), stated)
         check_effects(base + ("effects",), inj.effects)
         for k, eff in enumerate(inj.effects):
             if eff.inject == inj.id:

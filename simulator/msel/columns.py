@@ -15,7 +15,7 @@ COLUMNS: tuple[str, ...] = (
     "title (fr)", "title (en)", "text (fr)", "text (en)", "expected (fr)", "expected (en)",
     "questions (fr)", "questions (en)", "objectives", "note (fr)", "note (en)",
     "deadline", "default", "pause_clock", "options", "jump", "duration",
-    "effects", "answered_by", "attachments", "planned (h)",
+    "effects", "answered_by", "states", "attachments", "planned (h)",
 )
 KINDS = ("inject", "decision", "module")
 FLAGS = ("contingency", "noise")
@@ -27,5 +27,5 @@ WIDTHS = {
     "card": 6, "type": 12, "title (fr)": 28, "title (en)": 28, "text (fr)": 60, "text (en)": 60,
     "expected (fr)": 40, "expected (en)": 40, "questions (fr)": 40, "questions (en)": 40, "objectives": 16,
     "note (fr)": 30, "note (en)": 30, "deadline": 9, "default": 12, "pause_clock": 11, "options": 40,
-    "jump": 7, "duration": 9, "effects": 30, "answered_by": 30, "attachments": 30, "planned (h)": 11,
+    "jump": 7, "duration": 9, "effects": 30, "answered_by": 30, "states": 30, "attachments": 30, "planned (h)": 11,
 }

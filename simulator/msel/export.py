@@ -62,6 +62,7 @@ def _inject_row(inj: Inject, module: str, planned: int | None) -> dict[str, Any]
         "expected (fr)": expected[0], "expected (en)": expected[1], "questions (fr)": questions[0], "questions (en)": questions[1],
         "objectives": ", ".join(inj.objectives), "note (fr)": note[0], "note (en)": note[1],
         "effects": flow(inj.effects) if inj.effects else "", "answered_by": flow(inj.answered_by) if inj.answered_by else "",
+        "states": flow(inj.states) if inj.states else "",
         "attachments": flow(inj.attachments) if inj.attachments else "", "planned (h)": _hours(planned),
     }
 

@@ -225,7 +225,7 @@ def _inject(r: _RowReader, in_module: bool) -> None:
     r.texts("questions", "questions")
     r.ids("objectives", "objectives")
     r.text("facilitator_note", "note")
-    for key in ("effects", "answered_by", "attachments"):
+    for key in ("effects", "answered_by", "states", "attachments"):
         r.flow(key, key)
 
 
