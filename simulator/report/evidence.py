@@ -248,11 +248,28 @@ def unmitigated_minutes(levels: list[tuple[float, str, int]], paper: list[tuple[
 
 
 def participant_names(journal: Journal) -> list[dict[str, Any]]:
-    """The header's participants: [{name, role, seat?}] as recorded."""
-    out = []
+    """Who took part: the header's participants, then the people a room recorded as they took
+    their seats (`join`) or gave commands (`name`), each (name, seat) once, in order of arrival."""
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(name: Any, role: Any, seat: Any) -> None:
+        if not isinstance(name, str) or not name.strip():
+            return
+        seat = seat if isinstance(seat, str) and seat else None
+        key = (name, seat or str(role or ""))
+        if key in seen:
+            return
+        seen.add(key)
+        out.append({"name": name, "role": str(role or ""), "seat": seat})
+
     for p in journal.data.get("participants", []) or []:
-        if isinstance(p, dict) and isinstance(p.get("name"), str):
-            out.append({"name": p["name"], "role": str(p.get("role", "")), "seat": p.get("seat") if isinstance(p.get("seat"), str) else None})
+        if isinstance(p, dict):
+            add(p.get("name"), p.get("role", ""), p.get("seat"))
+    for _line, rec in journal.commands():
+        data = rec["data"]
+        if isinstance(data.get("name"), str):
+            add(data["name"], data.get("by", ""), data.get("seat"))
     return out
 
 

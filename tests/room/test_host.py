@@ -98,6 +98,16 @@ def test_injects_reach_their_addressees_and_a_decision_reaches_everyone(tmp_path
         assert ("cell:it", "Ivan Informaticien") in joined and ("room", "Projecteur") in joined
         result = verify_journal(log)
         assert result.ok and result.sealed
+        # the after-action report names who was there and who decided
+        from simulator.report.data import build_report
+        from simulator.report.render import render_markdown
+
+        report = build_report(log, "fr")
+        people = dict(report.participants)
+        assert {"Anna Animatrice", "Dr Martin", "Ivan Informaticien", "Eve Évaluatrice", "Projecteur"} <= set(people)
+        assert people["Eve Évaluatrice"] == "Évaluation" and "cell:" not in " ".join(people.values())
+        text = render_markdown(report)
+        assert any("Dr Martin" in line and "Internet" in line for line in text.splitlines() if line.startswith("|"))
 
     asyncio.run(run())
 
