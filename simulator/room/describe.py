@@ -101,7 +101,9 @@ class Namer:
         verb, rest = words[0], (words[1] if len(words) > 1 else "")
         args = rest.split()
         if verb == "note":
-            return tr("tui.cmd.note", lang, text=self.note(rest.strip("'\"")))
+            from simulator.model.command_text import note_text
+
+            return tr("tui.cmd.note", lang, text=self.note(note_text(rest)))
         if verb == "decide" and len(args) == 2 and args[0] in ex.decisions:
             d = ex.decisions[args[0]]
             opt = next((o for o in d.options if o.id == args[1]), None)

@@ -207,8 +207,9 @@ class RoomSession:
         kind = event.kind
         if kind == "decision-presented":
             self._announce_decision(record["decision"])
-        elif kind == "decision-made" and record.get("by") == "default":
-            self._notify(self._everyone(), "decision-defaulted", decision=record["decision"], option=record["option"])
+        elif kind == "decision-made" and record.get("by") in ("default", "consistent"):
+            key = "decision-defaulted" if record["by"] == "default" else "decision-consistent"
+            self._notify(self._everyone(), key, decision=record["decision"], option=record["option"])
         elif kind == "exercise-end" and not self.solo:
             self._notify(self._everyone(), "exercise-ended")
 

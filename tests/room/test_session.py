@@ -79,3 +79,15 @@ def test_a_players_open_dialog_never_stops_a_rooms_clock(tmp_path):
         assert session.view("cell:it", "fr").held_by == ""
     finally:
         session.close()
+
+
+def test_a_note_with_apostrophes_reads_as_typed_in_the_log(tmp_path):
+    session, _codes = open_room(FLAGSHIP, tmp_path / "room.jsonl", seed=2)
+    try:
+        text = "l'équipe d'astreinte « DSI » n'est pas joignable"
+        assert session.note("cell:it", "Ivan", text)
+        lines = [line.text for line in session.view("cell:it", "fr").feed]
+        assert f"✓ note « {text} » (DSI)" in lines and f"Note : {text}" in lines
+        assert not any("'\"'\"'" in line for line in lines)
+    finally:
+        session.close()
