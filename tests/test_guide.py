@@ -119,24 +119,30 @@ def _ground_truth(path: Path) -> list[str]:
     add(sc.title, 8)
     add(sc.summary)
     add(sc.id, 4)
-    add(sc.threat.actor.name, 4)
-    add(sc.threat.initial_access.target, 4)
+    if sc.threat is not None:
+        add(sc.threat.actor.name, 4)
+        add(sc.threat.initial_access.target, 4)
+        for st in sc.threat.stages:
+            add(st.name)
     add(sc.facilitator.notes)
     for q in sc.facilitator.debrief_questions:
         add(q)
-    for st in sc.threat.stages:
-        add(st.name)
+    for m in sc.modules:  # read to the room when each module opens, never printed beforehand
+        add(m.title)
+        add(m.narrative)
+        for q in (*m.questions, *m.expected):
+            add(q)
     for ov in sc.overrides:
         add(ov.note)
     for p in sc.personas:
         add(p.description)
-    for inj in sc.injects:
+    for inj in sc.all_injects:
         add(inj.title)
         add(inj.text)
         add(inj.facilitator_note)
-        for x in inj.expected:
+        for x in (*inj.expected, *inj.questions):
             add(x)
-    for d in sc.decisions:
+    for d in sc.all_decisions:
         add(d.prompt)
         for o in d.options:
             add(o.label)
@@ -215,7 +221,7 @@ def test_csv_parses_with_the_documented_columns(path, lang):
     ids = [r["Id"] for r in body]
     sc = src.scenario
     assert ids[0] == "DEBEX" and ids[-1] == "FINEX"
-    assert sorted(ids[1:-1]) == sorted([i.id for i in sc.injects] + [d.id for d in sc.decisions])
+    assert sorted(ids[1:-1]) == sorted([i.id for i in sc.all_injects] + [d.id for d in sc.all_decisions] + [m.id for m in sc.modules])
     assert [r["N°" if lang == "fr" else "No."] for r in body] == [str(n) for n in range(1, len(body) + 1)]
     timed = [r for r in body if r["Heure" if lang == "fr" else "Time"]]
     minutes = [_minutes(r["Heure" if lang == "fr" else "Time"]) for r in timed]
@@ -267,9 +273,13 @@ def test_one_guide_folder_per_shipped_scenario():
     ids = {_source(p).scenario.id for p in SHIPPED}
     folders = {d.name for d in GUIDES.iterdir() if d.is_dir()}
     assert folders == ids
-    for sid in ids:
+    from simulator.guide.cards import ATTACHMENT_DIRS, CELL_DIRS, has_material
+
+    for path in SHIPPED:
+        src = _source(path)
         for lang in ("fr", "en"):
-            assert sorted(p.name for p in (GUIDES / sid / lang).iterdir()) == sorted(FILE_NAMES[lang].values())
+            extra = [CELL_DIRS[lang], *([ATTACHMENT_DIRS[lang]] if src.attachments else [])] if has_material(src) else []
+            assert sorted(p.name for p in (GUIDES / src.scenario.id / lang).iterdir()) == sorted([*FILE_NAMES[lang].values(), *extra])
 
 
 def test_regenerate_check_and_write_and_prune(tmp_path):

@@ -264,3 +264,12 @@ def test_same_command_stream_same_events(tmp_path):
         ex.advance(1440)
         streams.append(out)
     assert streams[0] == streams[1]
+
+
+def test_moving_on_before_the_first_step_skips_the_first_module(tmp_path):
+    sc, net = _load(tmp_path)
+    ex = Exercise(sc, net, 1)
+    seen = _kinds(ex, ("module-started",))
+    assert ex.submit("module next", source="facilitator").accepted
+    ex.advance(ex.now + 1)
+    assert [r["module"] for r in seen] == ["m2"] and ex.programme.module.id == "m2"

@@ -78,7 +78,7 @@ class Programme:
             raise Refused("no-modules", "this scenario has no modules")
         if ex.ended:
             raise Refused("exercise-ended", "the exercise has ended")
-        here = self.current if self.opening is None else self.opening
+        here = max(self.current if self.opening is None else self.opening, 0)  # module 1 opens with the first step at T+0
         if target == "next":
             k = here + 1
             if k >= len(self.modules):

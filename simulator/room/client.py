@@ -106,6 +106,9 @@ class SessionClient(ABC):
     async def fire(self, inject: str) -> Result:
         return await self.command("fire", inject=inject)
 
+    async def next_module(self, target: str = "next") -> Result:
+        return await self.command("module", target=target)
+
     async def extend(self, decision: str, minutes: float) -> Result:
         return await self.command("extend", decision=decision, minutes=minutes)
 
@@ -213,6 +216,8 @@ def run_command(session: RoomSession, seat: str, name: str, lang: str, op: str, 
         return session.fire(seat, name, args["inject"], lang=lang)
     if op == "extend":
         return session.extend(seat, name, args["decision"], float(args["minutes"]), lang=lang)
+    if op == "module":
+        return session.move_module(seat, name, args.get("target", "next"), lang=lang)
     if op == "rate":
         return session.rate(seat, name, args["objective"], args["task"], args["rating"], args.get("comment", ""), lang=lang)
     if op == "note":

@@ -54,6 +54,19 @@ class Namer:
     def name(self, key: str) -> str:
         return self.names.get(key, key)
 
+    def choice(self, action: str, value: str) -> str:
+        """A choice target's label: the jurisdiction's name for an authority or a support provider."""
+        j = self.ex.jurisdiction
+        if action == "notify" and value in j.authorities:
+            return j.authority_name(value, self.lang)
+        if action == "request-support" and any(s.id == value for s in j.support):
+            return j.support_name(value, self.lang)
+        return local("tui.choice." + value, self.lang, value)
+
+    def clock(self, cid: str) -> str:
+        c = self.ex.jurisdiction.clock(cid)
+        return c.name.get(self.lang) if c is not None else local("tui.regclock." + cid, self.lang, cid)
+
     def persona(self, key: str) -> str:
         """A persona's name (its id when the scenario does not declare it)."""
         return self.personas.get(key, key)
@@ -83,7 +96,7 @@ class Namer:
         spec = self.ex.actions.get(action_id)
         return spec.name.get(self.lang) if spec is not None else action_id
 
-    def target(self, text: str) -> str:
+    def target(self, text: str, action: str = "") -> str:
         """A command target as a person reads it: 'zone:servers' -> 'Serveurs', 'cert-sante' -> 'CERT Santé'."""
         if not text:
             return ""
@@ -92,6 +105,8 @@ class Namer:
             return self.name(ident)
         if text == "all":
             return tr("tui.action.all", self.lang)
+        if action in ("notify", "request-support"):
+            return self.choice(action, text)
         return local("tui.choice." + text, self.lang, self.name(text))
 
     def command(self, text: str) -> str:
@@ -116,10 +131,15 @@ class Namer:
             return tr("tui.cmd.inject", lang, inject=short((inj.title or inj.text).get(lang)))
         if verb == "rate" and len(args) == 3:
             return tr("tui.cmd.rate", lang, task=self.task(args[0], args[1]), rating=args[2])
+        if verb == "module" and len(args) == 1:
+            if args[0] == "next":
+                return tr("tui.cmd.module-next", lang)
+            m = next((m for m in ex.scenario.modules if m.id == args[0]), None)
+            return tr("tui.cmd.module", lang, module=m.title.get(lang) if m is not None else args[0])
         if verb in ex.actions:
             out = self.action(verb)
             if args:
-                out += " → " + self.target(args[0])
+                out += " → " + self.target(args[0], verb)
             if len(args) > 1:
                 out += f" × {args[1]}"
             return out
@@ -212,7 +232,7 @@ class Namer:
             elif key == "deadline" and isinstance(value, (int, float)):
                 fields[key] = format_offset(value)
             elif key == "clock" and isinstance(value, str):
-                fields[key] = local("tui.regclock." + value, lang, value)
+                fields[key] = self.clock(value)
             elif key == "channel" and isinstance(value, str):
                 fields[key] = local("tui.channel." + value, lang, value)
             elif key == "fact" and isinstance(value, str):

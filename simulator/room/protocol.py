@@ -71,6 +71,10 @@ class ExtendArgs(_Strict):
     minutes: Annotated[float, Field(gt=0, le=24 * 60, allow_inf_nan=False)]
 
 
+class ModuleArgs(_Strict):
+    target: Id = "next"
+
+
 class RateArgs(_Strict):
     objective: Id
     task: Id
@@ -95,7 +99,7 @@ class NoArgs(_Strict):
 
 
 ARGS: dict[str, type[_Strict]] = {
-    "act": ActArgs, "decide": DecideArgs, "fire": FireArgs, "extend": ExtendArgs, "rate": RateArgs,
+    "act": ActArgs, "decide": DecideArgs, "fire": FireArgs, "extend": ExtendArgs, "module": ModuleArgs, "rate": RateArgs,
     "note": NoteArgs, "ack": AckArgs, "speed": SpeedArgs,
     "pause": NoArgs, "resume": NoArgs, "toggle": NoArgs, "faster": NoArgs, "slower": NoArgs, "step": NoArgs, "end": NoArgs,
     "seal": NoArgs,
@@ -106,7 +110,7 @@ class Cmd(_Strict):
     type: Literal["cmd"]
     id: Annotated[int, Field(ge=0, le=2**53)]
     op: Literal[
-        "act", "decide", "fire", "extend", "rate", "note", "ack", "speed",
+        "act", "decide", "fire", "extend", "module", "rate", "note", "ack", "speed",
         "pause", "resume", "toggle", "faster", "slower", "step", "end", "seal",
     ]
     args: dict[str, Any] = {}

@@ -38,14 +38,15 @@ ACK = "ack"  # mark a message read (for the seat itself)
 CLOCK = "clock"  # pause, resume, speed, next event
 END = "end"  # end the exercise for everyone
 TRUTH = "truth"  # see ground truth
+MODULE = "module"  # move the exercise to its next module
 
 KIND_PERMISSIONS = {
-    FACILITATOR: (ACT, DECIDE, FIRE, EXTEND, NOTE, ACK, CLOCK, END, TRUTH),
+    FACILITATOR: (ACT, DECIDE, FIRE, EXTEND, NOTE, ACK, CLOCK, END, TRUTH, MODULE),
     "cell": (ACT, DECIDE, NOTE, ACK),
     EVALUATOR: (RATE, NOTE, ACK),
     ROOM: (),
 }
-SOLO_EXTRA = (ACT, DECIDE, ACK, CLOCK)
+SOLO_EXTRA = (ACT, DECIDE, ACK, CLOCK, MODULE)
 """In solo play one keyboard plays the whole room: whatever its role, it acts, decides and
 holds the clock (ending before time stays the facilitator's)."""
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Mapping
 
-from simulator.engine.commands import Act, Decide, Extend, FireInject, NoteCmd, Rate
+from simulator.engine.commands import Act, Decide, Extend, FireInject, NextModule, NoteCmd, Rate
 from simulator.engine.knowledge import cell_knows, known_levels, known_states
 from simulator.engine.refusals import refusal_text
 from simulator.i18n import t as tr_raw
@@ -36,6 +36,7 @@ from simulator.room.seats import Seat
 from simulator.room.views import (
     ActionInfo,
     AssetView,
+    AttachmentView,
     ClockView,
     Debrief,
     DecisionView,
@@ -44,6 +45,7 @@ from simulator.room.views import (
     InboxView,
     InjectInfo,
     JobView,
+    ModuleView,
     Notice,
     OptionView,
     PresenceView,
@@ -212,6 +214,8 @@ class RoomSession:
             self._notify(self._everyone(), key, decision=record["decision"], option=record["option"])
         elif kind == "exercise-end" and not self.solo:
             self._notify(self._everyone(), "exercise-ended")
+        elif kind == "module-started" and record.get("index", 0) > 0:
+            self._notify(self._everyone(), "module", bell=True, module=record["module"], jumped=record.get("jumped", 0.0))
 
     def _add(self, record: dict, origin: Seat | None) -> None:
         kind = record.get("kind")
@@ -287,6 +291,14 @@ class RoomSession:
 
     def _notice_text(self, key: str, fields: dict, lang: str) -> str:
         values = dict(fields)
+        if key == "module":
+            m = next((m for m in self.ex.scenario.modules if m.id == values["module"]), None)
+            title = m.title.get(lang) if m is not None else values["module"]
+            narrative = m.narrative.get(lang) if m is not None and m.narrative is not None else ""
+            from simulator.model.duration import format_duration
+
+            head = tr("notice.module-jump", lang, jumped=format_duration(int(values["jumped"])), module=title) if values.get("jumped") else tr("notice.module", lang, module=title)
+            return head + (f" {narrative}" if narrative else "")
         if "decision" in values and values["decision"] in self.ex.decisions:
             d = self.ex.decisions[values["decision"]]
             values["decision"] = d.prompt.get(lang)
@@ -447,6 +459,13 @@ class RoomSession:
         if refused is not None:
             return refused
         return self._submit(seat, name, command, lang)
+
+    def move_module(self, seat_id: str, name: str, target: str = "next", lang: str = "fr") -> Result:
+        """The facilitator opens the next module (or a later one); its time jump is simulated at once."""
+        seat, refused = self._allowed(seat_id, S.MODULE, f"module {target}", lang)
+        if refused is not None:
+            return refused
+        return self._submit(seat, name, NextModule(target))
 
     def extend(self, seat_id: str, name: str, decision: str, minutes: float, lang: str = "fr") -> Result:
         command = Extend(decision, float(minutes))
@@ -674,8 +693,9 @@ class RoomSession:
             for d in self._part("decisions", lang, self._decisions)
         )
         acked = self.acked[seat.id]
+        asks = truth or seat.kind == S.EVALUATOR  # discussion questions are the facilitator's to ask
         inbox = tuple(
-            replace(v, read=v.key in acked) if v.read != (v.key in acked) else v
+            replace(v, read=v.key in acked, questions=v.questions if asks else ()) if v.read != (v.key in acked) or (v.questions and not asks) else v
             for v in self._part("inbox", lang, self._inbox)
             if seat.addressed(self._recipients(ex.inbox[v.key].to))
         )
@@ -695,6 +715,7 @@ class RoomSession:
             injects=self.injects(lang) if seat.may(S.FIRE) else (),
             presence=self._presence(lang) if truth and not seat.solo else (),
             seat_label=self.seat_label(seat.id, lang) if not seat.solo else "",
+            module=self._module(lang, truth or seat.kind == S.EVALUATOR),
         )
 
     def _zones(self, lang: str, truth: bool) -> tuple[ZoneView, ...]:
@@ -799,11 +820,45 @@ class RoomSession:
         elif item.kind == "alert":
             title = tr("inbox.alert", lang, technique=item.title)
             text = namer.name(item.text) if item.text else ""
-        return InboxView(key, item.t, item.kind, item.ref, item.channel, sender, namer.recipients(item.to), title, text, False, item.noise)
+        attachments: tuple[AttachmentView, ...] = ()
+        questions: tuple[str, ...] = ()
+        if item.kind == "inject" and item.ref in ex.injects:
+            inj = ex.injects[item.ref]
+            attachments = tuple(self._attachment(a, lang) for a in inj.attachments)
+            questions = tuple(q.get(lang) for q in inj.questions)
+        return InboxView(key, item.t, item.kind, item.ref, item.channel, sender, namer.recipients(item.to), title, text, False, item.noise, attachments, questions)
+
+    def _attachment(self, att, lang: str) -> AttachmentView:
+        from pathlib import PurePosixPath
+
+        from simulator.model.attachments import KINDS
+
+        suffix = PurePosixPath(att.file).suffix.lower()
+        kind = next((k for k, (_m, exts) in KINDS.items() if suffix in exts), "text")
+        return AttachmentView(att.file, att.title.get(lang) if att.title is not None else att.file, kind)
+
+    def _module(self, lang: str, full: bool) -> ModuleView | None:
+        prog = self.ex.programme
+        m = prog.module
+        index = prog.current
+        if m is None and prog.modules and prog.current < 0 and prog.opening is None:
+            m, index = prog.modules[0], 0  # opens at T+0, with the clock's first step
+        if m is None:
+            return None
+        nxt = prog.modules[index + 1] if index + 1 < len(prog.modules) else None
+        return ModuleView(
+            m.id, m.title.get(lang), index + 1, len(prog.modules), prog.started_at.get(m.id, 0.0),
+            float(m.duration) if m.duration is not None else None,
+            m.narrative.get(lang) if m.narrative is not None else "",
+            tuple(q.get(lang) for q in m.questions) if full else (),
+            tuple(x.get(lang) for x in m.expected) if full else (),
+            nxt.title.get(lang) if nxt is not None else "", float(nxt.jump or 0) if nxt is not None else 0.0,
+        )
 
     def _clocks(self, lang: str) -> tuple[ClockView, ...]:
         ex = self.ex
-        return tuple(ClockView(c.id, c.authority, c.state(), c.started, c.deadline, c.met_at) for c in ex.clocks.values())
+        j = ex.jurisdiction
+        return tuple(ClockView(c.id, c.authority, c.state(), c.started, c.deadline, c.met_at, j.clock(c.id).name.get(lang)) for c in ex.clocks.values())
 
     def _staff(self) -> StaffView | None:
         ex = self.ex
@@ -851,10 +906,11 @@ class RoomSession:
     def _truth(self, namer: Namer) -> TruthView:
         ex = self.ex
         att = ex.attacker
-        stages = tuple((s.id, s.technique, att.state.get(s.id, "not-done")) for s in ex.scenario.threat.stages)
+        threat = ex.scenario.threat
+        stages = tuple((s.id, s.technique, att.state.get(s.id, "not-done")) for s in threat.stages) if threat is not None else ()
         flags = tuple(sorted(k for k, v in ex.flags.items() if v))
         return TruthView(
-            ex.scenario.threat.actor.name,
+            threat.actor.name if threat is not None else "",
             tuple(namer.name(a) for a in att.footholds),
             stages,
             tuple(self._upcoming()[:8]),
@@ -895,7 +951,8 @@ class RoomSession:
         if kind == "none":
             return (("", tr("action.no-target", lang)),)
         if kind == "choice":
-            return tuple((c, local("tui.choice." + c, lang, c)) for c in spec.choices)
+            namer = self.namer(lang)
+            return tuple((c, namer.choice(action, c)) for c in spec.choices)
         namer = self.namer(lang)
         idx = self.ex.index
         prefixes = {

@@ -73,6 +73,32 @@ class InboxView:
     text: str
     read: bool
     noise: bool = False
+    attachments: tuple["AttachmentView", ...] = ()  # files handed out with it (only its recipients read the item)
+    questions: tuple[str, ...] = ()  # discussion questions: for the facilitator and evaluators only
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    file: str  # as the scenario names it, relative to the scenario file
+    title: str
+    kind: str  # png | jpeg | gif | pdf | text
+
+
+@dataclass(frozen=True)
+class ModuleView:
+    """The module (phase) open now: what the room was told, and, for the facilitator, what to ask."""
+
+    id: str
+    title: str
+    index: int  # 1-based
+    count: int
+    started_at: float
+    duration: float | None  # planned length (None: to the end)
+    narrative: str = ""
+    questions: tuple[str, ...] = ()  # facilitator and evaluators only
+    expected: tuple[str, ...] = ()  # facilitator and evaluators only
+    next_title: str = ""  # the module `module next` opens ("" on the last)
+    next_jump: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -102,6 +128,7 @@ class ClockView:
     started: float | None
     deadline: float | None
     met_at: float | None
+    name: str = ""  # in the reader's language, from the jurisdiction pack
 
 
 @dataclass(frozen=True)
@@ -210,6 +237,7 @@ class Situation:
     seat_label: str = ""
     held_by: str = ""  # why the clock holds, in the reader's language ("" when it does not)
     conditional_pending: int = 0  # the facilitator's: stimuli and decisions waiting on a condition (not in next_event_in)
+    module: ModuleView | None = None  # the module open now (scenarios in modules)
 
     @property
     def unread(self) -> int:

@@ -305,6 +305,12 @@ class MessageDialog(Dialog):
             if item.title:
                 yield Static(Text(item.title, style="bold"))
             yield Static(item.text, id="body", markup=False)
+            for att in item.attachments:  # only the cells it is addressed to read this item
+                yield Static(Text(f"📎 {att.title} ({tr('attachment.' + att.kind, self.lang)}: {att.file})"), classes="attachment")
+            if item.questions:
+                yield Static(Text(tr("message.questions", self.lang), style="bold"))
+                for n, q in enumerate(item.questions, start=1):
+                    yield Static(Text(f"{n}. {q}"), markup=False)
             yield Static(tr("message.help", self.lang), id="help", markup=False)
 
     def action_acknowledge(self) -> None:

@@ -47,7 +47,7 @@ works and is listed by '?' (the key panel)."""
 PERMISSIONS = {
     "toggle_clock": S.CLOCK, "faster": S.CLOCK, "slower": S.CLOCK, "step": S.CLOCK,
     "act": S.ACT, "decide": S.DECIDE, "acknowledge": S.ACK, "note": S.NOTE, "fire": S.FIRE,
-    "extend": S.EXTEND, "toggle_truth": S.TRUTH, "rate": S.RATE,
+    "extend": S.EXTEND, "toggle_truth": S.TRUTH, "rate": S.RATE, "next_module": S.MODULE,
 }
 """The seat permission each key needs (the host checks again: a client is never trusted)."""
 
@@ -91,6 +91,7 @@ class ExerciseScreen(Screen):
         Binding("f", "fire", "Fire inject", id="exercise.fire"),
         Binding("x", "extend", "More time", id="exercise.extend"),
         Binding("r", "rate", "Rate", id="exercise.rate"),
+        Binding("m", "next_module", "Next module", id="exercise.module"),
         Binding("e", "end", "End", id="exercise.end"),
         Binding("k", "acknowledge", "Acknowledge", id="exercise.ack"),
         Binding("i", "focus_inbox", "Inbox", id="exercise.inbox"),
@@ -215,6 +216,8 @@ class ExerciseScreen(Screen):
             return False
         if action == "end" and not self.session.may(S.END) and not self.session.situation.ended:
             return False
+        if action == "next_module" and (self.session.situation.module is None or not self.session.situation.module.next_title):
+            return False  # no modules, or the last one: no key in the footer
         return True
 
     # -- time ----------------------------------------------------------------------------------
@@ -461,6 +464,10 @@ class ExerciseScreen(Screen):
                 self._report(await self.session.fire(value))
 
         self.open_dialog(PickDialog(self.lang, tr("inject.title", self.lang), choices), chosen)
+
+    async def action_next_module(self) -> None:
+        """Open the next module: its time jump is simulated at once, the whole room is told."""
+        self._report(await self.session.next_module())
 
     def action_toggle_truth(self) -> None:
         self.show_truth = not self.show_truth

@@ -22,7 +22,7 @@ class ClockBar(Static):
     def show(self, sit: Situation, lang: str, role: str) -> bool:
         key = (
             int(sit.t), sit.running, sit.speed, sit.held_by_decision, sit.ended, sit.next_event_in is None, sit.unread, lang,
-            role, sit.night, sit.weekend, sit.seat_label, sit.held_by, sit.conditional_pending, self.size.width,
+            role, sit.night, sit.weekend, sit.seat_label, sit.held_by, sit.conditional_pending, self.size.width, sit.module.id if sit.module else "",
         )
         if key == self._last:
             return False
@@ -68,6 +68,8 @@ class ClockBar(Static):
                 out.append(sep + tr("clock.next", lang, left=remaining(sit.next_event_in)))
             if sit.conditional_pending:
                 out.append(" " + tr("clock.conditional", lang, count=sit.conditional_pending), style="dim")
+        if sit.module is not None:
+            out.append(sep + f"▣ {sit.module.index}/{sit.module.count}" + ("" if compact else f" {sit.module.title}"), style="bold")
         if sit.unread:
             out.append(f"{sep}● {sit.unread}" if compact else f"{sep}● {tr('clock.unread', lang, count=sit.unread)}", style=f"bold {ORANGE}")
         out.append(f"{sep}{sit.seat_label or tr('role.' + role, lang)}", style="italic")

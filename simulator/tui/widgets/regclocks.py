@@ -35,5 +35,5 @@ class ClocksPanel(Panel):
                 status = Text(tr("clocks.missed", lang), style="bold")
             else:
                 status = Text(tr("clocks.idle", lang), style="dim")
-            table.add_row(glyph(CLOCK_STATES, c.state), tr("regclock." + c.id, lang), status)
+            table.add_row(glyph(CLOCK_STATES, c.state), c.name or tr("regclock." + c.id, lang), status)
         return table
