@@ -369,13 +369,14 @@ class RoomSession:
         """One clock tick: advance by elapsed real time x speed. True when something changed."""
         real = self._monotonic()
         last, self._last_real = self._last_real, real
-        self._warn_defaults()
         if not self.running or self.ended or last is None or self.held_by_decision() or self._holds:
             return False
         minutes = min((real - last) * self.speed / 60.0, MAX_TICK_MINUTES)
         if minutes <= 0:
+            self._warn_defaults()
             return False
         self._advance_until_held(min(self.now + minutes, self.ex.duration))
+        self._warn_defaults()
         return True  # the clock itself moved: every view's time changed
 
     def _advance_until_held(self, until: float) -> None:
@@ -536,6 +537,7 @@ class RoomSession:
             self.running = True
             self._last_real = self._monotonic()
             self.rec.record_ui("resume", seat.source, **self._who(seat, name))
+            self._warn_defaults()  # a decision close to its default when the clock starts again
             self.version += 1
         return Result(True, "resume")
 

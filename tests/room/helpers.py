@@ -32,8 +32,12 @@ def open_room(scenario: Path, log: Path, seed: int = 3, speed: float = 60.0) -> 
     return RoomSession(rec, seats, speed=speed), SeatCodes.fresh(seats)
 
 
-async def start_host(session: RoomSession, codes: SeatCodes, **kwargs) -> Host:
+async def start_host(session: RoomSession, codes: SeatCodes, web: bool = False, **kwargs) -> Host:
     host = Host(session, codes, **kwargs)
+    if web:
+        from simulator.room.web import WebSeats
+
+        host.web_seats = WebSeats(host)
     await host.start("127.0.0.1", 0)
     return host
 
