@@ -86,3 +86,38 @@ class TestReplay:
         replay = JournalReplay(_journal(tmp_path), lang)
         app = _app(tmp_path, lang, role="facilitator", replay=replay)
         assert snap_compare(app, press=["right", "right"], terminal_size=size)
+
+
+class TestDecisionDialog:
+    """A decision put to the cell: prompt, deadline, default by its label, the justification line."""
+
+    @pytest.mark.parametrize("size,lang", PARAMS)
+    def test_decision_dialog(self, snap_compare, tmp_path, size, lang):
+        app = _app(tmp_path, lang, scenario=MINI)
+        assert snap_compare(app, press=["enter", "n", "n", "n", "d"], terminal_size=size)
+
+
+class TestQuitQuestion:
+    """Quitting mid-exercise asks first and says how to come back."""
+
+    @pytest.mark.parametrize("size,lang", PARAMS)
+    def test_quit_question(self, snap_compare, tmp_path, size, lang):
+        app = _app(tmp_path, lang, scenario=MINI, log_path=tmp_path / "journals" / "mini.jsonl")
+
+        async def ask(pilot):
+            await pilot.press("enter", "n", "q")
+            await pilot.pause()
+            body = pilot.app.screen.query_one("#body")
+            body.update(str(pilot.app.screen.body).replace(str(tmp_path) + "/", ""))  # the path, pinned
+            await pilot.pause()
+
+        assert snap_compare(app, run_before=ask, terminal_size=size)
+
+
+class TestJoin:
+    """Taking a seat in a hosted room: who is joining (the name the journal records)."""
+
+    @pytest.mark.parametrize("size,lang", PARAMS)
+    def test_join(self, snap_compare, tmp_path, size, lang):
+        app = CyberDrillApp(lang=lang, join=("http://127.0.0.1:8470", "abcd-efgh-ijkl-mnop-qrst-uvwx-yz23", ""))
+        assert snap_compare(app, terminal_size=size)
