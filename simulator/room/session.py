@@ -72,6 +72,7 @@ QUIET_KINDS = frozenset({"clinical"})  # frequent and shown on the clinical boar
 WARN_SECONDS = 30.0
 """Real seconds before a decision's default applies when the facilitator is warned."""
 LEVELS = ("up", "degraded", "down")
+TEXT_PREVIEW = 8000  # characters of a text handout shown in a message
 _STATE = ("asset-changed", "availability", "fact", "alert-noticed", "stage-done", "job-started", "job-finished", "command-accepted")
 PART_KINDS = {
     "zones": _STATE,
@@ -831,13 +832,18 @@ class RoomSession:
         return InboxView(key, item.t, item.kind, item.ref, item.channel, sender, namer.recipients(item.to), title, text, False, item.noise, attachments, questions)
 
     def _attachment(self, att, lang: str) -> AttachmentView:
-        from pathlib import PurePosixPath
+        """A handout as its recipients see it: a text one is read here, on the host (a remote seat has no files)."""
+        from simulator.model.attachments import AttachmentError, resolve
 
-        from simulator.model.attachments import KINDS
-
-        suffix = PurePosixPath(att.file).suffix.lower()
-        kind = next((k for k, (_m, exts) in KINDS.items() if suffix in exts), "text")
-        return AttachmentView(att.file, att.title.get(lang) if att.title is not None else att.file, kind)
+        title = att.title.get(lang) if att.title is not None else att.file
+        try:
+            found = resolve(self.rec.inputs.scenario_path, att.file)
+        except (AttachmentError, AttributeError):
+            return AttachmentView(att.file, title, "text")
+        text = ""
+        if found.kind == "text":
+            text = found.path.read_bytes().decode("utf-8-sig")[:TEXT_PREVIEW]
+        return AttachmentView(att.file, title, found.kind, text)
 
     def _module(self, lang: str, full: bool) -> ModuleView | None:
         prog = self.ex.programme

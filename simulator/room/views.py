@@ -82,6 +82,7 @@ class AttachmentView:
     file: str  # as the scenario names it, relative to the scenario file
     title: str
     kind: str  # png | jpeg | gif | pdf | text
+    text: str = ""  # a text handout's content (at most TEXT_PREVIEW characters), read on the host
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ def test_inject_questions_go_to_the_facilitator_and_attachments_to_the_addressed
         room = [v for v in session.view("room", "en").inbox if v.ref == "card-it-edr"]
         assert it and not clinical and not room and fac
         assert [a.file for a in it[0].attachments] == ["handouts/us/edr-alerts.txt"] and it[0].attachments[0].kind == "text"
+        assert "mass file renames" in it[0].attachments[0].text  # the handout itself, read on the host
         assert it[0].questions == () and fac[0].questions  # the question is the facilitator's to ask
     finally:
         session.close()

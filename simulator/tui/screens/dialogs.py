@@ -307,6 +307,8 @@ class MessageDialog(Dialog):
             yield Static(item.text, id="body", markup=False)
             for att in item.attachments:  # only the cells it is addressed to read this item
                 yield Static(Text(f"📎 {att.title} ({tr('attachment.' + att.kind, self.lang)}: {att.file})"), classes="attachment")
+                if att.text:
+                    yield Static(Text(att.text, style="dim"), markup=False)
             if item.questions:
                 yield Static(Text(tr("message.questions", self.lang), style="bold"))
                 for n, q in enumerate(item.questions, start=1):
