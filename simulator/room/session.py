@@ -24,38 +24,26 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from simulator.engine.commands import Act, Decide, Extend, FireInject, NextModule, NoteCmd, Rate
-from simulator.engine.knowledge import cell_knows, known_levels, known_states
+from simulator.engine.knowledge import cell_knows
 from simulator.engine.refusals import refusal_text
 from simulator.i18n import t as tr_raw
 from simulator.journal.commands import UI_KIND, advance_exact
 from simulator.journal.replay import load_journal
 from simulator.journal.session import RecordedExercise
+from simulator.room import board
 from simulator.room import seats as S
-from simulator.room.describe import Namer, delay_text, local
+from simulator.room.describe import Namer
 from simulator.room.seats import Seat
 from simulator.room.views import (
     ActionInfo,
-    AssetView,
-    AttachmentView,
-    ClockView,
     Debrief,
-    DecisionView,
     FeedLine,
-    FunctionView,
-    InboxView,
     InjectInfo,
-    JobView,
-    ModuleView,
     Notice,
-    OptionView,
     PresenceView,
     Result,
-    ServiceView,
     Situation,
-    StaffView,
     TaskView,
-    TruthView,
-    ZoneView,
 )
 
 SPEEDS = (1.0, 10.0, 30.0, 60.0, 120.0, 600.0)
@@ -71,8 +59,6 @@ asleep, a busy machine) the clock resumes rather than replaying hours of crisis 
 QUIET_KINDS = frozenset({"clinical"})  # frequent and shown on the clinical board anyway
 WARN_SECONDS = 30.0
 """Real seconds before a decision's default applies when the facilitator is warned."""
-LEVELS = ("up", "degraded", "down")
-TEXT_PREVIEW = 8000  # characters of a text handout shown in a message
 _STATE = ("asset-changed", "availability", "fact", "alert-noticed", "stage-done", "job-started", "job-finished", "command-accepted")
 PART_KINDS = {
     "zones": _STATE,
@@ -649,9 +635,9 @@ class RoomSession:
         return {
             "t": now, "wall": wall, "night": wall.hour < 7 or wall.hour >= 21, "weekend": wall.weekday() >= 5,
             "running": self.running, "speed": self.speed, "held_by_decision": self.held_by_decision(),
-            "next_event_in": self._next_event_in() if seat.may(S.TRUTH) else None, "ended": self.ended,
-            "conditional_pending": self._conditional_pending() if seat.may(S.TRUTH) else 0,
-            "end_reason": self._end_reason(), "jobs": self._part("jobs", lang, self._jobs),
+            "next_event_in": board.next_event_in(self.ex) if seat.may(S.TRUTH) else None, "ended": self.ended,
+            "conditional_pending": board.conditional_pending(self.ex) if seat.may(S.TRUTH) else 0,
+            "end_reason": self._end_reason(), "jobs": self._part("jobs", lang, lambda lg: board.jobs(self.ex, self.namer(lg))),
             "held_by": self._held_by(lang),
         }
 
@@ -693,91 +679,33 @@ class RoomSession:
         feed = tuple(self._line(self._entries[i], lang) for i in feed_all)
         decisions = tuple(
             replace(d, can_answer=seat.answers(self._recipients(ex.decisions[d.id].to)))
-            for d in self._part("decisions", lang, self._decisions)
+            for d in self._part("decisions", lang, lambda lg: board.decisions(self.ex, self.namer(lg), self._recipients))
         )
         acked = self.acked[seat.id]
         asks = truth or seat.kind == S.EVALUATOR  # discussion questions are the facilitator's to ask
         inbox = tuple(
             replace(v, read=v.key in acked, questions=v.questions if asks else ()) if v.read != (v.key in acked) or (v.questions and not asks) else v
-            for v in self._part("inbox", lang, self._inbox)
+            for v in self._part("inbox", lang, lambda lg: board.inbox(self.ex, self.namer(lg), getattr(getattr(self.rec, "inputs", None), "scenario_path", None)))
             if seat.addressed(self._recipients(ex.inbox[v.key].to))
         )
         return Situation(
             **self._timely(seat, lang),
-            zones=self._part("zones-truth" if truth else "zones-known", lang, lambda lg: self._zones(lg, truth)),
-            services=self._part("services-truth" if truth else "services-known", lang, lambda lg: self._services(lg, truth)),
-            functions=self._part("functions-truth" if truth else "functions-known", lang, lambda lg: self._functions(lg, truth)),
+            zones=self._part("zones-truth" if truth else "zones-known", lang, lambda lg: board.zones(self.ex, self.namer(lg), truth)),
+            services=self._part("services-truth" if truth else "services-known", lang, lambda lg: board.services(self.ex, self.namer(lg), truth)),
+            functions=self._part("functions-truth" if truth else "functions-known", lang, lambda lg: board.functions(self.ex, self.namer(lg), truth, self._history)),
             inbox=inbox,
             decisions=decisions,
-            clocks=self._part("clocks", lang, self._clocks),
-            staff=self._staff(),
+            clocks=self._part("clocks", lang, lambda lg: board.clocks(self.ex, lg)),
+            staff=board.staff(self.ex),
             feed=feed,
-            truth=self._truth(namer) if truth else None,
+            truth=board.truth(self.ex, namer) if truth else None,
             tasks=self.tasks(lang) if seat.kind in (S.FACILITATOR, S.EVALUATOR) else (),
             actions=self.actions(lang) if seat.may(S.ACT) else (),
             injects=self.injects(lang) if seat.may(S.FIRE) else (),
             presence=self._presence(lang) if truth and not seat.solo else (),
             seat_label=self.seat_label(seat.id, lang) if not seat.solo else "",
-            module=self._module(lang, truth or seat.kind == S.EVALUATOR),
+            module=board.module(self.ex, lang, truth or seat.kind == S.EVALUATOR),
         )
-
-    def _zones(self, lang: str, truth: bool) -> tuple[ZoneView, ...]:
-        ex = self.ex
-        namer = self.namer(lang)
-        out = []
-        for z, members in ex.model.zone_assets.items():
-            assets = []
-            for a in members:
-                spec = ex.model.assets[a]
-                if truth:
-                    st = ex.state.status(a)
-                    states = tuple(s.value for s in st.states())
-                else:
-                    states = known_states(ex, a)
-                    st = None
-                comp = (st.compromised if st else 0)
-                enc = (st.encrypted if st else 0)
-                assets.append(AssetView(a, namer.name(a), spec.kind.value, spec.count, states[0], states, comp, enc))
-            out.append(ZoneView(z, namer.name(z), z in ex.state.isolated_zones, tuple(assets)))
-        return tuple(out)
-
-    def _levels(self, truth: bool) -> Mapping[str, str]:
-        ex = self.ex
-        if truth:
-            return {n: LEVELS[lv] for n, lv in ex.state._level.items() if lv}
-        return known_levels(ex)
-
-    def _services(self, lang: str, truth: bool) -> tuple[ServiceView, ...]:
-        ex = self.ex
-        namer = self.namer(lang)
-        levels = self._levels(truth)
-        since = ex.level_since
-        learnt = -float("inf") if truth else ex.facts.get("awareness", float("inf"))  # the cell learns of an outage on awareness
-        return tuple(
-            ServiceView(s, namer.name(s), levels.get(s, "up"), max(since[s], learnt) if s in since and s in levels else None)
-            for s in ex.model.services
-        )
-
-    def _functions(self, lang: str, truth: bool) -> tuple[FunctionView, ...]:
-        ex = self.ex
-        namer = self.namer(lang)
-        levels = self._levels(truth)
-        flow = ex.clinical
-        now = ex.now
-        turnaround = flow.lab_turnaround_change_pct()
-        lab = getattr(flow, "lab_id", None)
-        out = []
-        for f, fl in flow.flows.items():
-            level = levels.get(f, "up")
-            capacity = 100.0 * flow.factor_of(fl, LEVELS.index(level), now)
-            out.append(
-                FunctionView(
-                    f, namer.name(f), level, round(capacity, 1), round(fl.waiting, 1), round(fl.diverted, 1),
-                    round(fl.cancelled, 1), turnaround if f == lab else None, fl.paper_at is not None and fl.paper_at <= now,
-                    tuple(self._history.get(f, ())),
-                )
-            )
-        return tuple(out)
 
     def _sample_history(self, now: float) -> None:
         bucket = int(now // HISTORY_STEP)
@@ -790,104 +718,6 @@ class RoomSession:
             capacity = round(100.0 * flow.factor_of(fl, level.get(f, 0), now), 1)
             self._history.setdefault(f, deque(maxlen=HISTORY_POINTS)).append(capacity)
 
-    def _decisions(self, lang: str) -> tuple[DecisionView, ...]:
-        ex = self.ex
-        namer = self.namer(lang)
-        out = []
-        for p in ex.pending_decisions():
-            d = ex.decisions[p.id]
-            out.append(
-                DecisionView(
-                    p.id, d.prompt.get(lang), tuple(OptionView(o.id, o.label.get(lang) if o.label else o.id) for o in d.options),
-                    d.default, p.presented_at, p.deadline, namer.recipients(self._recipients(d.to)), p.pause_clock,
-                )
-            )
-        return tuple(out)
-
-    def _inbox(self, lang: str) -> tuple[InboxView, ...]:
-        return tuple(self._inbox_view(i, item, lang) for i, item in enumerate(self.ex.inbox))
-
-    def _inbox_view(self, key: int, item, lang: str) -> InboxView:
-        ex = self.ex
-        namer = self.namer(lang)
-        title, text, sender = item.title, item.text, item.sender
-        if item.kind == "inject" and item.ref in ex.injects:
-            inj = ex.injects[item.ref]
-            title = inj.title.get(lang) if inj.title else ""
-            text = inj.text.get(lang)
-            if inj.from_ is not None:
-                sender = namer.persona(inj.from_)
-        elif item.kind == "decision" and item.ref in ex.decisions:
-            text = ex.decisions[item.ref].prompt.get(lang)
-            title = ""
-        elif item.kind == "alert":
-            title = tr("inbox.alert", lang, technique=item.title)
-            text = namer.name(item.text) if item.text else ""
-        attachments: tuple[AttachmentView, ...] = ()
-        questions: tuple[str, ...] = ()
-        if item.kind == "inject" and item.ref in ex.injects:
-            inj = ex.injects[item.ref]
-            attachments = tuple(self._attachment(a, lang) for a in inj.attachments)
-            questions = tuple(q.get(lang) for q in inj.questions)
-        return InboxView(key, item.t, item.kind, item.ref, item.channel, sender, namer.recipients(item.to), title, text, False, item.noise, attachments, questions)
-
-    def _attachment(self, att, lang: str) -> AttachmentView:
-        """A handout as its recipients see it: a text one is read here, on the host (a remote seat has no files)."""
-        from simulator.model.attachments import AttachmentError, resolve
-
-        title = att.title.get(lang) if att.title is not None else att.file
-        try:
-            found = resolve(self.rec.inputs.scenario_path, att.file)
-        except (AttachmentError, AttributeError):
-            return AttachmentView(att.file, title, "text")
-        text = ""
-        if found.kind == "text":
-            text = found.path.read_bytes().decode("utf-8-sig")[:TEXT_PREVIEW]
-        return AttachmentView(att.file, title, found.kind, text)
-
-    def _module(self, lang: str, full: bool) -> ModuleView | None:
-        prog = self.ex.programme
-        m = prog.module
-        index = prog.current
-        if m is None and prog.modules and prog.current < 0 and prog.opening is None:
-            m, index = prog.modules[0], 0  # opens at T+0, with the clock's first step
-        if m is None:
-            return None
-        nxt = prog.modules[index + 1] if index + 1 < len(prog.modules) else None
-        return ModuleView(
-            m.id, m.title.get(lang), index + 1, len(prog.modules), prog.started_at.get(m.id, 0.0),
-            float(m.duration) if m.duration is not None else None,
-            m.narrative.get(lang) if m.narrative is not None else "",
-            tuple(q.get(lang) for q in m.questions) if full else (),
-            tuple(x.get(lang) for x in m.expected) if full else (),
-            nxt.title.get(lang) if nxt is not None else "", float(nxt.jump or 0) if nxt is not None else 0.0,
-        )
-
-    def _clocks(self, lang: str) -> tuple[ClockView, ...]:
-        ex = self.ex
-        j = ex.jurisdiction
-        return tuple(ClockView(c.id, c.authority, c.state(), c.started, c.deadline, c.met_at, j.clock(c.id).name.get(lang)) for c in ex.clocks.values())
-
-    def _staff(self) -> StaffView | None:
-        ex = self.ex
-        if ex.staff is None:
-            return None
-        queued = sum(1 for j in ex.jobs if j.started_at is None and j.finished_at is None)
-        return StaffView(ex.staff.on_duty, ex.staff.busy(), ex.staff.free(), queued)
-
-    def _jobs(self, lang: str) -> tuple[JobView, ...]:
-        now = self.ex.now
-        namer = self.namer(lang)
-        return tuple(
-            JobView(
-                j.id, namer.action(j.action), namer.name(j.asset) if j.asset else namer.target(j.target), j.staff,
-                "running" if j.started_at is not None else "queued",
-                round(j.progress(now), 3), (j.started_at + j.duration) if j.started_at is not None else None,
-            )
-            for j in self.ex.jobs
-            if j.finished_at is None
-        )
-
     def _presence(self, lang: str) -> tuple[PresenceView, ...]:
         return tuple(
             PresenceView(sid, self.seat_label(sid, lang), tuple(sorted(self.presence[sid])))
@@ -896,34 +726,6 @@ class RoomSession:
 
     def _end_reason(self) -> str:
         return "facilitator" if self.closed else self._engine_end
-
-    def _next_event_in(self) -> float | None:
-        upcoming = self._upcoming()
-        return (upcoming[0][0] - self.now) if upcoming else None
-
-    def _conditional_pending(self) -> int:
-        """Stimuli and decisions still waiting on a condition: they may come before the next timed one."""
-        ex = self.ex
-        n = sum(1 for i in ex.scenario.injects if i.when is not None and i.id not in ex.fired and not i.contingency)
-        n += sum(1 for d in ex.scenario.decisions if d.when is not None and d.id not in ex.pending and d.id not in ex.decisions_made)
-        return n
-
-    def _upcoming(self) -> list[tuple[float, str, str]]:
-        return self.ex.programme.upcoming()  # top-level stimuli and the open module's
-
-    def _truth(self, namer: Namer) -> TruthView:
-        ex = self.ex
-        att = ex.attacker
-        threat = ex.scenario.threat
-        stages = tuple((s.id, s.technique, att.state.get(s.id, "not-done")) for s in threat.stages) if threat is not None else ()
-        flags = tuple(sorted(k for k, v in ex.flags.items() if v))
-        return TruthView(
-            threat.actor.name if threat is not None else "",
-            tuple(namer.name(a) for a in att.footholds),
-            stages,
-            tuple(self._upcoming()[:8]),
-            flags + (("domain-admin",) if att.creds else ()) + (("evicted",) if att.evicted else ()),
-        )
 
     def _line(self, entry: _Entry, lang: str) -> FeedLine:
         line = entry.lines.get(lang)
@@ -940,38 +742,11 @@ class RoomSession:
         return self._part("actions", lang, self._actions)  # type: ignore[return-value]
 
     def _actions(self, lang: str) -> tuple[ActionInfo, ...]:
-        out = []
-        for aid, spec in sorted(self.ex.actions.items()):
-            out.append(
-                ActionInfo(
-                    aid, spec.name.get(lang), spec.description.get(lang) if spec.description else "", spec.target,
-                    spec.staff, delay_text(spec.duration), self.unavailable(aid, lang) or "",
-                )
-            )
-        return tuple(out)
+        return board.actions(self.ex, lang, lambda aid: self.unavailable(aid, lang))
 
     def targets(self, action: str, lang: str) -> tuple[tuple[str, str], ...]:
         """(command target, label) pairs the action accepts."""
-        spec = self.ex.actions.get(action)
-        if spec is None:
-            return ()
-        kind = spec.target
-        if kind == "none":
-            return (("", tr("action.no-target", lang)),)
-        if kind == "choice":
-            namer = self.namer(lang)
-            return tuple((c, namer.choice(action, c)) for c in spec.choices)
-        namer = self.namer(lang)
-        idx = self.ex.index
-        prefixes = {
-            "asset": ("asset",), "zone": ("zone",), "asset-or-zone": ("zone", "asset"), "asset-or-service": ("service", "asset"),
-            "function": ("function",), "function-or-all": ("function",), "function-count": ("function",),
-        }[kind]
-        out = [("all", tr("action.all", lang))] if kind == "function-or-all" else []
-        for prefix in prefixes:
-            for ident in idx.ids(prefix):
-                out.append((f"{prefix}:{ident}", f"{namer.name(ident)} ({tr('kind.' + prefix, lang)})"))
-        return tuple(out)
+        return board.targets(self.ex, self.namer(lang), action)
 
     def assess(self, seat_id: str, action: str, target: str = "", count: int = 0, lang: str = "fr") -> Result:
         """What an action would do if given now, without giving it: accepted with the engine's
@@ -1021,32 +796,13 @@ class RoomSession:
         return self._part("injects", lang, self._injects)  # type: ignore[return-value]
 
     def _injects(self, lang: str) -> tuple[InjectInfo, ...]:
-        ex = self.ex
-        out = []
-        for inj in ex.scenario.all_injects:
-            title = inj.title.get(lang) if inj.title else inj.text.get(lang)
-            out.append(InjectInfo(inj.id, title, float(inj.at) if inj.at is not None else None, inj.id in ex.fired, inj.contingency, inj.noise))
-        return tuple(out)
+        return board.injects(self.ex, lang)
 
     def tasks(self, lang: str) -> tuple[TaskView, ...]:
         return self._part("tasks", lang, self._tasks)  # type: ignore[return-value]
 
     def _tasks(self, lang: str) -> tuple[TaskView, ...]:
-        ex = self.ex
-        results = {}
-        if ex.objective_results is not None:
-            for obj in ex.objective_results:
-                for task in obj["tasks"]:
-                    results[(obj["id"], task["id"])] = task["rating"] or ""
-        out = []
-        namer = self.namer(lang)
-        for obj in ex.scenario.objectives:
-            for i, task in enumerate(obj.critical_tasks):
-                rating = ex.ratings.get((obj.id, task.id)) or results.get((obj.id, task.id), "")
-                out.append(
-                    TaskView(obj.id, obj.text.get(lang), task.id, namer.task_text(obj, task, i), rating or "", task.check is not None)
-                )
-        return tuple(out)
+        return board.tasks(self.ex, self.namer(lang))
 
     # -- the debrief ---------------------------------------------------------------------------
 
@@ -1077,7 +833,7 @@ class RoomSession:
                 for key, value in ex.kpis().items()
             ),
             objectives=tuple(objectives),
-            clocks=self._clocks(lang),
+            clocks=board.clocks(self.ex, lang),
             timeline=timeline,
             log_path=str(self.rec.log_path),
             head_hash=self.rec.head_hash,
