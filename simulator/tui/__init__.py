@@ -1,5 +1,6 @@
-"""The crisis-room terminal UI (Textual): a view and a controller over the engine.
+"""The Textual crisis-room UI: a client of one seat of an exercise session.
 
-Only `bridge` touches the engine and the journal; screens and widgets render the
-immutable `Situation` snapshots it builds and turn key presses into commands.
+The screens talk only to `simulator.room.client.SessionClient` (a local session for solo play,
+a host's room for `cyberdrill join` and browsers): they render the immutable `Situation` the
+session computed for their seat and turn keys into commands the session authorises.
 """

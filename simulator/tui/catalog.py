@@ -1,4 +1,4 @@
-"""What the home screen lists: the shipped scenarios (interrupted exercises: `bridge.list_interrupted`).
+"""What the home screen lists: the shipped scenarios (interrupted exercises: `journals.list_interrupted`).
 
 Reading is light on purpose (the YAML and a few keys): full validation happens when an
 exercise is opened.

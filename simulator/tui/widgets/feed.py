@@ -1,4 +1,4 @@
-"""Event feed, newest first (players never see ground-truth lines: the bridge filters them)."""
+"""Event feed, newest first (what a seat may read is decided by the session: players never get ground-truth lines)."""
 
 from __future__ import annotations
 
