@@ -224,6 +224,13 @@ def join(url: str, code: str | None, name: str | None, lang: str) -> None:
         name = " ".join(name.split())
         if not name or len(name) > MAX_NAME or not name.isprintable():
             usage_error("--name", f"give a name of 1 to {MAX_NAME} printable characters")
+    if name:  # everything known: a refusal is one line before any screen opens
+        from simulator.room.remote import JoinRefused, probe
+
+        try:
+            asyncio.run(probe(url, code, name, lang))
+        except JoinRefused as exc:
+            usage_error(url, str(exc))
     app = CyberDrillApp(lang=lang, join=(url, code, name or ""))
     app.run()
     if app.join_error:

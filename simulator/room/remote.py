@@ -96,7 +96,7 @@ class RemoteClient(SessionClient):
         try:
             ws = await self._http.ws_connect(self.url, max_msg_size=P.MAX_HOST_FRAME, heartbeat=20.0, timeout=aiohttp.ClientWSTimeout(ws_close=5.0))
         except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
-            raise JoinRefused(tr("unreachable", self.lang, url=self.url, why=_short(exc))) from None
+            raise JoinRefused(tr("unreachable", self.lang, url=self.url, why=_why(exc, self.lang))) from None
         await ws.send_str(json.dumps({
             "type": "hello", "protocol": P.PROTOCOL_VERSION, "code": self.code, "name": self.name, "lang": self.lang,
             "client": __version__,
@@ -324,9 +324,27 @@ def _json(msg) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def _short(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return text.splitlines()[0][:200]
+def _why(exc: BaseException, lang: str) -> str:
+    """Why a host could not be reached, in the reader's language (not aiohttp's English)."""
+    if isinstance(exc, asyncio.TimeoutError):
+        return tr("why.timeout", lang)
+    if isinstance(exc, aiohttp.ClientConnectorDNSError) or "Name or service not known" in str(exc):
+        return tr("why.dns", lang)
+    if isinstance(exc, (aiohttp.ClientConnectorError, ConnectionRefusedError)):
+        return tr("why.refused", lang)
+    if isinstance(exc, aiohttp.WSServerHandshakeError):
+        return tr("why.not-a-host", lang)
+    return tr("why.network", lang)
+
+
+async def probe(url: str, code: str, name: str, lang: str) -> None:
+    """Take the seat and leave at once: JoinRefused (one sentence) when the host says no or is
+    unreachable, before any screen opens."""
+    client = RemoteClient(url, code, name, lang)
+    try:
+        await client.connect()
+    finally:
+        await client.aclose()
 
 
 def _loop_running() -> bool:

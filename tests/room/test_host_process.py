@@ -138,3 +138,24 @@ def test_the_host_refuses_a_port_already_taken_without_leaving_a_journal(tmp_pat
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith("--bind:1:1: error: cannot listen on") and "Traceback" not in proc.stderr
     assert not log.exists() and not Path(str(log) + ".codes.json").exists()
+
+
+def test_join_says_why_in_one_line_before_any_screen(tmp_path):
+    log = tmp_path / "room.jsonl"
+    proc, url = start(str(MINI), "--log", str(log))
+    try:
+        cases = {
+            "wrong code": ([url, "--code", "abcd-efgh-ijkl-mnop-qrst-uvwx-yz23", "--name", "Intrus"], "code inconnu ou expiré"),
+            "no host there": (["http://127.0.0.1:1", "--code", "abcd-efgh-ijkl-mnop-qrst-uvwx-yz23", "--name", "X"], "connexion refusée"),
+            "not a code": ([url, "--code", "1234", "--name", "X"], "not a seat code"),
+            "not an address": (["ftp://nowhere", "--code", "abcd-efgh-ijkl-mnop-qrst-uvwx-yz23", "--name", "X"], "not a host address"),
+        }
+        for label, (args, reason) in cases.items():
+            done = subprocess.run([sys.executable, "-m", "simulator", "join", *args], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+            assert done.returncode == 2, (label, done.stderr)
+            lines = [ln for ln in done.stderr.splitlines() if ln.strip()]
+            assert len(lines) == 1 and ": error: " in lines[0] and reason in lines[0], (label, done.stderr)
+            assert "\x1b[" not in done.stderr + done.stdout, label  # no screen was opened
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
