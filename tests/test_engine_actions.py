@@ -184,7 +184,7 @@ def test_property_any_command_script_never_crashes_and_conserves_patients(seed, 
         assert res.accepted or res.reason
     ex.advance(max(ex.now, 6000))
     for fl in ex.clinical.flows.values():
-        assert abs(fl.arrivals - (fl.treated + fl.waiting + fl.diverted + fl.transferred)) < 1e-6 * max(1.0, fl.arrivals)
+        assert abs(fl.arrivals - (fl.treated + fl.waiting + fl.diverted + fl.transferred + fl.left)) < 1e-6 * max(1.0, fl.arrivals)
     ex.snapshot()
 
 
@@ -220,4 +220,4 @@ def test_property_any_valid_scenario_variant_runs(tmp_path, data):
     run_exercise(ex, "recovery")
     ex.snapshot()
     for fl in ex.clinical.flows.values():
-        assert abs(fl.arrivals - (fl.treated + fl.waiting + fl.diverted + fl.transferred)) < 1e-6 * max(1.0, fl.arrivals)
+        assert abs(fl.arrivals - (fl.treated + fl.waiting + fl.diverted + fl.transferred + fl.left)) < 1e-6 * max(1.0, fl.arrivals)

@@ -143,12 +143,13 @@ def test_lab_turnaround_counts_the_tests_completed_in_week_1_only():
     assert ex.kpis()["lab_turnaround_change_pct"] == at_week_end
 
 
-def test_lab_turnaround_of_the_flagship_is_realistic():
-    """US study (domain facts §4.2): lab results +62 % on average during EHR downtime."""
-    values = [run_headless(FLAGSHIP, seed=s, policy="textbook", until="recovery").kpis["lab_turnaround_change_pct"] for s in range(8)]
-    assert all(40.0 <= v <= 300.0 for v in values), values
-    passive = run_headless(FLAGSHIP, seed=0, policy="passive", until="end").kpis["lab_turnaround_change_pct"]
-    assert passive > values[0]  # no paper procedures ordered: slower still
+def test_lab_turnaround_of_the_flagship_is_slower_with_the_lis_gone_and_bounded():
+    """Week-1 lab turnaround: slower than the +62 % of EHR downtimes where the LIS kept running
+    (§4.2: paper is slow to start and the queue counts), never the +7,000 % of an unbounded queue."""
+    values = [run_headless(FLAGSHIP, seed=s, policy="textbook", until="recovery").kpis["lab_turnaround_change_pct"] for s in range(6)]
+    assert all(62.0 < v < 1000.0 for v in values), values
+    passive = run_headless(FLAGSHIP, seed=0, policy="passive", until="recovery").kpis["lab_turnaround_change_pct"]
+    assert values[0] < passive < 5000.0  # no paper procedures ordered: slower still, the queue capped
 
 
 # ------------------------------------------------------------ item: one RunResult builder, cached records

@@ -29,7 +29,7 @@ REQUIRED_SERVICES = {
 
 REQUIRED_FUNCTIONS = {
     "emergency", "surgery", "icu", "maternity", "oncology", "radiotherapy", "laboratory",
-    "imaging", "pharmacy", "sterilisation", "outpatients", "inpatient-wards",
+    "imaging", "pharmacy", "sterilisation", "outpatients", "inpatient-wards", "transfusion",
 }
 
 # Business-hours demand falls on weekdays 8-18 h: 5 days x 10 hours a week.

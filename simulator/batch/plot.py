@@ -103,10 +103,11 @@ def plotted_metrics(names: Sequence[str], series_of) -> list[str]:
     return out
 
 
-def histograms_svg(names: Sequence[str], series_of, title: str, columns: int = 3) -> str:
-    """A standalone SVG document: a grid of histogram panels."""
+def histograms_svg(names: Sequence[str], series_of, title: str, columns: int = 3, footer: str = "", footer_height: int = 0) -> str:
+    """A standalone SVG document: a grid of histogram panels (and `footer`, an <svg> drawn below them)."""
     rows = max(1, math.ceil(len(names) / columns))
-    width, height = W * columns, 36 + H * rows
+    width, grid = W * columns, 36 + H * rows
+    height = grid + footer_height
     parts = [
         '<?xml version="1.0" encoding="UTF-8"?>\n',
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif">',
@@ -117,7 +118,46 @@ def histograms_svg(names: Sequence[str], series_of, title: str, columns: int = 3
         parts.append(f'<text x="12" y="{36 + H / 2:.0f}" font-size="12">every metric took the same value in every run: nothing to plot</text>')
     for i, name in enumerate(names):
         parts.append(histogram(name, series_of(name), x=W * (i % columns), y=36 + H * (i // columns)))
+    if footer:
+        parts.append(f'<g transform="translate(0,{grid})">{footer}</g>')
     parts.append("</svg>\n")
+    return "".join(parts)
+
+
+def weekly_svg(weekly: Mapping[str, Sequence[float]], title: str, standalone: bool = True) -> str:
+    """Median capacity (%) of each clinical function, weeks 1..n: one line each, labelled at its end
+    and drawn with its own dash pattern, so no line is told apart by colour alone."""
+    weeks = max((len(v) for v in weekly.values()), default=0)
+    width, height, left, right, top, bottom = 640, 320, 44, 150, 30, 36
+    head = '<svg xmlns="http://www.w3.org/2000/svg" ' if standalone else "<svg "
+    parts = [f'{head}width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif">']
+    parts.append(f'<rect width="{width}" height="{height}" fill="white"/>')
+    parts.append(f'<text x="12" y="18" font-size="13" font-weight="bold">{_esc(title)}</text>')
+    plot_w, plot_h = width - left - right, height - top - bottom
+    if weeks == 0:
+        parts.append(f'<text x="{left}" y="{top + plot_h / 2:.0f}" font-size="12">no weekly figures (runs shorter than a week?)</text></svg>')
+        return "".join(parts)
+    top_value = max(100.0, max(max(v) for v in weekly.values() if v))
+    x_of = (lambda i: left + (plot_w * i / (weeks - 1) if weeks > 1 else plot_w / 2))
+    y_of = (lambda v: top + plot_h * (1 - v / top_value))
+    for tick in range(0, int(top_value) + 1, 25):
+        y = y_of(tick)
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#ddd"/>')
+        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="10">{tick} %</text>')
+    for i in range(weeks):
+        parts.append(f'<text x="{x_of(i):.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="11">week {i + 1}</text>')
+    placed: list[float] = []
+    for k, (fid, values) in enumerate(weekly.items()):
+        colour, dash = COLOURS[k % len(COLOURS)], DASHES[(k // len(COLOURS)) % len(DASHES)]
+        points = " ".join(f"{x_of(i):.1f},{y_of(v):.1f}" for i, v in enumerate(values))
+        style = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"{style}/>')
+        y_end = y_of(values[-1])
+        while any(abs(y_end - p) < 11 for p in placed):
+            y_end += 11
+        placed.append(y_end)
+        parts.append(f'<text x="{left + plot_w + 6}" y="{y_end + 4:.1f}" font-size="10" fill="{colour}">{_esc(fid)} {values[-1]:.0f} %</text>')
+    parts.append("</svg>\n" if standalone else "</svg>")
     return "".join(parts)
 
 
@@ -129,8 +169,10 @@ def summary_html(
     plotted: Sequence[str],
     series_of,
     variant_label: str | None = None,
+    weekly: Mapping[str, Sequence[float]] | None = None,
 ) -> str:
-    """One self-contained HTML page: what was run, the KPI table, paired differences, histograms."""
+    """One self-contained HTML page: what was run, the KPI table, paired differences, weekly
+    capacity of each clinical function, histograms."""
     css = (
         "body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}"
         "th,td{border:1px solid #bbb;padding:4px 8px;text-align:right}th:first-child,td:first-child{text-align:left}"
@@ -148,7 +190,12 @@ def summary_html(
     if differences:
         out.append(f"<h2>Paired differences: {_esc(variant_label or 'variant')} minus baseline (same seeds)</h2>")
         out.append(_table(differences, signed=True, days=days))
-    out.append("<p>CI: 95 % Student t interval of the mean. p5/p95: 5th and 95th percentiles.</p><h2>Distributions</h2>")
+    out.append("<p>CI: 95 % Student t interval of the mean. p5/p95: 5th and 95th percentiles.</p>")
+    if weekly:
+        out.append("<h2>Capacity of each clinical function by week (median of the runs)</h2>")
+        out.append(_weekly_table(weekly))
+        out.append(f"<figure>{weekly_svg(weekly, 'Median capacity by week', standalone=False)}</figure>")
+    out.append("<h2>Distributions</h2>")
     for name in plotted:
         svg = histogram(name, series_of(name)).replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
         out.append(f"<figure>{svg}</figure>")
@@ -169,3 +216,12 @@ def _table(rows: Sequence[tuple[str, Summary]], signed: bool, days: Mapping[str,
             f"<td>{cell(s.median)}</td><td>{cell(s.p5)}</td><td>{cell(s.p95)}</td><td>{s.n}</td></tr>"
         )
     return f"<table>{head}{''.join(body)}</table>"
+
+
+def _weekly_table(weekly: Mapping[str, Sequence[float]]) -> str:
+    weeks = max((len(v) for v in weekly.values()), default=0)
+    head = "<tr><th>function</th>" + "".join(f"<th>week {i + 1}</th>" for i in range(weeks)) + "</tr>"
+    body = "".join(
+        f"<tr><td>{_esc(fid)}</td>" + "".join(f"<td>{v:.0f} %</td>" for v in values) + "</tr>" for fid, values in weekly.items()
+    )
+    return f"<table>{head}{body}</table>"

@@ -106,6 +106,7 @@ class RunLine(BaseModel):
     recovery_guard_reached: bool = False
     events: int
     kpis: dict[str, Any]
+    weekly: dict[str, list[float]] = Field(default_factory=dict, description="Per clinical function: mean capacity (%) in weeks 1..4 of the run.")
     clocks: list[ClockLine] = Field(default_factory=list)
     objectives: list[ObjectiveLine] = Field(default_factory=list)
 
@@ -132,6 +133,7 @@ def run_line(result: dict, index: int, arm: str) -> dict:
         "recovery_guard_reached": bool(result.get("recovery_guard_reached", False)),
         "events": result["events"],
         "kpis": result["kpis"],
+        "weekly": {fid: f["week_capacity_pct"] for fid, f in (result.get("clinical") or {}).get("functions", {}).items()},
         "clocks": result.get("clocks", []),
         "objectives": result.get("objectives", []),
     }

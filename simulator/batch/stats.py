@@ -254,4 +254,25 @@ def run_metrics(line: Mapping[str, object]) -> dict[str, float]:
     recovered = line.get("recovered_at")
     if recovered is not None:
         out["recovered_at"] = float(recovered)  # type: ignore[arg-type]
+    for fid, weeks in (line.get("weekly") or {}).items():  # type: ignore[union-attr]
+        for i, value in enumerate(weeks):
+            out[f"{WEEKLY}{fid}.w{i + 1}"] = float(value)
     return out
+
+
+WEEKLY = "weekly."
+"""Prefix of the per-function weekly capacity metrics: `weekly.laboratory.w1` (%)."""
+
+
+def weekly_medians(columns: MetricColumns) -> dict[str, list[float]]:
+    """Median capacity (%) of each clinical function in weeks 1..n over the runs, file order kept
+    as the metric names sort (function id, then week)."""
+    out: dict[str, list[float]] = {}
+    for name in columns.names():
+        if not name.startswith(WEEKLY):
+            continue
+        fid, week = name[len(WEEKLY):].rsplit(".w", 1)
+        values = sorted(columns.values(name))
+        if values:
+            out.setdefault(fid, []).append((int(week), percentile(values, 50)))  # type: ignore[arg-type]
+    return {fid: [v for _w, v in sorted(weeks)] for fid, weeks in out.items()}  # type: ignore[misc]

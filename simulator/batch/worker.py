@@ -62,7 +62,7 @@ def play(plan: Plan, network, seed: int) -> dict[str, Any]:
     counts = CommandCounts()
     ex.subscribe(counts)
     reached = run_exercise(ex, plan.until_value)
-    result = result_of(ex, seed=seed, policy_id=plan.policy.id, until=plan.until, reached=reached, counts=counts).to_json()
+    result = result_of(ex, seed=seed, policy_id=plan.policy.id, until=plan.until, reached=reached, counts=counts, with_series=False).to_json()
     for key in DROPPED:
         result.pop(key, None)
     return result

@@ -158,6 +158,8 @@ def _shown_metrics(outcome, detail: bool = True) -> list[str]:
     for arm in outcome.plan_arms:
         cols = outcome.columns[arm]
         for name in cols.names():
+            if name.startswith("weekly."):
+                continue  # their own table (_print_weekly) and chart
             if name in HEADLINE or name.startswith("clock.") or name == "recovered_at":
                 names.add(name)
             elif detail and any(v != 0 for v in cols.values(name)):
@@ -209,6 +211,7 @@ def _print_tables(plan, outcome, detail: bool) -> None:
     note = capped_by_window(plan, outcome)
     if note:
         console.print(f"[yellow]note:[/yellow] {note}")
+    _print_weekly(console, outcome)
     if len(plan.arms) < 2:
         return
     arm = plan.arms[1]
@@ -229,6 +232,26 @@ def _print_tables(plan, outcome, detail: bool) -> None:
     console.print(cmp)
 
 
+def _print_weekly(console, outcome) -> None:
+    """Median capacity of each clinical function in weeks 1..4, baseline arm (and the variant)."""
+    from rich.table import Table
+
+    from simulator.batch.stats import weekly_medians
+
+    for arm in outcome.plan_arms:
+        weekly = weekly_medians(outcome.columns[arm])
+        if not weekly:
+            continue
+        weeks = max(len(v) for v in weekly.values())
+        table = Table(title="Capacity by week, median of the runs" + (f" ({arm})" if len(outcome.plan_arms) > 1 else ""))
+        table.add_column("clinical function")
+        for i in range(weeks):
+            table.add_column(f"week {i + 1}", justify="right")
+        for fid, values in weekly.items():
+            table.add_row(fid, *(f"{v:.0f} %" for v in values), *([""] * (weeks - len(values))))
+        console.print(table)
+
+
 def _clean(value):
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return None
@@ -238,6 +261,8 @@ def _clean(value):
 
 
 def _as_json(outcome, plan) -> dict:
+    from simulator.batch.stats import weekly_medians
+
     note = capped_by_window(plan, outcome)
     return {
         "notes": [note] if note else [],
@@ -252,11 +277,12 @@ def _as_json(outcome, plan) -> dict:
         "confidence": outcome.confidence,
         "summaries": {arm: {k: _clean(s.as_dict()) for k, s in outcome.summaries(arm).items()} for arm in outcome.plan_arms},
         "differences": {k: _clean(s.as_dict()) for k, s in outcome.differences().items()},
+        "weekly_capacity_pct": {arm: weekly_medians(outcome.columns[arm]) for arm in outcome.plan_arms},
     }
 
 
 def _write_plot(path: str, plan, outcome) -> None:
-    from simulator.batch.plot import histograms_svg, plotted_metrics, summary_html
+    from simulator.batch.plot import histograms_svg, plotted_metrics, summary_html, weekly_svg
 
     arms = outcome.plan_arms
 
@@ -266,8 +292,12 @@ def _write_plot(path: str, plan, outcome) -> None:
     names = _shown_metrics(outcome)
     plotted = plotted_metrics(names, series_of)
     title = f"{plan.scenario.id}: {outcome.completed} seeds, policy {plan.policy.id}, until {plan.until}"
+    from simulator.batch.stats import weekly_medians
+
+    weekly = weekly_medians(outcome.columns[arms[0]])
     if Path(path).suffix.lower() == ".svg":
-        text = histograms_svg(plotted, series_of, title)
+        chart = weekly_svg(weekly, "Median capacity of each clinical function by week", standalone=False) if weekly else ""
+        text = histograms_svg(plotted, series_of, title, footer=chart, footer_height=330 if chart else 0)
     else:
         base = outcome.summaries()
         diff = outcome.differences()
@@ -282,7 +312,7 @@ def _write_plot(path: str, plan, outcome) -> None:
             facts.append(("variant", f"{plan.sources['variant'].file} ({arms[1]})"))
         text = summary_html(
             title, facts, [(n, base[n]) for n in names if n in base], [(n, diff[n]) for n in names if n in diff],
-            plotted, series_of, variant_label=arms[1] if len(arms) > 1 else None,
+            plotted, series_of, variant_label=arms[1] if len(arms) > 1 else None, weekly=weekly,
         )
     write_or_fail(path, lambda: write_atomic(path, text))
     click.echo(f"wrote {path}", err=True)

@@ -63,13 +63,8 @@ class Attacker:
         return self.state.get(sid, "not-done")
 
     def usable_footholds(self) -> list[str]:
-        st = self.ex.state
-        out = []
-        for a in self.footholds:
-            s = st.status(a)
-            if not (s.isolated or s.offline or s.restoring):
-                out.append(a)
-        return out
+        out_of_use = self.ex.state.out_of_use  # isolated, offline or being restored
+        return [a for a in self.footholds if a not in out_of_use]
 
     def reachable(self) -> frozenset[str]:
         usable = self.usable_footholds()

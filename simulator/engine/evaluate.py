@@ -74,12 +74,25 @@ def _keys_of(x: Any) -> tuple[tuple[str, Any], ...]:
     return (("*", _ANY),)
 
 
+_KEYS: dict[int, tuple[Any, tuple]] = {}  # id(cond) -> (cond, keys): conditions are immutable, shared by runs
+
+
 def event_keys(cond: Any) -> tuple[tuple[str, Any], ...]:
     """Every (event kind, key) pair that may change `cond` (every predicate of its tree)."""
+    hit = _KEYS.get(id(cond))
+    if hit is not None and hit[0] is cond:
+        return hit[1]
     keys: set[tuple[str, Any]] = set()
     for _path, x in c.walk(cond):
         keys.update(_keys_of(x))
-    return tuple(sorted(keys, key=lambda k: (k[0], "" if k[1] is None else str(k[1]))))
+    out = tuple(sorted(keys, key=lambda k: (k[0], "" if k[1] is None else str(k[1]))))
+    if len(_KEYS) > 4096:
+        _KEYS.clear()
+    _KEYS[id(cond)] = (cond, out)
+    return out
+
+
+_GATES: dict[int, tuple[Any, tuple]] = {}  # id(cond) -> (cond, ((leaf, how), ...)), how: fact | test | time
 
 
 def event_kinds(cond: Any) -> tuple[str, ...]:
@@ -141,18 +154,27 @@ class Evaluator:
         Only the leading children of an `all` count, up to the first one that records since when
         it holds (`for` on a clinical or asset predicate): `_all` stops at the first false child,
         so checking these gates first skips exactly the evaluations `_all` would have skipped."""
-        tops = cond.all if isinstance(cond, c.AllOf) else [cond]
-        gates = []
-        for leaf in tops:
-            if any(isinstance(x, (c.ClinicalThreshold, c.AssetIs)) and x.for_ for _p, x in c.walk(leaf)):
-                break
-            if isinstance(leaf, c.FactIs) and leaf.within is None:
-                gates.append((leaf.fact, self.ex.facts.__contains__))
-            elif isinstance(leaf, (c.DecisionTaken, c.InjectFired, c.ClockIs, c.FlagIs, c.FactIs)):
-                gates.append((leaf, self._table[type(leaf)]))
-            elif isinstance(leaf, c.TimeAfter):
-                gates.append((float(leaf.time), None))
-        return tuple(gates)
+        hit = _GATES.get(id(cond))
+        if hit is None or hit[0] is not cond:
+            tops = cond.all if isinstance(cond, c.AllOf) else [cond]
+            shape = []
+            for leaf in tops:
+                if any(isinstance(x, (c.ClinicalThreshold, c.AssetIs)) and x.for_ for _p, x in c.walk(leaf)):
+                    break
+                if isinstance(leaf, c.FactIs) and leaf.within is None:
+                    shape.append((leaf.fact, "fact"))
+                elif isinstance(leaf, (c.DecisionTaken, c.InjectFired, c.ClockIs, c.FlagIs, c.FactIs)):
+                    shape.append((leaf, "test"))
+                elif isinstance(leaf, c.TimeAfter):
+                    shape.append((float(leaf.time), "time"))
+            if len(_GATES) > 4096:
+                _GATES.clear()
+            hit = _GATES[id(cond)] = (cond, tuple(shape))
+        facts = self.ex.facts.__contains__
+        table = self._table
+        return tuple(
+            (leaf, facts if how == "fact" else None if how == "time" else table[type(leaf)]) for leaf, how in hit[1]
+        )
 
     def wake_after(self, cond: Any) -> float:
         """Earliest sim time at which `cond` could change with no engine event (inf: only events change it)."""

@@ -30,6 +30,7 @@ from simulator.engine.evaluate import Evaluator
 from simulator.engine.records import ActionRecord, ClockState, InboxItem, Job, PendingDecision, RuleState
 from simulator.engine.response import Refused, Response, Unit
 from simulator.engine.rng import Streams
+from simulator.engine.outcomes import clinical_kpis
 from simulator.engine.watcher import Watcher
 from simulator.hospital.graph import DOWN, HospitalModel
 from simulator.hospital.state import HospitalState
@@ -72,21 +73,22 @@ class Result:
         return self.accepted
 
 
-_BUILT: dict[tuple[int, int, bool], tuple[NetworkBody, ScenarioBody, NetworkBody, HospitalModel]] = {}
+_BUILT: dict[tuple[int, int, bool], tuple] = {}
 
 
-def _built(network: NetworkBody, scenario: ScenarioBody, overrides_applied: bool) -> tuple[NetworkBody, HospitalModel]:
-    """The overridden network and its graph, shared by runs of the same inputs (both are immutable)."""
+def _built(network: NetworkBody, scenario: ScenarioBody, overrides_applied: bool) -> tuple[NetworkBody, HospitalModel, NetworkIndex]:
+    """The overridden network, its graph and id index, shared by runs of the same inputs (all immutable)."""
     key = (id(network), id(scenario), overrides_applied)
     hit = _BUILT.get(key)
     if hit is not None and hit[0] is network and hit[1] is scenario:
-        return hit[2], hit[3]
+        return hit[2], hit[3], hit[4]
     net = network if overrides_applied else apply_overrides(network, scenario.overrides)
     model = HospitalModel.build(net)
+    index = NetworkIndex(net)
     if len(_BUILT) >= 8:
         _BUILT.pop(next(iter(_BUILT)))
-    _BUILT[key] = (network, scenario, net, model)
-    return net, model
+    _BUILT[key] = (network, scenario, net, model, index)
+    return net, model, index
 
 
 def _queues(source: str) -> bool:
@@ -125,11 +127,13 @@ class Exercise:
     ):
         self.scenario = scenario
         self.seed = int(seed)
-        net, self.model = _built(network, scenario, overrides_applied)
+        net, self.model, self.index = _built(network, scenario, overrides_applied)
         self.network = net
         self.state = HospitalState(self.model)
-        self.index = NetworkIndex(net)
-        self.asset_order = {a: i for i, a in enumerate(self.model.assets)}
+        order = self.model._caches.get("asset_order")
+        if order is None:
+            order = self.model._caches["asset_order"] = {a: i for i, a in enumerate(self.model.assets)}
+        self.asset_order = order  # read-only, shared by the runs on this model
         base = catalogue or default_catalogue()
         self.jurisdiction = of_scenario(scenario)  # authorities, clocks and currency of where the hospital is
         self.catalogue = merged(self.jurisdiction.catalogue(base), scenario.actions)
@@ -145,6 +149,7 @@ class Exercise:
         self._subscribers: list[Callable[[ev.Event], None]] = []
         self.version = 0
         self._advancing = False  # inside advance(): the watcher runs after each step, not per command
+        self._parsed: dict[str, Command] = {}  # command text -> command (the catalogue and index are fixed per run)
         self.recent: collections.deque = collections.deque(maxlen=60)
         self.inbox: list[InboxItem] = []
         self.level_since: dict[str, float] = {}
@@ -207,7 +212,16 @@ class Exercise:
         from simulator.engine.recovery import ItRecovery
 
         self.recovery = ItRecovery(self)
-        self.clinical = ClinicalFlow(net.clinical_functions, self.calendar, self.params)
+        self._tick_minutes = float(self.params["clinical_tick_minutes"])
+        self.clinical_tick = self._tick_minutes
+        self.clinical = ClinicalFlow(net.clinical_functions, self.calendar, self.params, self.streams, self._tick_minutes)
+        from simulator.engine.region import RegionFlow
+
+        self.region = RegionFlow(self)
+        self.service_levels: list[tuple] = []  # per KPI sample: each service's level (0 up, 1 degraded, 2 down)
+        self._levels_changed = True
+        self._service_row: tuple = ()
+        self._down_counts = (0, 0)
         self.attacker = Attacker(self)
         self.detection = Detection(self)
         policy = self.policy = self.jurisdiction.policy(policy)  # built-in policies notify this jurisdiction's authorities
@@ -226,10 +240,7 @@ class Exercise:
         if scenario.threat is not None:  # a discussion-only exercise has no attacker process
             env.process(self.attacker.run())
         env.process(self.detection.noise())
-        self._tick_minutes = float(self.params["clinical_tick_minutes"])
-        self.clinical_tick = self._tick_minutes
         env.process(self._clinical_process())
-        env.process(self._kpi_process())
         if self.staff is not None:
             env.process(self._shift_process())
         for inj in scenario.injects:
@@ -333,10 +344,14 @@ class Exercise:
     def submit(self, command: Command | str, source: str = "cell") -> Result:
         """Apply a command at the current sim time: accepted, or refused with a reason (never raises)."""
         if isinstance(command, str):
-            try:
-                command = parse_command(command, self.index, self.catalogue)
-            except CommandSyntaxError as exc:
-                return self._refuse(command, source, str(exc), exc.code, exc.params)
+            parsed = self._parsed.get(command)  # policies and plans repeat the same texts
+            if parsed is None:
+                try:
+                    parsed = parse_command(command, self.index, self.catalogue)
+                except CommandSyntaxError as exc:
+                    return self._refuse(command, source, str(exc), exc.code, exc.params)
+                self._parsed[command] = parsed
+            command = parsed
         text = command.text()
         if self.now < 0:
             return self._refuse(text, source, "the exercise starts at T+0", "before-start")
@@ -752,6 +767,18 @@ class Exercise:
     def _expand(self, text: str) -> list[str]:
         if "@" not in text:
             return [text]
+        if "@containable-zone" in text:
+            # the zone of the first detection, unless isolating it would stop what care needs most
+            # (the recovery services): exfiltration seen on the EHR database is contained by cutting
+            # the internet and resetting credentials, not by switching the server VLAN off (CHU Rennes)
+            a = self.first_detected_asset
+            if a is None:
+                return []
+            zone = self.model.asset_zone[a]
+            members = set(self.model.zone_assets[zone])
+            if any(members & self.model.hard_asset_dependencies(s) for s in self.recovery_services if s in self.model.services):
+                return []
+            return [text.replace("zone:@containable-zone", "@containable-zone").replace("@containable-zone", "zone:" + zone)]
         if "@detected-zone" in text or "@detected-asset" in text:
             a = self.first_detected_asset
             if a is None:
@@ -776,11 +803,29 @@ class Exercise:
         if "@offline" in text:
             remote = set(self.remote_assets)  # remote access comes back with enable-remote-access
             status = self.state.status  # encrypted ones come back through restore or rebuild
-            targets = [a for a in self.model.assets if a not in remote and status(a).offline and not status(a).encrypted]
+            # what the scenario's world took away (a provider shutting its middleware down) is not the hospital's to restart
+            world = {r.target[6:] for r in self.actions_taken.get("take-offline", ()) if r.source.startswith("inject:")}
+            targets = [a for a in self.model.assets if a not in remote and a not in world and status(a).offline and not status(a).encrypted]
             return [text.replace("asset:@offline", "@offline").replace("@offline", "asset:" + a) for a in targets]
         if "@stopped" in text:
             targets = [a for a in self.model.assets if a in self.stopped_by_attacker and self.state.status(a).offline]
             return [text.replace("asset:@stopped", "@stopped").replace("@stopped", "asset:" + a) for a in targets]
+        if "@aid-functions" in text:
+            # functions down that other establishments can help and nobody asked yet
+            flows = self.clinical.flows
+            return [
+                text.replace("function:@aid-functions", "@aid-functions").replace("@aid-functions", "function:" + f)
+                for f in self.model.functions
+                if flows[f].aid_share > 0 and flows[f].aid_from is None and self.state._level.get(f, 0) == DOWN
+            ]
+        if "@recovered-functions" in text:
+            # paper procedures of the functions whose IT is back; the others keep theirs
+            flows = self.clinical.flows
+            return [
+                text.replace("function:@recovered-functions", "@recovered-functions").replace("@recovered-functions", "function:" + f)
+                for f in self.model.functions
+                if flows[f].paper_at is not None and self.state._level.get(f, 0) == 0
+            ]
         if "@down-functions" in text:
             return [
                 text.replace("function:@down-functions", "@down-functions").replace("@down-functions", "function:" + f)
@@ -795,6 +840,7 @@ class Exercise:
         """Record availability changes: since-times, downtime, events, awareness from symptoms."""
         if not changes:
             return
+        self._levels_changed = True
         now = self.now
         kinds = self.model.dep_graph.nodes
         recovery = self._recovery_set
@@ -1019,38 +1065,55 @@ class Exercise:
     # ================================================================ processes
 
     def _clinical_process(self):
+        """Hourly clinical ticks from T+0, with the KPI row sampled before each (the state at that time)."""
         env = self.env
         if env.now < 0:
             yield env.timeout(-env.now)
         dt = self._tick_minutes
         level = self.state._level
         flow = self.clinical
-        late = float(self.params["clinical_tick_after_end_minutes"])
+        touch = self.watcher.touch
+        every = max(float(self.params["kpi_sample_minutes"]), dt)
+        next_sample = env.now
         while True:
-            step = dt if env.now < self.duration else late  # past the window (`--until recovery`) coarser ticks do
-            flow.tick(env.now, step, level)  # read-only: the functions' levels as the state keeps them
-            self.watcher.touch("clinical-tick")
-            yield env.timeout(step)
-
-    def _kpi_process(self):
-        env = self.env
-        if env.now < 0:
-            yield env.timeout(-env.now)
-        step = float(self.params["kpi_sample_minutes"])
-        while True:
-            self.series.append(self.kpi_sample())
-            yield env.timeout(step)
+            now = env.now
+            if now >= next_sample - 1e-9:
+                self.series.append(self.kpi_sample())
+                next_sample += every
+            flow.tick(now, dt, level)  # read-only: the functions' levels as the state keeps them
+            if flow.divert_lifted:
+                for _t in flow.divert_lifted:
+                    self.emit(ev.ClinicalChanged(now, flow.ed_id or "", "divert-off:samu"))
+                flow.divert_lifted.clear()
+            if flow.aid_requests:
+                for _t, fid, by in flow.aid_requests:
+                    self.emit(ev.ClinicalChanged(now, fid, f"mutual-aid:{by}"))
+                flow.aid_requests.clear()
+            touch("clinical-tick")
+            yield env.timeout(dt)
 
     def kpi_sample(self) -> tuple:
-        level = self.state._level
-        flow = self.clinical
+        if self._levels_changed:  # services' and functions' levels only change through apply()
+            self._levels_changed = False
+            level = self.state._level
+            self._service_row = tuple(level.get(s, 0) for s in self.model.services)
+            self._down_counts = (
+                sum(1 for x in self._service_row if x == DOWN),
+                sum(1 for f in self.model.functions if level.get(f, 0) == DOWN),
+            )
+        self.service_levels.append(self._service_row)
+        waiting = diverted = cancelled = 0.0
+        for fl in self.clinical.flow_list:
+            waiting += fl.waiting
+            diverted += fl.diverted
+            cancelled += fl.cancelled
         return (
             round(self.now, 3),
-            sum(1 for s in self.model.services if level.get(s, 0) == DOWN),
-            sum(1 for f in self.model.functions if level.get(f, 0) == DOWN),
-            round(flow.total("waiting"), 3),
-            round(flow.total("diverted"), 3),
-            round(flow.total("cancelled"), 3),
+            self._down_counts[0],
+            self._down_counts[1],
+            round(waiting, 3),
+            round(diverted, 3),
+            round(cancelled, 3),
             len(self.encrypted_now),
         )
 
@@ -1110,6 +1173,7 @@ class Exercise:
             "machines_encrypted": sum(self.model.assets[a].count for a in self.encrypted_ever),
             "records_exfiltrated": self.records_exfiltrated,
             "ransom_paid": "ransom-paid" in self.facts,
+            **clinical_kpis(self),
         }
 
     def pending_decisions(self) -> tuple[PendingDecision, ...]:

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from simulator.engine.exercise import Exercise
+from simulator.engine.outcomes import clinical_detail
+from simulator.engine.outcomes import series as outcome_series
 from simulator.model.diagnostics import Diagnostic, InputError
 from simulator.model.documents import load_document
 from simulator.model.duration import DurationError, parse_duration
@@ -38,6 +40,8 @@ class RunResult:
     refused: int = 0
     commands: int = 0
     recovery_guard_reached: bool = False  # `--until recovery` stopped at recovery_max_days, not at recovery
+    clinical: dict[str, Any] = field(default_factory=dict)  # per function, neighbours, pathways (engine/outcomes.py)
+    function_series: dict[str, Any] = field(default_factory=dict)  # hourly per function and service (outcomes.series)
 
     def to_json(self) -> dict[str, Any]:
         """JSON-safe, rounded, key-sorted-ready: identical bytes for identical inputs."""
@@ -55,9 +59,11 @@ class RunResult:
             "kpis": _round(self.kpis),
             "clocks": _round(self.clocks),
             "objectives": _round(self.objectives),
+            "clinical": _round(self.clinical),
             "series": {
                 "columns": ["t", "services_down", "functions_down", "patients_waiting", "patients_diverted", "procedures_cancelled", "assets_encrypted"],
                 "rows": _round(self.series),
+                **_round(self.function_series),
             },
         }
 
@@ -177,7 +183,7 @@ class CommandCounts:
             self.refused += 1
 
 
-def result_of(ex: Exercise, *, seed: int, policy_id: str, until: str | float, reached: float, counts: CommandCounts) -> RunResult:
+def result_of(ex: Exercise, *, seed: int, policy_id: str, until: str | float, reached: float, counts: CommandCounts, with_series: bool = True) -> RunResult:
     """The `RunResult` of a finished headless exercise: the one builder (`run`, `run --log`, `resume`)."""
     objectives = ex.objective_results if ex.objective_results is not None else ex.rate_objectives()
     clocks = [
@@ -205,6 +211,8 @@ def result_of(ex: Exercise, *, seed: int, policy_id: str, until: str | float, re
         refused=counts.refused,
         commands=counts.accepted,
         recovery_guard_reached=bool(getattr(ex, "recovery_guard_reached", False)),
+        clinical=clinical_detail(ex),
+        function_series=outcome_series(ex) if with_series else {},
     )
 
 

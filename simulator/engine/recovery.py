@@ -7,16 +7,18 @@ works its plan (PCRI) on its own, slower and in its own order. Here:
 - it starts `it_plan_start_minutes` after the hospital knows something is wrong
   (the on-call technician first believes in an outage, then calls the managers);
 - it investigates an intrusion itself (`eradicate` at `it_alone_factor` times the
-  duration: no forensic team) unless the cell ordered the investigation first;
+  duration: no forensic team) unless the cell ordered the investigation first, and
+  calls an outside responder itself if that drags on past `it_plan_help_days`;
 - it then restores each damaged asset from the newest intact backup, or rebuilds
   it, one job per free technician, within each backup's parallel restore streams,
   in its own order (infrastructure tier, then file order) unless the cell set
   priorities (`prioritise`): the services (or assets) named first, with what they
   run on, then the rest;
 - once the intrusion is eradicated it lifts the containment still in force:
-  reconnects isolated zones and assets, restarts what was stopped or taken offline
-  (not what a third party or the scenario took away), and reopens the internet and
-  remote access once the directory is back, `it_plan_reopen_hours` later.
+  reconnects isolated zones and assets, restarts what was stopped or taken offline,
+  takes over what a third party switched off (a provider's middleware) only after
+  `it_plan_takeover_days`, and reopens the internet and remote access once the
+  directory is back, `it_plan_reopen_hours` later.
 
 Everything it does goes through `Exercise.submit` with source `it-plan`, so the room,
 the journal and the conditions see the same commands and jobs as the cell's own.
@@ -48,6 +50,9 @@ class ItRecovery:
         self.reopen_after = float(p["it_plan_reopen_hours"]) * 60.0
         self.reconnect_after = float(p["it_plan_reconnect_hours"]) * 60.0
         self.reserve = int(p["it_plan_reserve"])
+        self.takeover_after = float(p["it_plan_takeover_days"]) * 1440.0
+        self.help_after = float(p["it_plan_help_days"]) * 1440.0
+        self._help_scheduled = False
         self.enabled = float(p["it_plan_enabled"]) > 0
         self.started_at: float | None = None
         self.priorities: list[str] = []  # services or assets the cell put first, in the order given
@@ -127,13 +132,31 @@ class ItRecovery:
         if intrusion and not ex.eradicated:
             if not ex.eradicating:
                 self._submit("eradicate", "")
+            self._call_for_help()
             return  # restores and reconnections wait for a clean base (ANSSI doctrine)
-        since = ex.facts.get("eradicated")
+        # a day of checks before reconnecting: after the eradication, or after the plan's start when
+        # there was no intrusion to clean up (a denial of service, a partner's outage)
+        since = ex.facts.get("eradicated", self.started_at)
         if since is not None and ex.now < since + self.reconnect_after:
             ex.at(since + self.reconnect_after, self.poke)  # checks before reconnecting (idempotent poke)
         else:
             self._lift_containment()
         self._restore_damaged()
+
+    def _call_for_help(self) -> None:
+        """An investigation of its own that drags on: the IT department calls a responder itself."""
+        ex = self.ex
+        if ex.support_requested or self.started_at is None:
+            return
+        due = self.started_at + self.help_after
+        if ex.now < due:
+            if not self._help_scheduled:
+                self._help_scheduled = True
+                ex.at(due, self.poke)
+            return
+        spec = ex.actions.get("request-support")
+        if spec is not None:
+            self._submit("request-support", spec.default_choice or (spec.choices[0] if spec.choices else ""))
 
     def _free(self, need: int) -> bool:
         """Technicians for one more job of the plan, keeping `it_plan_reserve` free for the crisis room
@@ -169,15 +192,27 @@ class ItRecovery:
         remote = set(ex.remote_assets)
         for a in model.assets:
             s = st.status(a)
-            if s.encrypted or a in remote or model.assets[a].kind == AssetKind.third_party_link:
+            if s.encrypted or a in remote:
                 continue
+            external = model.assets[a].kind == AssetKind.third_party_link
+            if external and a not in ex.stopped_by_attacker:
+                continue  # cutting or reopening a partner's link is the cell's call
             target = "asset:" + a
             if target in busy or a in busy:
                 continue
-            if s.isolated and model.asset_zone[a] not in st.isolated_zones:
+            if s.isolated and not external and model.asset_zone[a] not in st.isolated_zones:
                 self._submit("reconnect", target)
-            elif s.offline and target not in world:
+            elif s.offline and target not in world and not external:
                 self._submit("bring-online", target)
+            elif s.offline and self.started_at is not None:
+                # a third party switched it off (a provider's middleware, the far end of a link the attack
+                # stopped): the IT department gets it back with the provider or its vendor in the end
+                # (the cell can order it sooner)
+                due = self.started_at + self.takeover_after
+                if ex.now >= due:
+                    self._submit("bring-online", target)
+                else:
+                    ex.at(due, self.poke)
         ad_up = "ad" not in model.services or st._level.get("ad", 0) == 0
         if not ad_up:
             self._reopen_at = None

@@ -370,6 +370,22 @@ class Response:
             raise Refused("prioritised", f"'{target.id}' is already in the recovery priorities", target=target.text())
         return [Unit()]
 
+    def plan_mutual_aid(self, target: Target, count: int) -> list[Unit]:
+        flows = self.ex.clinical.flows
+        todo = [f for f in self.functions_of(target) if flows[f].aid_share > 0 and flows[f].aid_from is None]
+        if not todo:
+            if target.kind == "function" and flows[target.id].aid_share <= 0:
+                raise Refused(f"no establishment around can take over part of '{target.id}' (no mutual_aid in the network)")
+            raise Refused(f"mutual aid is already on its way for {target.text()}")
+        return [Unit(detail=",".join(todo))]
+
+    def plan_ars_rebalance(self, target: Target, count: int) -> list[Unit]:
+        if self.ex.region.surge_at is not None:
+            raise Refused("the ARS already coordinates regional support")
+        if not self.ex.region.neighbours:
+            raise Refused("this network has no neighbouring hospitals")
+        return [Unit(minutes=self.base_minutes("ars-rebalance"))]
+
     def plan_recovery_order(self, target: Target, count: int) -> list[Unit]:
         return [Unit()]
 
@@ -515,6 +531,14 @@ class Response:
             ex.recovery.prioritise(target.id)
         elif action == "recovery-order":
             ex.recovery.follow(target.id)
+        elif action == "mutual-aid":
+            for f in unit.detail.split(","):
+                if ex.clinical.request_aid(f, now, "cell"):
+                    ex.emit(ev.ClinicalChanged(now, f, "mutual-aid:cell"))
+            ex.clinical.aid_requests.clear()
+        elif action == "ars-rebalance":
+            if ex.region.rebalance("cell") and ex.region.neighbours:
+                ex.emit(ev.ClinicalChanged(now, ex.region.neighbours[0].spec.id, "ars-rebalance:cell"))
         elif action == "pay-ransom":
             ex.ransom_pending = False
             ex.set_fact("ransom-paid")

@@ -163,7 +163,7 @@ def build_snapshot(ex: "Exercise") -> Snapshot:
     for f, fl in flow.flows.items():
         # capacity as the function's state allows it now, not as of the last clinical tick:
         # a function that went down a minute ago shows 0 %, never "down, 100 %"
-        capacity = 100.0 * flow.factor_of(fl, level.get(f, 0), now)
+        capacity = 100.0 * flow.capacity_factor(fl, level.get(f, 0), now)
         functions.append(
             FunctionView(
                 f, fl.spec.name.get(lang), names[level.get(f, 0)], round(capacity, 1), round(fl.waiting, 1),

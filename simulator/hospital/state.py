@@ -109,6 +109,9 @@ class HospitalSnapshot:
         return self.assets[asset_id].display
 
 
+_STATUS_FIELDS = frozenset({"count", "suspicious", "compromised", "encrypted", "isolated", "offline", "restoring"})
+
+
 class HospitalState:
     """Mutable per-run state over an immutable `HospitalModel`.
 
@@ -121,8 +124,12 @@ class HospitalState:
             raise ValueError("group_down_fraction must be in (0, 1]")
         self.model = model
         self.group_down_fraction = group_down_fraction
-        self._defaults = MappingProxyType({a.id: AssetStatus(count=a.count) for a in model.network.assets})
+        defaults = model._caches.get("default_status")
+        if defaults is None:  # frozen statuses of an immutable model: shared by every run on it
+            defaults = model._caches["default_status"] = MappingProxyType({a.id: AssetStatus(count=a.count) for a in model.network.assets})
+        self._defaults = defaults
         self._status: dict[str, AssetStatus] = {}
+        self.out_of_use: set[str] = set()  # isolated, offline or being restored: no foothold, no service
         self._forced: dict[str, int] = {}
         self._base: dict[str, int] = {}
         self._level: dict[str, int] = {}
@@ -186,9 +193,20 @@ class HospitalState:
     def update(self, asset_id: str, **changes) -> Changes:
         """Set fields of an asset's status (see AssetStatus) and propagate availability."""
         old = self.status(asset_id)
-        new = replace(old, **changes)
-        if new.count != old.count:
+        if "count" in changes and changes["count"] != old.count:
             raise ValueError("the machine count of an asset is fixed by the network")
+        get = changes.get
+        new = AssetStatus(  # dataclasses.replace, without its per-call field introspection
+            old.count,
+            get("suspicious", old.suspicious),
+            get("compromised", old.compromised),
+            get("encrypted", old.encrypted),
+            get("isolated", old.isolated),
+            get("offline", old.offline),
+            get("restoring", old.restoring),
+        )
+        if len(changes) > 6 or any(k not in _STATUS_FIELDS for k in changes):
+            new = replace(old, **changes)  # let dataclasses name an unknown field
         if not (0 <= new.encrypted <= new.count and 0 <= new.compromised <= new.count):
             raise ValueError(f"machine counts of '{asset_id}' must be between 0 and {new.count}")
         if new.encrypted > new.compromised:
@@ -201,6 +219,10 @@ class HospitalState:
             self._isolated_assets.add(asset_id)
         else:
             self._isolated_assets.discard(asset_id)
+        if new.isolated or new.offline or new.restoring:
+            self.out_of_use.add(asset_id)
+        else:
+            self.out_of_use.discard(asset_id)
         return self._refresh(asset_id)
 
     def mark_suspicious(self, asset_id: str, on: bool = True) -> Changes:
@@ -265,6 +287,7 @@ class HospitalState:
         other._base = dict(self._base)
         other._level = dict(self._level)
         other._isolated_assets = set(self._isolated_assets)
+        other.out_of_use = set(self.out_of_use)
         other._isolated_zones = set(self._isolated_zones)
         other.internet_cut = self.internet_cut
         return other

@@ -228,6 +228,41 @@ class DegradedMode(StrictModel):
         ge=1.0,
         description="Multiplier on turnaround time in degraded mode (1.62 = +62 %, the lab figure from US downtime studies).",
     )
+    start_efficiency: StrictFloat | None = Field(
+        default=None,
+        ge=0.05,
+        le=1,
+        description="Share of the paper capacity reached on the first hour of paper procedures; practice brings the rest (0..1). Default: the engine's paper_start_efficiency.",
+    )
+    learning: Duration | None = Field(
+        default=None,
+        description="Time constant of the practice curve: about two thirds of the gap to full paper capacity is closed after this long. Default: the engine's paper_learning_hours.",
+    )
+    reentry_factor: StrictFloat | None = Field(
+        default=None,
+        ge=0,
+        le=2,
+        description="Work to re-enter one unit handled on paper once the IT is back (records typed in, results reconciled), as a share of the work of handling it. Default: the engine's reentry_factor.",
+    )
+
+
+class WaitsOn(StrictModel):
+    """Patients of a function who wait on another function's result before they can move on."""
+
+    function: Id = Field(description="Clinical function waited on (laboratory, imaging, pharmacy, transfusion...).")
+    share: StrictFloat = Field(ge=0, le=1, description="Share of this function's patients who need it (0..1).")
+    max_wait: Duration = Field(
+        default=360,
+        description="Longest the care team waits before going on without it (clinical judgement, O-negative blood): caps the slowdown it causes. Default 6h.",
+    )
+
+
+class MutualAid(StrictModel):
+    """Capacity lent by other establishments (samples sent to another laboratory, patients to another scanner...)."""
+
+    share: StrictFloat = Field(gt=0, le=1, description="Capacity lent at full ramp, as a share of this function's normal capacity (0..1).")
+    delay: Duration = Field(default=1440, description="From the request until the first help arrives. Default 1d.")
+    ramp: Duration = Field(default=10080, description="From the first help to the full share (transport, accounts, agreements). Default 7d.")
 
 
 class ArrivalPattern(str, Enum):
@@ -261,6 +296,26 @@ class ClinicalFunction(StrictModel):
     degraded_mode: DegradedMode = Field(description="Paper procedures available for this function.")
     turnaround_minutes: StrictFloat = Field(
         default=60, gt=0, description="Normal turnaround from arrival to result or discharge (minutes); drives lab turnaround KPI."
+    )
+    waits_on: list[WaitsOn] = Field(
+        default_factory=list,
+        description="Other functions whose results this one's patients wait on: a slow laboratory or imaging lengthens its stays and lowers its throughput.",
+    )
+    routine_share: StrictFloat = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="For a function that is not elective: share of its demand that is postponed (rationed) once it falls behind (routine tests from GPs and outpatients...). 0..1.",
+    )
+    on_call_capacity: StrictFloat | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Share of the capacity outside staffed hours for 'business-hours' functions (on-call teams). Default: the engine's on_call_capacity_factor; functions open all day ignore it.",
+    )
+    mutual_aid: MutualAid | None = Field(
+        default=None,
+        description="Capacity other establishments can lend once the cell asks (or the region steps in): outsourcing ramps up over days.",
     )
     site: Id | None = Field(default=None, description="Site (multi-site networks).")
 
@@ -314,6 +369,50 @@ class Controls(StrictModel):
     email_filtering: StrictBool = Field(default=True, description="Attachment sandboxing and link rewriting on email.")
 
 
+Pathway = Literal["stroke", "stemi", "trauma"]
+
+
+class TimeCritical(StrictModel):
+    """A time-critical pathway of the hospital's catchment: its patients, and what treating them here needs."""
+
+    pathway: Pathway = Field(description="stroke (thrombolysis, thrombectomy), stemi (coronary angioplasty) or trauma (major trauma).")
+    per_day: StrictFloat = Field(ge=0, description="Patients a day in the hospital's catchment (mean; Poisson arrivals).")
+    local: StrictBool = Field(default=True, description="Normally treated here; false: taken to a neighbour anyway (no cath lab here...).")
+    needs: list[Id] = Field(
+        default_factory=list,
+        description="Clinical functions that must run (at least at half capacity, not diverting) to treat it here: the door, imaging for a stroke CT, theatres for trauma.",
+    )
+    delay_threshold: Duration = Field(
+        default=30,
+        description="Extra time to treatment beyond which a patient counts as delayed (minutes). Default 30m.",
+    )
+
+
+class Neighbour(StrictModel):
+    """A hospital around this one: where SAMU diverts and where patients go by themselves."""
+
+    id: Id = Field(description="Identifier of the neighbouring establishment.")
+    name: LocalizedText = Field(description="Its name.")
+    travel: Duration = Field(description="Ambulance travel time from this hospital's catchment to it.")
+    ed_capacity_per_hour: StrictFloat = Field(gt=0, description="Emergency patients it can see per hour.")
+    ed_arrivals_per_day: StrictFloat = Field(ge=0, description="Its own emergency demand on a normal day (same daily shape as this hospital's).")
+    surge: StrictFloat = Field(
+        default=0.15, ge=0, le=2, description="Extra capacity it opens once the ARS organises regional support (plan blanc), as a share. Default 0.15."
+    )
+    refuse_after: Duration = Field(
+        default=120,
+        description="It refuses diverted ambulances while its waiting room holds more than this much of its own capacity (saturation). Default 2h.",
+    )
+    pathways: list[Pathway] = Field(default_factory=list, description="Time-critical pathways it takes (stroke unit, cath lab, trauma centre).")
+
+
+class Region(StrictModel):
+    """The hospitals around and the time-critical patients of the catchment (engine/region.py)."""
+
+    neighbours: list[Neighbour] = Field(default_factory=list, description="Neighbouring establishments, any order.")
+    time_critical: list[TimeCritical] = Field(default_factory=list, description="Time-critical pathways of the catchment.")
+
+
 class NetworkBody(StrictModel):
     id: Id = Field(description="Network identifier.")
     name: LocalizedText = Field(description="Establishment or GHT name.")
@@ -331,6 +430,10 @@ class NetworkBody(StrictModel):
     clinical_functions: list[ClinicalFunction] = Field(default_factory=list, description="Care activities and their IT dependencies.")
     it_staff: ItStaff | None = Field(default=None, description="IT technicians by shift.")
     controls: Controls = Field(default_factory=Controls, description="Network-wide security controls.")
+    region: Region | None = Field(
+        default=None,
+        description="Neighbouring hospitals and time-critical pathways. Default: a ring scaled on this hospital's emergency department (simulator/data/region.yaml).",
+    )
 
 
 class NetworkFragment(StrictModel):

@@ -81,11 +81,27 @@ def check_network(net: NetworkBody, doc: Document) -> list[Diagnostic]:
                     err(("services", i, "needs", j, "service"), f"service '{service.id}' cannot depend on itself")
                 elif need.service not in services:
                     err(("services", i, "needs", j, "service"), f"service '{service.id}' depends on a missing service: {_unknown('service', need.service, services)}")
+    functions = {f.id for f in net.clinical_functions}
     for i, func in enumerate(net.clinical_functions):
         check_site(("clinical_functions", i, "site"), func.site)
         for j, need in enumerate(func.needs):
             if need.service not in services:
                 err(("clinical_functions", i, "needs", j, "service"), f"clinical function '{func.id}' depends on a missing service: {_unknown('service', need.service, services)}")
+        for j, wait in enumerate(func.waits_on):
+            if wait.function == func.id:
+                err(("clinical_functions", i, "waits_on", j, "function"), f"clinical function '{func.id}' cannot wait on itself")
+            elif wait.function not in functions:
+                err(("clinical_functions", i, "waits_on", j, "function"), f"clinical function '{func.id}' waits on {_unknown('clinical function', wait.function, functions)}")
+    if net.region is not None:
+        seen: set[str] = set()
+        for i, nb in enumerate(net.region.neighbours):
+            if nb.id in seen:
+                err(("region", "neighbours", i, "id"), f"duplicate neighbour id '{nb.id}'")
+            seen.add(nb.id)
+        for i, tc in enumerate(net.region.time_critical):
+            for j, fid in enumerate(tc.needs):
+                if fid not in functions:
+                    err(("region", "time_critical", i, "needs", j), f"pathway '{tc.pathway}' needs {_unknown('clinical function', fid, functions)}")
 
     diags.extend(_cycles(net, doc))
     if net.it_staff is None and net.assets:

@@ -12,11 +12,14 @@
 
 Commands use the same text syntax as the command line. Placeholders starting
 with '@' expand at run time: @detected-zone, @detected-asset (where the first
-alert came from), @encrypted (every encrypted asset, one command each, most
-urgent first), @isolated (every isolated zone, and isolated asset outside
-them), @offline (every asset shut down, but remote access and encrypted
-ones), @stopped (assets the attacker shut down), @down-functions (each
-clinical function down).
+alert came from), @containable-zone (that zone, unless isolating it stops a
+recovery service: then nothing), @encrypted (every encrypted asset, one
+command each, most urgent first), @isolated (every isolated zone, and isolated
+asset outside them), @offline (every asset shut down, but remote access,
+encrypted ones and what an inject's third party switched off), @stopped
+(assets the attacker shut down), @down-functions (each clinical function
+down), @recovered-functions (functions on paper whose IT is back),
+@aid-functions (functions down that mutual aid can help, not yet asked).
 """
 
 from __future__ import annotations
@@ -32,7 +35,10 @@ from simulator.model.conditions import Condition
 from simulator.model.diagnostics import Diagnostic
 from simulator.model.tagged import TagStrippingModel
 
-TOKENS = ("@detected-zone", "@detected-asset", "@encrypted", "@isolated", "@offline", "@stopped", "@down-functions")
+TOKENS = (
+    "@detected-zone", "@detected-asset", "@containable-zone", "@encrypted", "@isolated", "@offline", "@stopped",
+    "@down-functions", "@recovered-functions", "@aid-functions",
+)
 BUILTIN_POLICIES = ("passive", "scenario-defaults", "textbook")
 
 
