@@ -45,6 +45,8 @@ def test_degraded_mode_restores_capacity_after_its_delay_slowly_at_first():
     ex.advance(30 + 45)
     assert ex.clinical.factor_of(fl, 2, ex.now) == 0.0  # activation takes an hour
     ex.advance(30 + 75)
+    assert ex.clinical.factor_of(fl, 2, ex.now) == 0.0  # the clinical model moves hourly: from the next tick
+    ex.advance(120)
     first = ex.clinical.factor_of(fl, 2, ex.now)
     assert first == pytest.approx(0.7 * fl.e0, rel=0.05)
     ex.advance(30 + 75 + 24 * 60)

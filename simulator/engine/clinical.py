@@ -239,9 +239,16 @@ class ClinicalFlow:
             e *= wear if wear > self._floor else self._floor
         return e
 
+    def _on_tick(self, t: float) -> float:
+        """`t` moved back to the clinical tick it falls in: what the IT leaves changes with an
+        event or a tick, never in between (views cached per tick stay exact; ticks are unchanged)."""
+        dt = self.dt
+        return math.floor(t / dt) * dt if t > 0 else t
+
     def factor_of(self, fl: FunctionFlow, level: int, t: float) -> float:
         """Share of normal capacity the IT leaves now (paper procedures included), before staffing,
         waits on other functions, re-entry work and lent capacity."""
+        t = self._on_tick(t)
         paper = fl.paper_at is not None and fl.paper_at <= t
         if level == 0:
             f = 1.0
@@ -266,6 +273,7 @@ class ClinicalFlow:
 
     def capacity_factor(self, fl: FunctionFlow, level: int, t: float) -> float:
         """Capacity share now, everything counted (what the board and `capacity_pct` conditions read)."""
+        t = self._on_tick(t)
         f = self.factor_of(fl, level, t)
         if fl.waits:
             f *= self._wait_factor(fl)

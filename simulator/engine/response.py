@@ -375,15 +375,15 @@ class Response:
         todo = [f for f in self.functions_of(target) if flows[f].aid_share > 0 and flows[f].aid_from is None]
         if not todo:
             if target.kind == "function" and flows[target.id].aid_share <= 0:
-                raise Refused(f"no establishment around can take over part of '{target.id}' (no mutual_aid in the network)")
-            raise Refused(f"mutual aid is already on its way for {target.text()}")
+                raise Refused("no-mutual-aid", f"no establishment around can take over part of '{target.id}' (no mutual_aid in the network)", function=target.id)
+            raise Refused("mutual-aid-coming", f"mutual aid is already on its way for {target.text()}", target=target.text())
         return [Unit(detail=",".join(todo))]
 
     def plan_ars_rebalance(self, target: Target, count: int) -> list[Unit]:
         if self.ex.region.surge_at is not None:
-            raise Refused("the ARS already coordinates regional support")
+            raise Refused("ars-coordinating", "the ARS already coordinates regional support")
         if not self.ex.region.neighbours:
-            raise Refused("this network has no neighbouring hospitals")
+            raise Refused("no-neighbours", "this network has no neighbouring hospitals")
         return [Unit(minutes=self.base_minutes("ars-rebalance"))]
 
     def plan_recovery_order(self, target: Target, count: int) -> list[Unit]:
