@@ -16,8 +16,9 @@ from typing import Any, Callable
 
 from pydantic import BaseModel, ValidationError
 
+from simulator.model import bounded
 from simulator.model.diagnostics import Diagnostic, InputError
-from simulator.model.validation import errors_to_diagnostics, suggest
+from simulator.model.validation import errors_to_diagnostics, reset_suggestions, suggest
 from simulator.model.yaml_loader import Document, display_path, load_yaml
 
 MAX_INCLUDE_DEPTH = 16
@@ -204,6 +205,7 @@ def load_document(path: str | os.PathLike, expect: str | None = None, shown: str
 
 
 def _load_document(path: str | os.PathLike, expect: str | None, shown: str | None) -> Loaded:
+    reset_suggestions()
     doc = load_yaml(path, shown, keep_going=True)
     if doc.soft_errors and not isinstance(doc.data, dict):
         raise InputError(doc.soft_errors)
@@ -223,9 +225,15 @@ def _load_document(path: str | os.PathLike, expect: str | None, shown: str | Non
     if kind in ("network", "network_fragment"):
         _merge_includes(doc, kind, (Path(path).resolve(),), errors, included)
     try:
-        model = spec.model.model_validate(doc.data)
+        model = bounded.validate(spec.model, doc.data)
     except ValidationError as exc:
         errors.extend(errors_to_diagnostics(exc, doc, spec.model))
+        raise fail() from None
+    except bounded.TooManyErrors as exc:
+        errors.extend(errors_to_diagnostics(exc.errors, doc, spec.model))
+        if exc.stopped:
+            last = max(errors, key=Diagnostic.sort_key)
+            errors.append(Diagnostic(last.file, last.line, last.col, "error", f"stopped after {bounded.MAX_ERRORS:,} errors: correct these, then validate again"))
         raise fail() from None
     loaded = Loaded(kind=kind, path=Path(path), doc=doc, model=model, sha256=file_sha256(path), included=included)
     if spec.check is not None:

@@ -13,7 +13,7 @@ ROOT = ("network",)
 
 
 def _unknown(kind: str, ref: str, known: Iterable[str]) -> str:
-    hint = suggest(ref, sorted(known))
+    hint = suggest(ref, known)
     return f"unknown {kind} '{ref}'" + (f" (did you mean '{hint}'?)" if hint else "")
 
 

@@ -45,9 +45,13 @@ class NetworkIndex:
         for kind, items in (("zone", net.zones), ("asset", net.assets), ("service", net.services), ("function", net.clinical_functions)):
             for item in items:
                 self.kinds.setdefault(item.id, kind)
+        self._ids: dict[str, list[str]] = {}
 
     def ids(self, kind: str) -> list[str]:
-        return sorted(i for i, k in self.kinds.items() if k == kind)
+        """Sorted ids of one kind, computed once (every unknown reference asks for them)."""
+        if kind not in self._ids:
+            self._ids[kind] = sorted(i for i, k in self.kinds.items() if k == kind)
+        return self._ids[kind]
 
 
 class TargetError(ValueError):

@@ -76,44 +76,62 @@ def _possible(cond: Any, reached: set[tuple[str, str]], positive: bool = True) -
     return True
 
 
+RING_NAMES = 6  # members a ring's message names; a larger ring is summarised
+
+
 def dead_stimuli(stimuli: list[Stimulus], firers: dict[str, list[tuple[str, str]]]) -> list[DeadStimulus]:
     """Stimuli that can never be delivered because they wait on themselves or on a closed ring.
 
     `firers[inject]` lists the (kind, id) of the injects and decisions whose effects fire it
-    (a decision fires through its options)."""
-    reached: set[tuple[str, str]] = set()
+    (a decision fires through its options). Linear in the stimuli and their references: a
+    stimulus is looked at again only when one it refers to is reached (a chain written in
+    reverse order took one pass over every stimulus per link)."""
     known = {(s.kind, s.id) for s in stimuli}
-    changed = True
-    while changed:
-        changed = False
-        for s in stimuli:
-            key = (s.kind, s.id)
-            if key in reached:
-                continue
-            if _reachable(s, reached, firers, known):
-                reached.add(key)
-                changed = True
+    # who may become reachable when a given stimulus is reached
+    dependents: dict[tuple[str, str], list[Stimulus]] = {}
+    for s in stimuli:
+        for d in _mentions(s, firers):
+            dependents.setdefault(d, []).append(s)
+    reached: set[tuple[str, str]] = set()
+    todo = list(stimuli)
+    while todo:
+        s = todo.pop()
+        key = (s.kind, s.id)
+        if key in reached or not _reachable(s, reached, firers, known):
+            continue
+        reached.add(key)
+        todo.extend(t for t in dependents.get(key, ()) if (t.kind, t.id) not in reached)
     dead = [s for s in stimuli if (s.kind, s.id) not in reached]
     if not dead:
         return []
     waits = {(s.kind, s.id): _waits_on(s, reached, firers, known) for s in dead}
+    rings = _components(waits)
     out = []
     for s in dead:
         key = (s.kind, s.id)
         blockers = waits[key]
-        ring = _ring(key, waits)
+        ring = rings[key]
         where = s.path + ("when",) if s.when is not None else s.path + ("after",) if s.after is not None else s.path + ("id",)
         what = f"{s.kind} '{s.id}'"
         verb = "can never fire" if s.kind == "inject" else "is never put to the cell"
         if key in blockers:
             message = f"{what} {verb}: its trigger waits for itself"
         elif len(ring) > 1:
-            names = _names(sorted(ring, key=lambda k: (k[0], k[1])))
-            message = f"{what} {verb}: {names} only fire each other, and nothing outside them starts the chain"
+            message = f"{what} {verb}: {_names(ring)} only fire each other, and nothing outside them starts the chain"
         else:
-            first = sorted(blockers)[0] if blockers else None
+            first = min(blockers) if blockers else None
             message = f"{what} {verb}: it waits for {first[0]} '{first[1]}', which never happens" if first else f"{what} {verb}"
         out.append(DeadStimulus(s.kind, s.id, where, message))
+    return out
+
+
+def _mentions(s: Stimulus, firers: dict) -> set[tuple[str, str]]:
+    """Every stimulus whose delivery may make `s` reachable."""
+    out: set[tuple[str, str]] = set(firers.get(s.id, [])) if s.kind == "inject" else set()
+    if s.after is not None:
+        out.add(("inject", s.after))
+    if s.when is not None:
+        out.update(_refs(s.when))
     return out
 
 
@@ -141,24 +159,60 @@ def _waits_on(s: Stimulus, reached: set, firers: dict, known: set) -> set[tuple[
     return {d for d in deps if d in known and d not in reached}
 
 
-def _ring(start: tuple[str, str], waits: dict[tuple[str, str], set]) -> set[tuple[str, str]]:
-    """The stimuli that wait on `start` and on which `start` waits (its strongly connected component)."""
-    def closure(node: tuple, edges: dict) -> set:
-        seen, todo = {node}, [node]
-        while todo:
-            for nxt in edges.get(todo.pop(), ()):
-                if nxt not in seen:
-                    seen.add(nxt)
-                    todo.append(nxt)
-        return seen
-
-    reverse: dict[tuple, set] = {}
-    for node, deps in waits.items():
-        for d in deps:
-            reverse.setdefault(d, set()).add(node)
-    return closure(start, waits) & closure(start, reverse)
+def _components(waits: dict[tuple[str, str], set]) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """Each node's strongly connected component in the `waits` graph, sorted (Tarjan, iterative)."""
+    index: dict[tuple, int] = {}
+    low: dict[tuple, int] = {}
+    on_stack: set = set()
+    stack: list = []
+    comp: dict[tuple, list] = {}
+    counter = 0
+    for root in waits:
+        if root in index:
+            continue
+        work = [(root, iter(sorted(waits.get(root, ()))))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for nxt in children:
+                if nxt not in waits:
+                    continue
+                if nxt not in index:
+                    index[nxt] = low[nxt] = counter
+                    counter += 1
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(sorted(waits.get(nxt, ())))))
+                    advanced = True
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                members = []
+                while True:
+                    m = stack.pop()
+                    on_stack.discard(m)
+                    members.append(m)
+                    if m == node:
+                        break
+                members.sort()
+                for m in members:
+                    comp[m] = members
+    return comp
 
 
 def _names(keys: list[tuple[str, str]]) -> str:
-    parts = [f"{k} '{i}'" for k, i in keys]
+    parts = [f"{k} '{i}'" for k, i in keys[:RING_NAMES]]
+    if len(keys) > RING_NAMES:
+        return ", ".join(parts) + f" and {len(keys) - RING_NAMES:,} others"
     return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]

@@ -25,7 +25,7 @@ from simulator.model.diagnostics import Diagnostic, InputError, Position, one_li
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_ALIASES = 200
-MAX_NODES = 2_000_000
+MAX_NODES = 1_000_000
 MAX_CONTROL_REPORTS = 20
 
 # libyaml's parser is an order of magnitude faster on big GHT networks; same events and marks.
@@ -151,7 +151,14 @@ def read_text(path: str | os.PathLike, shown: str | None = None) -> str:
     return text
 
 
+# First characters a plain scalar that is not a string can start with (null, bool, number,
+# .inf/.nan): anything else is a string without a regular expression being tried.
+_NOT_STR_START = frozenset("~nNtTfF-+.0123456789")
+
+
 def _resolve_plain(value: str) -> Any:
+    if value and value[0] not in _NOT_STR_START:
+        return value
     if _NULL_RE.match(value):
         return None
     if value in _BOOL_TRUE:
@@ -228,11 +235,25 @@ def _key_text(key: Any) -> str:
     return repr(key) if not isinstance(key, str) else key
 
 
+def _too_many(name: str, mark: yaml.Mark, through_alias: bool) -> InputError:
+    if through_alias:
+        msg = f"aliases expand to more than {MAX_NODES:,} values: refusing a possible alias bomb"
+    else:
+        msg = f"more than {MAX_NODES:,} values (scalars, mappings and lists): refusing a file this large"
+    return InputError([Diagnostic(name, mark.line + 1, mark.column + 1, "error", msg)])
+
+
 def parse_yaml(text: str, name: str, keep_going: bool = False) -> Document:
     """Build plain data with positions from YAML text, or raise InputError. With `keep_going`,
-    errors that leave the data whole are kept in `doc.soft_errors` instead of raised."""
+    errors that leave the data whole are kept in `doc.soft_errors` instead of raised.
+
+    Every value counts towards MAX_NODES, those an alias repeats included, so a file's cost is
+    bounded whatever it holds (a 16 MiB flow list holds 8 million values). This loop runs once
+    per value of every file loaded: it dispatches on the event's exact type and keeps the
+    common case (a scalar in a list) short."""
     doc = Document(path=name, data=None)
-    # stack entries: [container, path, pending_key, pending_key_pos, anchor, node_count_start, mapping_keys_seen]
+    values, keys = doc.values, doc.keys
+    # stack entries: [container, path, pending_key, pending_key_pos, anchor, node_count_start, is_list, mark]
     stack: list[list[Any]] = []
     anchors: dict[str, tuple[Any, int]] = {}
     alias_count = 0
@@ -241,44 +262,45 @@ def parse_yaml(text: str, name: str, keep_going: bool = False) -> Document:
     root_set = False
     errors: list[Diagnostic] = []
 
-    def place(value: Any, mark: yaml.Mark, anchor: str | None, size: int) -> None:
+    def place(value: Any, pos: Position, anchor: str | None, size: int) -> None:
         nonlocal root_set
-        pos = Position(name, mark.line + 1, mark.column + 1)
         if not stack:
             doc.data = value
-            doc.values[()] = pos
+            values[()] = pos
             root_set = True
         else:
             top = stack[-1]
-            container, path = top[0], top[1]
-            if isinstance(container, list):
-                p = path + (len(container),)
+            container = top[0]
+            if top[6]:
+                values[top[1] + (len(container),)] = pos
                 container.append(value)
-                doc.values[p] = pos
-            else:
-                if top[2] is _NO_KEY:
-                    if isinstance(value, (dict, list)):
-                        errors.append(Diagnostic(name, pos.line, pos.col, "error", "a mapping key must be a plain value, not a mapping or a list"))
-                        top[2] = _BAD_KEY
-                    else:
-                        if value == "<<" and top[6] is not None:
-                            errors.append(Diagnostic(name, pos.line, pos.col, "error", "merge keys ('<<') are not supported: write the keys out"))
-                        top[2] = value
-                        top[3] = pos
+            elif top[2] is _NO_KEY:
+                if isinstance(value, (dict, list)):
+                    errors.append(Diagnostic(name, pos.line, pos.col, "error", "a mapping key must be a plain value, not a mapping or a list"))
+                    top[2] = _BAD_KEY
                 else:
-                    key = top[2]
-                    top[2] = _NO_KEY
-                    # a _BAD_KEY was reported already: its value is dropped
-                    if key is not _BAD_KEY and key in container:
-                        first = doc.keys.get(path + (key,))
-                        where = f" (first defined at line {first.line})" if first else ""
-                        errors.append(
-                            Diagnostic(name, top[3].line, top[3].col, "error", f"duplicate key '{_key_text(key)}' in {dotted(path) or 'the top level'}{where}")
-                        )
-                    elif key is not _BAD_KEY:
-                        container[key] = value
-                        doc.keys[path + (key,)] = top[3]
-                        doc.values[path + (key,)] = pos
+                    if value == "<<":
+                        errors.append(Diagnostic(name, pos.line, pos.col, "error", "merge keys ('<<') are not supported: write the keys out"))
+                    top[2] = value
+                    top[3] = pos
+            else:
+                key = top[2]
+                top[2] = _NO_KEY
+                # a _BAD_KEY was reported already: its value is dropped
+                if key is _BAD_KEY:
+                    pass
+                elif key in container:
+                    path = top[1]
+                    first = keys.get(path + (key,))
+                    where = f" (first defined at line {first.line})" if first else ""
+                    errors.append(
+                        Diagnostic(name, top[3].line, top[3].col, "error", f"duplicate key '{_key_text(key)}' in {dotted(path) or 'the top level'}{where}")
+                    )
+                else:
+                    container[key] = value
+                    p = top[1] + (key,)
+                    keys[p] = top[3]
+                    values[p] = pos
         if anchor:
             anchors[anchor] = (value, size)
 
@@ -287,53 +309,58 @@ def parse_yaml(text: str, name: str, keep_going: bool = False) -> Document:
             return ()
         top = stack[-1]
         container, path = top[0], top[1]
-        if isinstance(container, list):
+        if top[6]:
             return path + (len(container),)
         if top[2] is _NO_KEY:
             return path  # a key is being built
         return path + (top[2],)
 
+    scalar_event, alias_event = events.ScalarEvent, events.AliasEvent
+    starts = {events.MappingStartEvent: False, events.SequenceStartEvent: True}
+    ends = (events.MappingEndEvent, events.SequenceEndEvent)
     try:
         for event in yaml.parse(text, Loader=_PARSER):
-            if isinstance(event, events.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    m = event.start_mark
-                    raise InputError([Diagnostic(name, m.line + 1, m.column + 1, "error", "only one YAML document per file ('---' starts a second one)")])
-            elif isinstance(event, (events.MappingStartEvent, events.SequenceStartEvent)):
+            kind = type(event)
+            if kind is scalar_event:
+                node_count += 1
+                m = event.start_mark
+                if node_count > MAX_NODES:
+                    raise _too_many(name, m, False)
+                tag = event.tag
+                if tag is None or tag == "!":
+                    value = _resolve_plain(event.value) if event.implicit[0] else event.value
+                elif tag in _CORE_TAGS:
+                    try:
+                        value = _scalar(event, name)
+                    except InputError as exc:
+                        errors.extend(exc.diagnostics)
+                        value = None
+                else:
+                    errors.append(_tag_error(event, name))
+                    place(None, Position(name, m.line + 1, m.column + 1), event.anchor, 1)  # a stand-in: the file is refused anyway
+                    continue
+                # an escape ("\0", "\e") exists only in a double-quoted scalar: the raw-text check cannot see it
+                if event.style == '"' and isinstance(value, str):
+                    bad = _CONTROL_RE.search(value)
+                    if bad is not None:
+                        errors.append(Diagnostic(name, m.line + 1, m.column + 1, "error", f"control character U+{ord(bad.group()):04X} (written as an escape) is not allowed in a value"))
+                place(value, Position(name, m.line + 1, m.column + 1), event.anchor, 1)
+            elif kind in starts:
                 tag = event.tag
                 if tag not in (None, "!") and tag not in _CORE_TAGS:
                     errors.append(_tag_error(event, name))  # reported with the others; the node is never constructed
+                m = event.start_mark
                 if len(stack) >= MAX_DEPTH:
-                    m = event.start_mark
                     raise InputError([Diagnostic(name, m.line + 1, m.column + 1, "error", f"nesting is deeper than {MAX_DEPTH} levels")])
                 node_count += 1
-                container: Any = {} if isinstance(event, events.MappingStartEvent) else []
-                is_map = isinstance(event, events.MappingStartEvent)
-                stack.append([container, current_path(), _NO_KEY, None, event.anchor, node_count, set() if is_map else None, event.start_mark])
-            elif isinstance(event, (events.MappingEndEvent, events.SequenceEndEvent)):
-                container, path, _k, _kp, anchor, start_count, _seen, mark = stack.pop()
-                size = node_count - start_count + 1
-                place(container, mark, anchor, size)
-            elif isinstance(event, events.ScalarEvent):
-                tag = event.tag
-                node_count += 1
-                if tag not in (None, "!") and tag not in _CORE_TAGS:
-                    errors.append(_tag_error(event, name))
-                    place(None, event.start_mark, event.anchor, 1)  # a stand-in: the file is refused anyway
-                    continue
-                try:
-                    value = _scalar(event, name)
-                except InputError as exc:
-                    errors.extend(exc.diagnostics)
-                    value = None
-                if isinstance(value, str):
-                    bad = _CONTROL_RE.search(value)
-                    if bad is not None:  # written as an escape ("\0", "\e"): the raw-text check cannot see it
-                        m = event.start_mark
-                        errors.append(Diagnostic(name, m.line + 1, m.column + 1, "error", f"control character U+{ord(bad.group()):04X} (written as an escape) is not allowed in a value"))
-                place(value, event.start_mark, event.anchor, 1)
-            elif isinstance(event, events.AliasEvent):
+                if node_count > MAX_NODES:
+                    raise _too_many(name, m, False)
+                is_list = starts[kind]
+                stack.append([[] if is_list else {}, current_path(), _NO_KEY, None, event.anchor, node_count, is_list, m])
+            elif kind in ends:
+                container, _path, _k, _kp, anchor, start_count, _is_list, m = stack.pop()
+                place(container, Position(name, m.line + 1, m.column + 1), anchor, node_count - start_count + 1)
+            elif kind is alias_event:
                 alias_count += 1
                 m = event.start_mark
                 if alias_count > MAX_ALIASES:
@@ -343,9 +370,14 @@ def parse_yaml(text: str, name: str, keep_going: bool = False) -> Document:
                 value, size = anchors[event.anchor]
                 node_count += size
                 if node_count > MAX_NODES:
-                    raise InputError([Diagnostic(name, m.line + 1, m.column + 1, "error", f"aliases expand to more than {MAX_NODES:,} values: refusing a possible alias bomb")])
+                    raise _too_many(name, m, True)
                 # Values reached through an alias are reported at the alias itself.
-                place(_copy_plain(value), m, None, size)
+                place(_copy_plain(value), Position(name, m.line + 1, m.column + 1), None, size)
+            elif kind is events.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    m = event.start_mark
+                    raise InputError([Diagnostic(name, m.line + 1, m.column + 1, "error", "only one YAML document per file ('---' starts a second one)")])
     except yaml.MarkedYAMLError as exc:
         raise InputError([_syntax_error(exc, name, text)]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors for text input
