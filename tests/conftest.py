@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,21 @@ def run_cli(cli_app, monkeypatch):
 def tmp_cwd(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _dask_scratch_in_tmp_path(tmp_path, monkeypatch):
+    """Dask workers keep their scratch space under the test's own folder, never in a shared
+    place of the system's temporary folder (`dask-scratch-space` there is shared with whatever
+    else runs on the machine)."""
+    scratch = str(tmp_path / "dask-scratch")
+    monkeypatch.setenv("DASK_TEMPORARY_DIRECTORY", scratch)  # subprocesses, and dask imported later
+    dask = sys.modules.get("dask.config")
+    if dask is None:
+        yield
+        return
+    with dask.set({"temporary-directory": scratch}):
+        yield
 
 
 os.environ.setdefault("CYBERDRILL_TEST", "1")

@@ -112,6 +112,59 @@ def test_unreachable_scheduler_exits_2_within_the_timeout(run_cli):
     assert code == 2 and "cannot reach the Dask scheduler" in stderr and "Traceback" not in stderr
 
 
+def test_an_empty_scheduler_address_is_refused_before_any_dask_message(run_cli):
+    """Regression: `--scheduler ""` printed "starting Dask on a LocalCluster..." first."""
+    code, _out, stderr = run_cli("batch", MINI, "--runs", "3", "--executor", "dask", "--scheduler", "")
+    assert code == 2 and "Traceback" not in stderr
+    assert stderr.strip().splitlines() == ["--scheduler:1:1: error: empty scheduler address: give tcp://HOST:PORT, or leave --scheduler out to start a LocalCluster"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_losing_the_scheduler_mid_batch_is_one_line_and_exit_2(tmp_path):
+    """Regression: a scheduler killed mid-batch gave three `distributed.client` tracebacks and
+    exit 1 (which means an engine bug). A real scheduler and worker, the scheduler SIGKILLed."""
+    env = {**os.environ, "DASK_TEMPORARY_DIRECTORY": str(tmp_path / "dask")}
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    dask = [sys.executable, "-m", "dask"]
+    scheduler = subprocess.Popen([*dask, "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1], "--no-dashboard"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=tmp_path)
+    worker = subprocess.Popen([*dask, "worker", address, "--nthreads", "1", "--nworkers", "1", "--no-dashboard"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=tmp_path)
+    out = tmp_path / "runs.jsonl"
+    batch = None
+    try:
+        cmd = [sys.executable, "-m", "simulator", "batch", str(MINI), "--runs", "100000", "--until", "12h",
+               "--executor", "dask", "--scheduler", address, "--timeout", "60", "--out", str(out)]
+        batch = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and batch.poll() is None and not (out.exists() and out.read_bytes().count(b"\n") >= 6):
+            time.sleep(0.1)
+        assert batch.poll() is None, batch.stderr.read().decode()
+        scheduler.kill()
+        _stdout, stderr = batch.communicate(timeout=120)
+    finally:
+        for proc in (batch, scheduler, worker):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    text = stderr.decode()
+    assert batch.returncode == 2, text
+    assert "Traceback" not in text and "distributed.client" not in text
+    lines = [x for x in text.splitlines() if x.strip() and not x.startswith("starting Dask")]
+    assert len(lines) == 1 and lines[0].startswith(f"--scheduler:1:1: error: lost the Dask scheduler at {address}"), text
+    result = read_results(out)
+    assert result.end is not None and result.end.interrupted and result.end.runs == len(result.runs) >= 5
+    assert f"after {len(result.runs)} completed seed(s)" in lines[0]
+
+
 def _ctrl_c(cmd: list[str], ready, must_run: bool = True) -> tuple[int, bytes]:
     """Start `cmd` in its own process group, press Ctrl+C (SIGINT to the whole group, as a
     terminal does) once `ready()` holds, and return its exit code and stderr."""

@@ -66,10 +66,15 @@ def test_two_local_workers_give_the_same_lines(plan, serial_lines, copied):
     assert lines_of(LocalExecutor(plan, 2), plan) == serial_lines
 
 
-def test_dask_local_cluster_gives_the_same_lines(plan, serial_lines):
-    pytest.importorskip("distributed")
+def _scratch(dask_worker) -> str:
+    return str(dask_worker.local_directory)
+
+
+def test_dask_local_cluster_gives_the_same_lines(plan, serial_lines, tmp_path):
     ex = make_executor(plan, "dask", workers=2)
     assert ex.name == "dask" and ex.workers == 2
+    # scratch space in this test's folder, not in the machine's shared temporary folder
+    assert all(p.startswith(str(tmp_path)) for p in ex._client.run(_scratch).values())
     assert lines_of(ex, plan) == serial_lines
 
 

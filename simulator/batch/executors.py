@@ -37,6 +37,32 @@ class RunFailed(Exception):
     """A run raised inside a worker: the batch stops (the engine has a bug, not the input)."""
 
 
+class SchedulerLost(InputError):
+    """The Dask scheduler went away (killed, network cut): the batch stops with one line and exit 2,
+    like a scheduler unreachable at the start; the result file keeps the completed seeds."""
+
+
+def _quiet_dask_logs() -> None:
+    """A lost scheduler makes distributed's client log tracebacks at ERROR: the batch says it in
+    one line of its own instead."""
+    for name in ("distributed", "distributed.client", "distributed.core", "distributed.comm", "tornado.application", "tornado", "asyncio"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def _connection_lost(exc: BaseException, client: Any) -> bool:
+    """Whether a task's failure is the scheduler's connection going, not the task's own error."""
+    import asyncio
+    import concurrent.futures
+
+    try:
+        from distributed.comm.core import CommClosedError
+    except ImportError:  # pragma: no cover - distributed is there whenever a client is
+        CommClosedError = OSError  # type: ignore[misc,assignment]  # noqa: N806
+    if isinstance(exc, (CommClosedError, asyncio.CancelledError, concurrent.futures.CancelledError, ConnectionError, TimeoutError)):
+        return True
+    return getattr(client, "status", "running") != "running"
+
+
 @contextlib.contextmanager
 def _sigint_held() -> Iterator[None]:
     """Start worker processes with Ctrl+C ignored (an ignored signal stays ignored across exec),
@@ -213,16 +239,26 @@ class DaskExecutor:
                 raise
         else:
             _probe_scheduler(scheduler, timeout)
+            _quiet_dask_logs()
             try:
                 self._client = Client(scheduler, timeout=timeout, set_as_default=False)
             except Exception as exc:  # noqa: BLE001 (gone between the probe and the connection)
                 raise _unreachable(scheduler, timeout, exc) from None
-        info = self._client.scheduler_info()
-        self.workers = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
-        if scheduler is not None:
-            self._check_workers(scheduler, info)
-        # One copy of the plan per worker, not one per task.
-        self._plan_future = self._client.scatter(plan, broadcast=True, hash=False)
+        try:
+            info = self._client.scheduler_info()
+            self.workers = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+            if scheduler is not None:
+                self._check_workers(scheduler, info)
+            # One copy of the plan per worker, not one per task.
+            self._plan_future = self._client.scatter(plan, broadcast=True, hash=False)
+        except InputError:
+            raise
+        except Exception as exc:  # noqa: BLE001 (the scheduler went while the batch was starting)
+            if not _connection_lost(exc, self._client):
+                raise
+            self.abort()
+            raise self._lost(exc, "while the batch was starting") from None
+        self.done = 0
 
     def _check_workers(self, scheduler: str, info: dict) -> None:
         """A joined cluster must have workers running this very CyberDrill (results would differ otherwise)."""
@@ -253,25 +289,42 @@ class DaskExecutor:
         while pending:
             yield from self._get(pending.popleft())
 
-    @staticmethod
-    def _get(future) -> list:
+    def _get(self, future) -> list:
         try:
-            return future.result()
+            results = future.result()
         except Exception as exc:
+            if _connection_lost(exc, self._client):
+                self.abort()
+                raise self._lost(exc, f"after {self.done} completed seed(s)") from None
             raise RunFailed(f"{type(exc).__name__}: {one_line(str(exc))}") from exc
+        self.done += len(results)
+        return results
+
+    def _lost(self, exc: BaseException, when: str) -> SchedulerLost:
+        where = self.scheduler or "the LocalCluster"
+        detail = one_line(str(exc)) or type(exc).__name__
+        return SchedulerLost([Diagnostic("--scheduler", 1, 1, "error", f"lost the Dask scheduler at {where} {when}: {detail}")])
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-        if self._cluster is not None:
-            self._cluster.close()
+        client, cluster = self._client, self._cluster
+        self._client = self._cluster = None
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
 
     def abort(self) -> None:
         # Tearing down a cluster mid-task makes tornado and distributed log the
         # cancelled tasks' tracebacks: noise after a Ctrl+C the user asked for.
-        for name in ("tornado.application", "tornado", "distributed", "asyncio"):
-            logging.getLogger(name).setLevel(logging.CRITICAL)
-        self.close()
+        _quiet_dask_logs()
+        client, cluster = self._client, self._cluster
+        self._client = self._cluster = None
+        # a client whose scheduler is gone would retry it for its whole timeout
+        with contextlib.suppress(Exception):
+            if client is not None:
+                client.close(timeout=2)
+        if cluster is not None:
+            cluster.close()
 
 
 def make_executor(plan: Plan, kind: str = "local", workers: int | None = None, scheduler: str | None = None, timeout: float = CONNECT_TIMEOUT):

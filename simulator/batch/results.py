@@ -162,8 +162,16 @@ def sigint_deferred() -> Iterator[None]:
             os.kill(os.getpid(), signal.SIGINT)
 
 
+class ResultWriteError(InputError):
+    """The result file could not be written (disk full, quota): it ends at its last complete line."""
+
+
 class ResultWriter:
-    """Appends whole lines and flushes each one; `close(interrupted)` writes the end line."""
+    """Appends whole lines and writes each one out at once; `close(interrupted)` writes the end line.
+
+    A write that fails (disk full, quota) cuts the file back to its last complete line and
+    raises InputError naming the file: the file never ends mid-line, and holds every seed
+    written before (no end line: it reads as a batch that was cut)."""
 
     def __init__(self, path: str | os.PathLike, header: BatchHeader):
         target = Path(path)
@@ -172,11 +180,14 @@ class ResultWriter:
         # The header line is made before the file exists: a header that cannot be written leaves no file behind.
         first = text_name(dumps_line(header.model_dump(mode="json")))
         try:
-            self._fh: IO[str] | None = open(target, "w", encoding="utf-8", newline="\n")
+            # unbuffered: a failed write leaves nothing pending that a later close would append
+            self._fh: IO[bytes] | None = open(target, "wb", buffering=0)
         except OSError as exc:
             raise InputError([Diagnostic(str(path), 1, 1, "error", f"cannot write: {one_line(exc.strerror or exc)}")]) from None
         self.path = target
         self.seeds = 0
+        self._lines = 0
+        self._size = 0
         try:
             self._write(first)
         except BaseException as exc:
@@ -186,18 +197,28 @@ class ResultWriter:
             with contextlib.suppress(OSError):
                 target.unlink()
             if isinstance(exc, OSError):
-                message = f"cannot write: {one_line(exc.strerror or exc)}"
-                raise InputError([Diagnostic(str(path), 1, 1, "error", message)]) from None
+                raise InputError([Diagnostic(str(path), 1, 1, "error", f"cannot write: {one_line(exc.strerror or exc)}")]) from None
             raise
 
-    def _write(self, line: str, seeds: int = 0) -> None:
+    def _write(self, text: str, seeds: int = 0) -> None:
         # The count moves inside the deferred-SIGINT block: a Ctrl+C re-raised on
         # leaving it must not land between the write and the count, or the end
         # line would under-count the seeds the file holds.
         assert self._fh is not None, "writer is closed"
+        data = memoryview(text.encode("utf-8"))
         with sigint_deferred():
-            self._fh.write(line)
-            self._fh.flush()
+            try:
+                rest = data
+                while rest:  # a raw file may write part of it (a full disk writes what fits)
+                    rest = rest[self._fh.write(rest) or 0:]
+            except OSError as exc:
+                with contextlib.suppress(OSError):
+                    self._fh.truncate(self._size)  # back to the last complete line (frees space)
+                    self._fh.seek(self._size)
+                held = f"the file keeps its {self.seeds} complete seed(s), without an end line" if self._lines else "nothing was written"
+                raise ResultWriteError([Diagnostic(str(self.path), self._lines + 1, 1, "error", f"cannot write: {one_line(exc.strerror or exc)} ({held})")]) from None
+            self._size += len(data)
+            self._lines += text.count("\n")
             self.seeds += seeds
 
     def write_seed(self, lines: list[dict]) -> None:
@@ -210,6 +231,12 @@ class ResultWriter:
         try:
             self._write(dumps_line(EndLine(runs=self.seeds, interrupted=interrupted).model_dump(mode="json")))
         finally:
+            self._fh.close()
+            self._fh = None
+
+    def abandon(self) -> None:
+        """Close without an end line (after a write failed: the file ends at its last complete seed)."""
+        if self._fh is not None:
             self._fh.close()
             self._fh = None
 

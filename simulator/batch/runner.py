@@ -16,7 +16,7 @@ from typing import Callable
 
 from simulator import __version__
 from simulator.batch.plan import BASELINE, Plan, Source
-from simulator.batch.results import BatchHeader, BatchOptions, FileDigest, ResultWriter, Software, run_line, sigint_deferred
+from simulator.batch.results import BatchHeader, BatchOptions, FileDigest, ResultWriteError, ResultWriter, Software, run_line, sigint_deferred
 from simulator.batch.stats import CONFIDENCE, MetricColumns, Summary, paired_summaries, run_metrics
 
 
@@ -103,6 +103,11 @@ def run_batch(
     except KeyboardInterrupt:
         interrupted = True
         executor.abort()
+    except ResultWriteError:  # the result file could not be written: it ends at its last complete seed
+        executor.abort()
+        if writer is not None:
+            writer.abandon()
+        raise
     except BaseException:
         executor.abort()
         if writer is not None:

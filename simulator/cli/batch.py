@@ -42,7 +42,7 @@ def batch(scenario, runs, seed_start, policy, until, workers, executor, schedule
     """
     from simulator.batch.executors import RunFailed, make_executor
     from simulator.batch.plan import build_plan
-    from simulator.batch.results import ResultWriter
+    from simulator.batch.results import ResultWriteError, ResultWriter
     from simulator.batch.runner import make_header
 
     if runs < 1:
@@ -84,6 +84,8 @@ def batch(scenario, runs, seed_start, policy, until, workers, executor, schedule
     if out is not None and os.path.lexists(out) and not force:  # lexists: a dangling link would be followed and its target created
         usage_error(out, "result file already exists: refusing to overwrite it (--force replaces it)")
 
+    if scheduler is not None and not scheduler.strip():
+        usage_error("--scheduler", "empty scheduler address: give tcp://HOST:PORT, or leave --scheduler out to start a LocalCluster")
     if executor == "dask":
         where = scheduler or f"a LocalCluster of {workers or os.cpu_count() or 1} workers"
         click.echo(f"starting Dask on {where} ...", err=True)
@@ -104,6 +106,10 @@ def batch(scenario, runs, seed_start, policy, until, workers, executor, schedule
     except RunFailed as exc:
         click.echo(f"error: a run failed in a worker, batch stopped: {exc}", err=True)
         sys.exit(EXIT_FAILED)
+    except InputError as exc:  # the result file could not be written (it ends at a whole seed), or the scheduler went
+        if out is not None and writer is not None and not isinstance(exc, ResultWriteError):
+            exc = InputError(exc.diagnostics[:-1] + [_with_file_note(exc.diagnostics[-1], out)])
+        fail(exc)
     except KeyboardInterrupt:
         # before the first seed (workers starting, result file just opened): Ctrl+C still
         # means a clean stop, a complete result file and exit 130, never click's "Aborted!"
@@ -125,6 +131,13 @@ def batch(scenario, runs, seed_start, policy, until, workers, executor, schedule
     if outcome.interrupted:
         click.echo(f"interrupted after {outcome.completed} of {runs} seeds; the results above cover those", err=True)
         sys.exit(EXIT_INTERRUPTED)
+
+
+def _with_file_note(d, out):
+    """The scheduler's loss, saying what the result file holds (its completed seeds, an end line)."""
+    from simulator.model.diagnostics import Diagnostic
+
+    return Diagnostic(d.file, d.line, d.col, d.severity, f"{d.message} ({out} keeps the completed seeds; its end line says interrupted)")
 
 
 def _run_with_progress(plan, ex, runs, seed_start, writer, quiet):

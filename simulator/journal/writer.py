@@ -45,6 +45,14 @@ except ImportError:  # pragma: no cover - Windows: no advisory lock, single writ
 
 Clock = Callable[[], datetime]
 
+BUFFER_BYTES = 1 << 16  # buffered events are written out past this size, as a 64 KiB buffer would
+
+
+class JournalWriteError(InputError):
+    """The journal could not be written (disk full, quota, I/O error): one line naming the
+    journal, never the scenario. The file is cut back to its last complete record, so it stays
+    verifiable as an unsealed journal and `cyberdrill resume` carries on once space is freed."""
+
 
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
@@ -92,7 +100,13 @@ class JournalWriter:
         flush_interval: float,
     ):
         self.path = path
-        self._fh = os.fdopen(fd, "ab", buffering=1 << 16)
+        # Unbuffered: the writer keeps its own buffer of whole lines, so a failed write can be
+        # rolled back to the last complete record (a buffered file object would retry the rest
+        # of a half-written line when closed).
+        self._fh = os.fdopen(fd, "ab", buffering=0)
+        self._buffer: list[bytes] = []
+        self._buffered = 0
+        self._committed = os.fstat(fd).st_size  # bytes of complete records on disk
         self._head = head
         self._seq = next_seq
         self._last_t = last_t
@@ -151,7 +165,12 @@ class JournalWriter:
             ) from exc
         _lock(fd, path)
         writer = cls(path, fd, head=ZERO_HASH, next_seq=0, last_t=t, clock=clock, flush_interval=flush_interval)
-        writer._append(line, durable=True)
+        try:
+            writer._append(line, durable=True)
+        except JournalWriteError:
+            writer._fh.close()
+            path.unlink(missing_ok=True)  # an empty journal would only block the next attempt
+            raise
         _fsync_dir(path)
         return writer
 
@@ -251,8 +270,8 @@ class JournalWriter:
 
     def flush(self) -> None:
         """Hand buffered events to the OS (no fsync)."""
-        if not self._fh.closed:
-            self._fh.flush()
+        if not self._fh.closed and not self._broken:
+            self._write_out()
             self._last_flush = time.monotonic()
 
     def close(self) -> None:
@@ -261,8 +280,11 @@ class JournalWriter:
             return
         try:
             if not self._broken:
-                self._fh.flush()
+                self._write_out()
                 os.fsync(self._fh.fileno())
+        except OSError as exc:
+            self._broken = True
+            raise self._failure(exc) from None
         finally:
             self._fh.close()
 
@@ -302,19 +324,49 @@ class JournalWriter:
         return record
 
     def _append(self, line: bytes, *, durable: bool) -> None:
+        self._buffer.append(line + b"\n")
+        self._buffered += len(line) + 1
         try:
-            self._fh.write(line + b"\n")
             if durable:
-                self._fh.flush()
+                self._write_out()
                 os.fsync(self._fh.fileno())
                 self._last_flush = time.monotonic()
-            elif time.monotonic() - self._last_flush >= self.flush_interval:
-                self.flush()
+            elif self._buffered >= BUFFER_BYTES or time.monotonic() - self._last_flush >= self.flush_interval:
+                self._write_out()
+                self._last_flush = time.monotonic()
+        except OSError as exc:
+            self._broken = True
+            raise self._failure(exc) from None
         except BaseException:
             self._broken = True
             raise
         self._head = hashlib.sha256(line).hexdigest()
         self._seq += 1
+
+    def _write_out(self) -> None:
+        """Write the buffered lines; on failure cut the file back to its last complete record."""
+        if not self._buffer:
+            return
+        data = memoryview(b"".join(self._buffer))
+        self._buffer.clear()
+        self._buffered = 0
+        fd = self._fh.fileno()
+        try:
+            while data:
+                data = data[os.write(fd, data):]
+        except BaseException:
+            try:
+                os.ftruncate(fd, self._committed)  # frees space: works on a full disk
+            except OSError:
+                pass
+            raise
+        self._committed = os.lseek(fd, 0, os.SEEK_CUR)
+
+    def _failure(self, exc: OSError) -> JournalWriteError:
+        """The one line that says which journal could not be written and what it holds now."""
+        reason = " ".join(str(exc.strerror or exc).split())
+        kept = "nothing was written" if self._committed == 0 else "the journal is kept up to its last complete record: free space, then 'cyberdrill resume' carries on"
+        return JournalWriteError([Diagnostic(str(self.path), 1, 1, "error", f"cannot write the journal: {reason} ({kept})")])
 
 
 def _check_time(t: Any, last_t: float | None) -> float:
