@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import jsonschema
 import networkx as nx
+import pytest
 
 from tests.conftest import REFERENCE_NETWORK, ROOT
 
@@ -100,3 +103,34 @@ def test_version_and_module_entry(run_cli):
     assert code == 0 and __version__ in out
     proc = subprocess.run([sys.executable, "-m", "simulator", "--help"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "validate" in proc.stdout
+
+
+def _plain_open_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+@pytest.mark.parametrize("command", [
+    ("network", "generate", "--sites", "1", "--beds", "100"),
+    ("network", "export", REFERENCE_NETWORK, "--format", "graphml"),
+    ("network", "export", REFERENCE_NETWORK, "--format", "dot"),
+])
+def test_outputs_are_never_replaced_silently_and_get_the_usual_mode(run_cli, tmp_path, command):
+    """Regression: `network generate -o X` and `network export --format graphml` replaced any
+    existing file without a word, and wrote it with mode 0600 (a second atomic writer beside
+    simulator.fileio.write_atomic, with mkstemp's mode)."""
+    target = tmp_path / "out.file"
+    code, _, err = run_cli(*command, "-o", target)
+    assert code == 0, err
+    assert stat.S_IMODE(target.stat().st_mode) == _plain_open_mode()
+    target.write_text("the user's own edits\n")
+    os.chmod(target, 0o640)
+    code, _, err = run_cli(*command, "-o", target)
+    assert code == 2 and err.strip() == f"{target}:1:1: error: file already exists: refusing to overwrite it (--force replaces it)"
+    assert target.read_text() == "the user's own edits\n"
+    code, _, err = run_cli(*command, "-o", target, "--force")
+    assert code == 0, err
+    assert target.read_text() != "the user's own edits\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640, "a replaced file keeps its mode"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.file"], "a temporary file was left behind"

@@ -63,6 +63,17 @@ def summary(net, model) -> dict:
     }
 
 
+def _refuse_existing(out: str, force: bool) -> None:
+    """As batch --out: an existing file (a hand-edited network, say) is replaced only with --force."""
+    import os
+    from pathlib import Path
+
+    if Path(out).is_dir():
+        usage_error(out, "-o names a folder: give the file's name")
+    if os.path.lexists(out) and not force:  # lexists: a dangling link would be followed and its target created
+        usage_error(out, "file already exists: refusing to overwrite it (--force replaces it)")
+
+
 @network.command("show")
 @click.argument("file", type=click.Path(), callback=shipped_or_path("network"))
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable summary (counts, zones, services, dependencies).")
@@ -109,12 +120,14 @@ def show(file: str, as_json: bool, lang: str) -> None:
 @click.argument("file", type=click.Path(), callback=shipped_or_path("network"))
 @click.option("--format", "fmt", type=click.Choice(["graphml", "dot", "json"]), required=True, help="Output format.")
 @click.option("-o", "--output", "out", required=True, help="File to write (written whole or not at all).", type=click.Path(), callback=given_path)
-def export(file: str, fmt: str, out: str) -> None:
+@click.option("--force", is_flag=True, help="Replace an existing output file (by default it is kept and nothing is written).")
+def export(file: str, fmt: str, out: str, force: bool) -> None:
     """Export the flow and dependency graphs (GraphML reads back with networkx)."""
     from simulator.hospital import export as exporter
 
     loaded, model = _load(file)
     refuse_overwriting_inputs(out, (file, *loaded.included))
+    _refuse_existing(out, force)
 
     def write() -> None:
         if fmt == "graphml":
@@ -135,12 +148,14 @@ def export(file: str, fmt: str, out: str) -> None:
 @click.option("--beds", type=click.IntRange(50, 60_000), required=True, help="Total beds across sites (50-60,000).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: same seed, same file.")
 @click.option("-o", "--output", "out", required=True, help="Network file to write.", type=click.Path(), callback=given_path)
-def generate(sites: int, beds: int, seed: int, out: str) -> None:
+@click.option("--force", is_flag=True, help="Replace an existing network file (by default it is kept and nothing is written).")
+def generate(sites: int, beds: int, seed: int, out: str, force: bool) -> None:
     """Write a multi-site GHT network (shared AD and EHR, per-site care), deterministic for a seed."""
     from simulator.hospital.generate import generate_network, write_network
 
     if beds < sites * 20:
         usage_error("<command line>", f"--beds {beds} is too few for {sites} sites (at least 20 beds per site)")
+    _refuse_existing(out, force)
     data = generate_network(sites=sites, beds=beds, seed=seed)
     write_or_fail(out, lambda: write_network(data, out))
     body = data["network"]

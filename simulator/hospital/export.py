@@ -6,14 +6,15 @@ written atomically: a failure leaves the previous file, or none, never half a fi
 
 from __future__ import annotations
 
+import io
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Callable, IO
 
 import networkx as nx
 
+from simulator.fileio import write_atomic
 from simulator.hospital.graph import HospitalModel
 from simulator.model.diagnostics import Diagnostic, InputError, one_line
 
@@ -131,29 +132,16 @@ def to_dot(model: HospitalModel) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _atomic_write(path: str | os.PathLike, write: Callable[[IO[bytes]], None]) -> Path:
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return target
-
-
 def _write(path: str | os.PathLike, write: Callable[[IO[bytes]], None]) -> Path:
+    """Render into memory, then write whole or not at all (simulator.fileio.write_atomic: the
+    replaced file's mode, or a plain open()'s)."""
+    buf = io.BytesIO()
+    write(buf)
     try:
-        return _atomic_write(path, write)
+        write_atomic(path, buf.getvalue())
     except OSError as exc:
         raise InputError([Diagnostic(str(path), 1, 1, "error", one_line(f"cannot write file: {exc.strerror or exc}"))]) from None
+    return Path(path)
 
 
 def to_graphml(model: HospitalModel, path: str | os.PathLike) -> Path:

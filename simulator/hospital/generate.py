@@ -17,12 +17,12 @@ from __future__ import annotations
 import os
 import random
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from simulator.fileio import write_atomic
 from simulator.model.diagnostics import Diagnostic, InputError, one_line
 
 SCHEMA_URL = "https://cyberdrill.org/schemas/network.schema.json"
@@ -783,26 +783,10 @@ def _fresh(value: Any) -> Any:
 
 
 def write_network(data: dict, path: str | os.PathLike) -> None:
-    """Write atomically: a temporary file in the same folder, fsynced, then renamed over `path`."""
+    """Write whole or not at all (simulator.fileio.write_atomic: the replaced file's mode, or a plain open()'s)."""
     target = Path(path)
-    text = render_network(data, target).encode("utf-8")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError([Diagnostic(str(target), 1, 1, "error", f"cannot write: folder '{folder}' does not exist")])
-    tmp_name = None
+    text = render_network(data, target)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp_name, target)
-        tmp_name = None
+        write_atomic(target, text)
     except OSError as exc:
         raise InputError([Diagnostic(str(target), 1, 1, "error", one_line(f"cannot write: {exc.strerror or exc}"))]) from None
-    finally:
-        if tmp_name is not None:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
