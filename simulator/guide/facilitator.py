@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from simulator.guide import chronogramme, describe
 from simulator.guide.source import Source
-from simulator.guide.text import bullets, long_date, loc, quote, table, tr, wall_clock
+from simulator.guide.text import bullets, long_date, loc, quote, table, tr, url_link, wall_clock
 from simulator.model.attack import technique
 from simulator.model.duration import format_duration, format_offset
 
@@ -263,4 +263,4 @@ def _override(ov, names, lang: str) -> str:
 
 def _source_line(source, lang: str) -> str:
     date = f" ({source.date.isoformat()})" if source.date else ""
-    return f"{loc(source.title, lang)}{date} — <{source.url}>"
+    return f"{loc(source.title, lang)}{date} — {url_link(source.url)}"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from simulator.guide import cards, chronogramme, facilitator, grid, player
 from simulator.guide.source import Source, load_source
+from simulator.markdown_safe import safe_markdown
 from simulator.model.diagnostics import Diagnostic, InputError
 
 LANGS = ("fr", "en")
@@ -38,7 +39,8 @@ def build_kit(src: Source, lang: str, delimiter: str | None = None) -> dict[str,
     if cards.has_material(src):  # one kit per cell with its cards, and the attachments
         files.update(cards.cell_files(src, lang, names["player"], player.render))
         files.update(cards.facilitator_files(src, lang))
-    return files
+    # the scenario's text must not become HTML or a script link in a Markdown viewer
+    return {name: safe_markdown(data.decode("utf-8")).encode("utf-8") if name.endswith(".md") else data for name, data in files.items()}
 
 
 def write_files(files: dict[str, bytes], out_dir: str | os.PathLike) -> list[Path]:

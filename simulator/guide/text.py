@@ -32,6 +32,15 @@ def table(header: list[str], rows: Iterable[list[str]]) -> str:
     return "\n".join(out)
 
 
+def url_link(url: str, text: str | None = None) -> str:
+    """A Markdown link to an http(s) URL (validated by the model) that survives `safe_markdown`:
+    no autolink (`<...>` is escaped there), brackets and parentheses percent-encoded in the
+    destination and escaped in the text."""
+    dest = url.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+    shown = (text if text is not None else url).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    return f"[{shown}]({dest})"
+
+
 def quote(value: str) -> str:
     """A Markdown block quote keeping the author's line breaks."""
     return "\n".join(("> " + line).rstrip() for line in value.strip().splitlines())

@@ -22,7 +22,8 @@ from pathlib import Path
 from simulator.guide.chronogramme import header
 from simulator.guide.kit import FILE_NAMES, LANGS, build_kit, write_files
 from simulator.guide.source import Source, source_of
-from simulator.guide.text import loc, table, tr
+from simulator.guide.text import loc, table, tr, url_link
+from simulator.markdown_safe import safe_markdown
 from simulator.model.diagnostics import Diagnostic, InputError
 from simulator.model.documents import load_document
 from simulator.model.duration import format_duration
@@ -95,12 +96,12 @@ def index(sources: list[Source]) -> str:
             f"{loc(sc.title, 'fr')}<br>_{loc(sc.title, 'en')}_",
             f"{tr(f'level.{sc.level}', 'fr')} / {tr(f'level.{sc.level}', 'en')}",
             format_duration(sc.duration),
-            " ".join(f"[{i}]({source.url})" for i, source in enumerate(sc.sources, 1)),
+            " ".join(url_link(source.url, str(i)) for i, source in enumerate(sc.sources, 1)),
             links["fr"],
             links["en"],
         ])
     out.append(table(["id", "Titre / Title", "Niveau / Level", "Durée / Duration", "Sources", "Français", "English"], rows))
-    return "\n\n".join(out) + "\n"
+    return safe_markdown("\n\n".join(out) + "\n")
 
 
 def write_tree(tree: Tree, out_dir: str | os.PathLike) -> list[Path]:

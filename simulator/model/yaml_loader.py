@@ -49,7 +49,19 @@ _BOOL_TRUE = {"true", "True", "TRUE"}
 _BOOL_FALSE = {"false", "False", "FALSE"}
 _INT_RE = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")
 _FLOAT_RE = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Bidirectional controls (embeddings, overrides, isolates, marks) reorder what a reader sees:
+# a right-to-left override (U+202E) makes "exe.txt" read "txt.exe", in a name as in a comment
+# ("Trojan Source", CVE-2021-42574). Scenarios are French and English: refused everywhere.
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _control_message(ch: str, escaped: bool = False) -> str:
+    how = " (written as an escape)" if escaped else ""
+    if ch in _BIDI:
+        where = "in a value" if escaped else "in a YAML file"
+        return f"bidirectional control character U+{ord(ch):04X}{how} is not allowed {where}: it changes the order in which text is shown"
+    return f"control character U+{ord(ch):04X}{how} is not allowed " + ("in a value" if escaped else "in a YAML file")
 
 
 @dataclass
@@ -141,9 +153,7 @@ def read_text(path: str | os.PathLike, shown: str | None = None) -> str:
     problems = []
     for match in _CONTROL_RE.finditer(text):
         line, col = _line_col(text, match.start())
-        problems.append(
-            Diagnostic(name, line, col, "error", f"control character U+{ord(match.group()):04X} is not allowed in a YAML file")
-        )
+        problems.append(Diagnostic(name, line, col, "error", _control_message(match.group())))
         if len(problems) >= MAX_CONTROL_REPORTS:
             break
     if problems:
@@ -343,7 +353,7 @@ def parse_yaml(text: str, name: str, keep_going: bool = False) -> Document:
                 if event.style == '"' and isinstance(value, str):
                     bad = _CONTROL_RE.search(value)
                     if bad is not None:
-                        errors.append(Diagnostic(name, m.line + 1, m.column + 1, "error", f"control character U+{ord(bad.group()):04X} (written as an escape) is not allowed in a value"))
+                        errors.append(Diagnostic(name, m.line + 1, m.column + 1, "error", _control_message(bad.group(), escaped=True)))
                 place(value, Position(name, m.line + 1, m.column + 1), event.anchor, 1)
             elif kind in starts:
                 tag = event.tag

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 
+from simulator.markdown_safe import safe_markdown
 from simulator.report import locale as fmt
 from simulator.report.data import ReportData
 from simulator.report.findings import Finding
@@ -113,4 +114,4 @@ def render_markdown(data: ReportData) -> str:
     out += [_table([L("col.item"), L("col.value")], [[k, f"`{v}`" if h else v] for k, v, h in data.integrity]), "", L("integrity.how"), ""]
     out += [f"### D. {L('section.overview')}", "", _table([L("col.item"), L("col.value")], [[k, v] for k, v in data.overview]), ""]
     out += ["---", "", L("footer"), ""]
-    return "\n".join(out)
+    return safe_markdown("\n".join(out))  # the scenario's and the room's text, never HTML
