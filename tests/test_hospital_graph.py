@@ -544,7 +544,7 @@ def test_failed_export_leaves_previous_file_intact(model, tmp_path, monkeypatch)
     assert os.listdir(tmp_path) == ["ch.graphml"]
     with pytest.raises(InputError) as info:
         export.write_json(model, tmp_path / "missing-dir" / "x.json")
-    assert "cannot write file" in info.value.diagnostics[0].message
+    assert "cannot write" in info.value.diagnostics[0].message and "missing-dir" in info.value.diagnostics[0].message
 
 
 def test_json_and_dot(model, tmp_path):

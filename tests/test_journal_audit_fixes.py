@@ -288,11 +288,14 @@ def test_replay_tells_json_kinds_apart(run_cli, policy_run: Path, tmp_path: Path
     path = tmp_path / "edited.jsonl"
     path.write_bytes(rechain(body))
     code, _, err = run_cli("log", "verify", path)
-    assert code == 0, err  # the chain was rebuilt honestly: only the replay can see the edit
+    if change is _set_t:  # the envelope's t is always a float: verification itself refuses an integer
+        assert code == 1 and one_error(err)["line"] == str(index + 1) and "written as a float" in err, err
+    else:
+        assert code == 0, err  # the chain was rebuilt honestly: only the replay can see the edit
     code, out, err = run_cli("log", "replay", path)
     match = one_error(err)
     assert code == 1 and out == "" and match["line"] == str(index + 1), err
-    assert "differs from the replay" in match["message"]
+    assert ("written as a float" if change is _set_t else "differs from the replay") in match["message"]
 
 
 def test_replay_of_the_unedited_run_is_identical(run_cli, policy_run: Path) -> None:

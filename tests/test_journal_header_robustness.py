@@ -291,5 +291,5 @@ def test_a_value_too_deep_to_print_is_named() -> None:
         sys.setrecursionlimit(old)
     assert _show(deep) == "a value nested too deeply"
     record = {"seq": 3, "t": deep, "wall": "w", "type": "event", "prev": "0" * 64, "data": {}}
-    assert _record_problem(record, 0.0) == "t must be a finite number, not a value nested too deeply"
+    assert _record_problem(record, 0.0) == "t must be a finite number written as a float (12.5, 60.0, never 60), not a value nested too deeply"
     assert _describe({"deep": deep}, 60.0).startswith("{… nested too deeply to show}")

@@ -124,7 +124,7 @@ def test_sources_are_validated_and_shown_in_the_facilitator_kit(tmp_path):
     for lang, title in (("fr", "CH Exemple, rançongiciel"), ("en", "CH Example, ransomware")):
         kit = build_kit(load_source(path), lang)
         fac = kit[FILE_NAMES[lang]["facilitator"]].decode("utf-8")
-        assert f"{title} (2022-08-21) — <https://example.org/ch-exemple>" in fac
+        assert f"{title} (2022-08-21) — [https://example.org/ch-exemple](https://example.org/ch-exemple)" in fac
         assert "example.org" not in kit[FILE_NAMES[lang]["player"]].decode("utf-8")
 
     for bad in ({"title": "x", "url": "example.org"}, {"title": "x"}, {"title": "x", "url": "https://a.b", "date": "août 2022"}):

@@ -53,7 +53,7 @@ def _summary(data: dict) -> None:
     k = data["kpis"]
     console.print(
         f"[bold]{data['scenario']}[/bold]  seed {data['seed']}  policy [cyan]{data['policy']}[/cyan]  "
-        f"until {data['until']}: {format_offset(data['sim_minutes'])}  ({data['events']} events)"
+        f"until {data['until']}: {format_offset(data['sim_minutes'])}  ({data['events']:,} simulation steps)"
     )
     if data["recovered_at"] is not None:
         console.print(f"recovered at {format_offset(data['recovered_at'])}")

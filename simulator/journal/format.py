@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import json.encoder
 import json.scanner
 import math
-from datetime import datetime, timezone
+import re
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -28,7 +30,8 @@ BODY_TYPES = frozenset({"command", "event"})
 RECORD_KEYS = frozenset({"seq", "t", "wall", "type", "prev", "data"})
 
 HEX64_PATTERN = r"^[0-9a-f]{64}$"
-WALL_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
+WALL_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$"
+"""`wall`: UTC, milliseconds, `Z` (what `format_wall` writes); the date must also exist (`wall_problem`)."""
 FINGERPRINT_PATTERN = r"^sha256:[0-9a-f]{64}$"
 
 Hex64 = Annotated[str, Field(pattern=HEX64_PATTERN, description="SHA-256, 64 lower-case hex digits.")]
@@ -128,6 +131,61 @@ def format_wall(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("wall-clock times must be timezone-aware")
     return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+_WALL_RE = re.compile(WALL_PATTERN)
+
+
+def wall_problem(wall: Any) -> str | None:
+    """Why `wall` is not a wall-clock time as the writer writes it, or None."""
+    if type(wall) is not str or _WALL_RE.match(wall) is None:
+        return f"wall must be a UTC time written 2026-03-14T01:00:07.000Z, not {json.dumps(wall, ensure_ascii=False)[:80]}"
+    try:
+        date.fromisoformat(wall[:10])
+    except ValueError:
+        return f"wall {wall} is not a real date"
+    return None
+
+
+def _no_default(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+_CANONICAL = (
+    _C_ENCODER(None, _no_default, json.encoder.encode_basestring, None, ":", ",", True, False, False)
+    if _C_ENCODER is not None
+    else None
+)
+
+
+def canonical_text(value: Any) -> str:
+    """`canonical_json(value)`, through the C encoder directly when there is one: verification
+    re-serialises every line to check it is canonical, so the per-call overhead counts."""
+    if _CANONICAL is None:  # pragma: no cover - CPython always has the C encoder
+        return canonical_json(value)
+    return "".join(_CANONICAL(value, 0))
+
+
+def canonical_problem(text: str) -> str:
+    """Why a parsed line is not canonical (only called once it is known not to be)."""
+    duplicated: list[str] = []
+
+    def pairs(items: list) -> dict:
+        seen: set = set()
+        for key, _value in items:
+            if key in seen:
+                duplicated.append(key)
+            seen.add(key)
+        return dict(items)
+
+    try:
+        json.loads(text, object_pairs_hook=pairs)
+    except (ValueError, RecursionError):
+        pass
+    if duplicated:
+        return f"key {json.dumps(duplicated[0], ensure_ascii=False)} appears twice in one object (readers could take either value): the line was edited"
+    return "the line is not in canonical JSON form (spacing, key order, number or escape forms differ from what the writer writes): edited"
 
 
 def seal_digest_payload(seal: dict) -> dict:

@@ -178,7 +178,10 @@ def _describe(data: dict | None, t: float | None = None) -> str:
         text = "{… nested too deeply to show}"
     if len(text) > 240:
         text = text[:237] + "..."
-    return f"{text} at {format_offset(t)}" if t is not None else text
+    if t is None:
+        return text
+    # the time as written too: 20.0 and 20 are both T+20m, and replay tells their JSON kinds apart
+    return f"{text} at {format_offset(t)} (t {canonical_json(t)})"
 
 
 _NUMBERS = frozenset({bool, int, float})
@@ -275,7 +278,7 @@ class Replayer:
             t = rec["t"]
             if rec["data"] != got or type(t) is not float or t != float(event.t) or not _same_types(rec["data"], got):
                 self.failure = Divergence(
-                    self.name, line, "recorded event differs from the replay", _describe(rec["data"], rec["t"]), _describe(got, event.t)
+                    self.name, line, "recorded event differs from the replay", _describe(rec["data"], rec["t"]), _describe(got, float(event.t))
                 )
                 return
         self.matched += 1

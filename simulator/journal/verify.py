@@ -30,6 +30,8 @@ from simulator.journal.format import (
     HeaderRecord,
     SealRecord,
     canonical_bytes,
+    canonical_problem,
+    canonical_text,
     file_sha256,
     first_error,
     json_error_text,
@@ -37,6 +39,7 @@ from simulator.journal.format import (
     scan_json,
     seal_digest_payload,
     seal_signed_payload,
+    wall_problem,
 )
 from simulator.journal.keys import key_fingerprint, load_public_key
 from simulator.model.diagnostics import Diagnostic, InputError, one_line
@@ -98,6 +101,7 @@ class _State:
     records: int = 0
     head: str | None = None
     last_t: float | None = None
+    last_wall: str = ""
     valid_size: int = 0
     sealed: bool = False
     signed: bool = False
@@ -169,6 +173,9 @@ def _read_header(fh: IO[bytes], st: _State) -> bytes:
 
     if b"\0" in body:
         raise damaged("first line holds a NUL byte", "binary file")
+    converted = _converted(body)
+    if converted is not None:
+        raise _Failure(1, "modified", converted)
     try:
         rec = parse_line(body)
     except UnicodeDecodeError:
@@ -192,12 +199,43 @@ def _read_header(fh: IO[bytes], st: _State) -> bytes:
         HeaderRecord.model_validate(rec)
     except ValidationError as exc:
         raise _Failure(1, "invalid", f"header does not match the journal format: {first_error(exc)}") from None
+    if type(rec["t"]) is not float:
+        raise _Failure(1, "invalid", f"t must be written as a floating-point number (0.0, never 0), not {_show(rec['t'])}")
+    problem = wall_problem(rec["wall"])
+    if problem is not None:
+        raise _Failure(1, "invalid", problem)
+    text = body.decode("utf-8")
+    if canonical_text(rec) != text:
+        raise _Failure(1, "modified", f"header: {canonical_problem(text)}")
     st.header = rec
     st.records = 1
     st.last_t = rec["t"]
+    st.last_wall = rec["wall"]
     st.head = hashlib.sha256(body).hexdigest()
     st.valid_size = len(raw)
     return body
+
+
+def _converted(body: bytes) -> str | None:
+    """A header line an editor or a transfer changed as a whole (CR LF line ends, a byte-order
+    mark): still a journal, but its bytes no longer hash to the chain (exit 1, not 2)."""
+    for problem, fixed in (
+        ("lines end with CR LF, not LF: the file was converted (a text editor, a Windows checkout, a mail transfer) and its lines no longer hash to the chain", body[:-1] if body.endswith(b"\r") else None),
+        ("the file starts with a byte-order mark (added by an editor): its first line no longer hashes to the chain", body[3:] if body.startswith(b"\xef\xbb\xbf") else None),
+    ):
+        if fixed is None:
+            continue
+        if fixed.startswith(b"\xef\xbb\xbf"):
+            fixed = fixed[3:]
+        if fixed.endswith(b"\r"):
+            fixed = fixed[:-1]
+        try:
+            rec = parse_line(fixed)
+        except (ValueError, StopIteration):
+            continue
+        if type(rec) is dict and rec.get("type") == "header":
+            return problem
+    return None
 
 
 def _seal_intact(rec: dict, body: bytes) -> bool:
@@ -284,8 +322,8 @@ def _record_problem(rec: Any, last_t: float) -> str:
     if typ not in RECORD_TYPES:
         return f"unknown record type {_show(typ)}"
     t = rec["t"]
-    if type(t) not in (int, float) or not (t < _INF):
-        return f"t must be a finite number, not {_show(t)}"
+    if type(t) is not float or not (-_INF < t < _INF):
+        return f"t must be a finite number written as a float (12.5, 60.0, never 60), not {_show(t)}"
     if t < last_t:
         return f"sim time goes backwards: t {t} after t {last_t}"
     if type(rec["wall"]) is not str:
@@ -295,6 +333,14 @@ def _record_problem(rec: Any, last_t: float) -> str:
     if type(rec["prev"]) is not str:
         return "prev must be a string"
     return "invalid record"
+
+
+def _wall_after(wall: Any, last_wall: str) -> str | None:
+    """Why `wall` cannot follow `last_wall` (wrong form, not a real date, earlier), or None."""
+    problem = wall_problem(wall)
+    if problem is None and wall < last_wall:
+        problem = f"wall time goes backwards: {wall} after {last_wall}"
+    return problem
 
 
 SIGNATURE_BYTES = 64
@@ -324,8 +370,13 @@ def _check_seal(
     except ValidationError as exc:
         raise _Failure(line_no, "invalid", f"seal does not match the journal format: {first_error(exc)}") from None
     data = rec["data"]
+    if type(rec["t"]) is not float:
+        raise _Failure(line_no, "invalid", f"t must be written as a floating-point number, not {_show(rec['t'])}")
     if rec["t"] < last_t:
         raise _Failure(line_no, "invalid", f"sim time goes backwards: seal t {rec['t']} after t {last_t}")
+    problem = _wall_after(rec["wall"], st.last_wall)
+    if problem is not None:
+        raise _Failure(line_no, "invalid", problem)
     if body != canonical_bytes(rec):
         raise _Failure(line_no, "modified", "seal was modified: its line is not in canonical JSON form")
     digest = hashlib.sha256(canonical_bytes(seal_digest_payload(rec))).hexdigest()
@@ -382,9 +433,10 @@ def _scan(fh: IO[bytes], st: _State, pubkey: Ed25519PublicKey | None) -> None:
         )
 
 
-def _stop(st: _State, failure: _Failure, line_no: int, head: str, last_t: float, pos: int) -> _Failure:
+def _stop(st: _State, failure: _Failure, line_no: int, head: str, last_t: float, pos: int, last_wall: str = "") -> _Failure:
     """Record how far the journal was intact before the failing line."""
     st.records, st.head, st.last_t, st.valid_size = line_no - 1, head, last_t, pos
+    st.last_wall = max(st.last_wall, last_wall)
     return failure
 
 
@@ -395,6 +447,8 @@ def _scan_body(fh: IO[bytes], st: _State, pubkey: Ed25519PublicKey | None) -> in
     KeyError (free until raised) replaces a set comparison per record.
     """
     prev_hash, last_t, pos = st.head, st.last_t, st.valid_size
+    last_wall = st.last_wall
+    canonical = canonical_text
     sha256 = hashlib.sha256
     scan_once = scan_json
     n_keys = len(RECORD_KEYS)
@@ -427,17 +481,24 @@ def _scan_body(fh: IO[bytes], st: _State, pubkey: Ed25519PublicKey | None) -> in
             if seq != expected_seq or type(seq) is not int:
                 raise _Failure(line_no, "invalid", f"seq is {_show(seq)}, expected {expected_seq}")
             t = rec["t"]
-            tt = type(t)
+            wall = rec["wall"]
             if (
                 rec["type"] not in body_types
-                or (tt is not float and tt is not int)
+                or type(t) is not float
                 or not (last_t <= t < inf)
-                or type(rec["wall"]) is not str
+                or type(wall) is not str
                 or type(rec["data"]) is not dict
             ):
                 if rec["type"] == "seal":
                     break
                 raise _Failure(line_no, "invalid", _record_problem(rec, last_t))
+            if wall != last_wall:  # most records share their millisecond with the one before
+                problem = _wall_after(wall, last_wall)
+                if problem is not None:
+                    raise _Failure(line_no, "invalid", problem)
+                last_wall = wall
+            if canonical(rec) != text:  # added spaces, a duplicated key, another number form...
+                raise _Failure(line_no, "modified", canonical_problem(text))
             prev_hash = sha256(body).hexdigest()
             last_t = t
             expected_seq += 1
@@ -445,18 +506,19 @@ def _scan_body(fh: IO[bytes], st: _State, pubkey: Ed25519PublicKey | None) -> in
             if keep is not None:
                 keep.append(rec)
         else:
-            st.records, st.head, st.last_t, st.valid_size = line_no, prev_hash, last_t, pos
+            st.records, st.head, st.last_t, st.valid_size, st.last_wall = line_no, prev_hash, last_t, pos, last_wall
             return line_no
     except (KeyError, TypeError):  # a missing key, or an unhashable `type` (a list) tested against body_types
-        raise _stop(st, _Failure(line_no, "invalid", _record_problem(rec, last_t)), line_no, prev_hash, last_t, pos)
+        raise _stop(st, _Failure(line_no, "invalid", _record_problem(rec, last_t)), line_no, prev_hash, last_t, pos, last_wall)
     except _Failure as failure:
-        raise _stop(st, failure, line_no, prev_hash, last_t, pos) from None
+        raise _stop(st, failure, line_no, prev_hash, last_t, pos, last_wall) from None
     # The seal: checked once, with pydantic; on success the journal ends here.
+    st.last_wall = last_wall
     try:
         _check_seal(rec, body, line_no, last_t, fh, pubkey, st)
     except _Failure as failure:
         if not st.sealed:
-            raise _stop(st, failure, line_no, prev_hash, last_t, pos) from None
+            raise _stop(st, failure, line_no, prev_hash, last_t, pos, last_wall) from None
         raise
     finally:
         if st.sealed:
@@ -575,6 +637,7 @@ class AppendPoint:
     valid_size: int
     dropped_partial_line: bool
     header: dict
+    last_wall: str = ""
 
 
 def find_append_point(path: str | os.PathLike) -> AppendPoint:
@@ -604,6 +667,7 @@ def find_append_point(path: str | os.PathLike) -> AppendPoint:
         valid_size=st.valid_size,
         dropped_partial_line=st.partial_tail,
         header=st.header,
+        last_wall=st.last_wall,
     )
 
 

@@ -98,8 +98,10 @@ class JournalWriter:
         last_t: float,
         clock: Clock | None,
         flush_interval: float,
+        last_wall: str = "",
     ):
         self.path = path
+        self._last_wall = last_wall
         # Unbuffered: the writer keeps its own buffer of whole lines, so a failed write can be
         # rolled back to the last complete record (a buffered file object would retry the rest
         # of a half-written line when closed).
@@ -143,10 +145,11 @@ class JournalWriter:
         except ValidationError as exc:
             raise ValueError(f"invalid journal header: {first_error(exc)}") from None
         t = _check_time(t, None)
+        wall = format_wall((clock or _utc_now)())
         record = {
             "seq": 0,
             "t": t,
-            "wall": format_wall((clock or _utc_now)()),
+            "wall": wall,
             "type": "header",
             "prev": ZERO_HASH,
             "data": data,
@@ -164,7 +167,7 @@ class JournalWriter:
                 [Diagnostic(str(path), 1, 1, "error", f"cannot create journal: {exc.strerror or exc}")]
             ) from exc
         _lock(fd, path)
-        writer = cls(path, fd, head=ZERO_HASH, next_seq=0, last_t=t, clock=clock, flush_interval=flush_interval)
+        writer = cls(path, fd, head=ZERO_HASH, next_seq=0, last_t=t, clock=clock, flush_interval=flush_interval, last_wall=wall)
         try:
             writer._append(line, durable=True)
         except JournalWriteError:
@@ -207,6 +210,7 @@ class JournalWriter:
             last_t=point.last_t,
             clock=clock,
             flush_interval=flush_interval,
+            last_wall=point.last_wall,
         )
 
     # -- writing --------------------------------------------------------------------------
@@ -248,7 +252,7 @@ class JournalWriter:
         record: dict[str, Any] = {
             "seq": self._seq,
             "t": t,
-            "wall": format_wall(self._clock()),
+            "wall": self._wall(),
             "type": "seal",
             "prev": self._head,
             "data": {
@@ -314,7 +318,7 @@ class JournalWriter:
         record = {
             "seq": self._seq,
             "t": t,
-            "wall": format_wall(self._clock()),
+            "wall": self._wall(),
             "type": kind,
             "prev": self._head,
             "data": data,
@@ -342,6 +346,15 @@ class JournalWriter:
             raise
         self._head = hashlib.sha256(line).hexdigest()
         self._seq += 1
+
+    def _wall(self) -> str:
+        """Now, as the journal writes it; never before the record before it (the system clock may
+        step back, an NTP correction say: verifiers require `wall` not to decrease)."""
+        wall = format_wall(self._clock())
+        if wall < self._last_wall:
+            wall = self._last_wall
+        self._last_wall = wall
+        return wall
 
     def _write_out(self) -> None:
         """Write the buffered lines; on failure cut the file back to its last complete record."""
