@@ -61,3 +61,27 @@ def run_on_small_disk(argv: list[str], folder: Path, size_bytes: int, env: dict 
         if p.name != ".filler":
             shutil.copy2(p, after / p.name)
     return done, after
+
+
+_READ_ONLY_AND_RUN = r"""
+set -u
+dir=$1; shift
+mount --bind "$dir" "$dir" && mount -o remount,bind,ro "$dir" || exit 97
+exec "$@"
+"""
+
+
+def run_in_read_only_folder(argv: list[str], folder: Path, **kwargs) -> subprocess.CompletedProcess:
+    """Run `argv` with `folder` read-only for it. Root ignores permission bits, so as root (CI)
+    the folder is bind-mounted read-only over itself in a private mount namespace: writes fail
+    with EROFS for root too. Otherwise the folder is made 0555 for the run."""
+    if can_mount():
+        cmd = ["unshare", "-m", "--propagation", "private", "sh", "-c", _READ_ONLY_AND_RUN, "sh", str(folder), *argv]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, **kwargs)
+        assert done.returncode != 97, f"a read-only bind mount failed as root: {done.stderr}"
+        return done
+    folder.chmod(0o555)
+    try:
+        return subprocess.run(argv, capture_output=True, text=True, timeout=120, **kwargs)
+    finally:
+        folder.chmod(0o755)

@@ -100,7 +100,6 @@ def test_variant_that_does_not_validate_is_reported_at_its_position(run_cli, tmp
 
 
 def test_unreachable_scheduler_exits_2_within_the_timeout(run_cli):
-    pytest.importorskip("distributed")
     import socket
 
     with socket.socket() as s:
@@ -186,8 +185,6 @@ def _ctrl_c(cmd: list[str], ready, must_run: bool = True) -> tuple[int, bytes]:
 
 @pytest.mark.parametrize(("executor", "workers"), [("local", "1"), ("local", "2"), ("dask", "2")])
 def test_ctrl_c_leaves_whole_lines_and_exits_130(tmp_path, executor, workers):
-    if executor == "dask":
-        pytest.importorskip("distributed")
     out = tmp_path / "runs.jsonl"
     cmd = [sys.executable, "-m", "simulator", "batch", str(MINI), "--runs", "100000", "--until", "12h",
            "--executor", executor, "--workers", workers, "--out", str(out)]

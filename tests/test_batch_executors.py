@@ -88,7 +88,6 @@ def test_dask_local_workers_ignore_ctrl_c_and_stay_quiet_even_after_a_restart(pl
     """Ctrl+C is the parent's to handle; a restarted worker (memory limit, crash) must be set up too."""
     import logging
 
-    pytest.importorskip("distributed")
     ex = make_executor(plan, "dask", workers=1)
     try:
         assert set(ex._client.run(_worker_setup).values()) == {(True, logging.CRITICAL)}
@@ -99,7 +98,7 @@ def test_dask_local_workers_ignore_ctrl_c_and_stay_quiet_even_after_a_restart(pl
 
 
 def test_dask_joins_an_existing_cluster(plan, serial_lines, monkeypatch):
-    distributed = pytest.importorskip("distributed")
+    import distributed  # a test dependency (pyproject [test]): missing, it fails
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
         ex = make_executor(plan, "dask", scheduler=cluster.scheduler_address, timeout=10)
         assert ex.workers == 1 and ex.scheduler == cluster.scheduler_address
@@ -111,7 +110,6 @@ def test_dask_joins_an_existing_cluster(plan, serial_lines, monkeypatch):
 
 def test_a_port_that_is_not_a_scheduler_fails_within_the_timeout(plan):
     """A Client alone would wait forever on a server that accepts but never answers in Dask."""
-    pytest.importorskip("distributed")
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
         server.listen()
@@ -161,7 +159,6 @@ def _closed_port() -> int:
 
 
 def test_unreachable_scheduler_is_a_clear_error_within_the_timeout(plan):
-    pytest.importorskip("distributed")
     address = f"tcp://127.0.0.1:{_closed_port()}"
     began = time.monotonic()
     with pytest.raises(InputError) as err:

@@ -23,8 +23,7 @@ def _means(path, policy, seeds, until="end"):
 
 @pytest.mark.parametrize("path", [SCENARIO, FLAGSHIP], ids=["fixture", "flagship"])
 def test_textbook_beats_passive_over_50_seeds(path):
-    if not path.exists():
-        pytest.skip(f"{path.name} not written yet")
+    assert path.exists(), f"{path} is missing"
     seeds = range(50)
     passive = _means(path, "passive", seeds)
     textbook = _means(path, "textbook", seeds)

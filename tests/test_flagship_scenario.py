@@ -10,7 +10,6 @@ did nothing, and a containment decision whose timing matters.
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
 
 import pytest
@@ -23,8 +22,6 @@ from tests.conftest import SCENARIOS
 
 FLAGSHIP = SCENARIOS / "ransomware-weekend-night.yaml"
 CHANNELS = {"email", "phone", "sms", "press", "tv", "social", "siem-alert", "ticket", "in-person"}
-HAS_ENGINE = importlib.util.find_spec("simulator.engine.headless") is not None
-needs_engine = pytest.mark.skipif(not HAS_ENGINE, reason="the engine (simulator.engine.headless) is not there yet")
 
 
 @pytest.fixture(scope="module")
@@ -168,10 +165,9 @@ def _ratings(ex) -> dict[str, str | None]:
 
 @pytest.fixture(scope="module")
 def passive_run():
-    return _play(0, "passive") if HAS_ENGINE else None
+    return _play(0, "passive")
 
 
-@needs_engine
 def test_a_passive_cell_sees_the_whole_story_and_every_nudge(passive_run, sc):
     ex = passive_run
     assert ex.facts.get("encryption") == 0.0
@@ -193,7 +189,6 @@ def test_a_passive_cell_sees_the_whole_story_and_every_nudge(passive_run, sc):
     assert _ratings(ex)["alert/cert-sante"] == "U"
 
 
-@needs_engine
 def test_a_textbook_cell_needs_no_nudge_and_alerts_on_time():
     ex = _play(0, "textbook")
     assert len(ex.fired) >= 20
@@ -207,7 +202,6 @@ def test_a_textbook_cell_needs_no_nudge_and_alerts_on_time():
     assert "press-article-quoted" in ex.fired and "press-article-silent" not in ex.fired
 
 
-@needs_engine
 def test_unplugging_workstations_in_time_can_save_them(passive_run):
     """The workstation wave follows the group-policy refresh: a fast isolation wins in some seeds."""
     everything = passive_run.kpis()["machines_encrypted"]
@@ -216,7 +210,6 @@ def test_unplugging_workstations_in_time_can_save_them(passive_run):
     assert len(set(textbook)) >= 2
 
 
-@needs_engine
 def test_a_cell_that_keeps_diverting_is_asked_to_reopen_after_a_day():
     policy = PolicyBody.model_validate({"id": "divert-only", "name": "Divert and nothing else", "decisions": {"divert-ed": "divert"}})
     ex = _play(0, policy)
@@ -226,7 +219,6 @@ def test_a_cell_that_keeps_diverting_is_asked_to_reopen_after_a_day():
     assert when >= 24 * 60 and (option, by) == ("extend", "default")
 
 
-@needs_engine
 def test_reconnection_is_put_once_eradication_ends_within_the_window():
     ex = _play(5, "textbook")
     assert ex.decisions_made["isolate-servers"][0] == "isolate"
@@ -236,7 +228,6 @@ def test_reconnection_is_put_once_eradication_ends_within_the_window():
     assert "pris-arrives" in ex.fired
 
 
-@needs_engine
 def test_the_same_seed_plays_the_same_run():
     from simulator.engine.headless import run_headless
 

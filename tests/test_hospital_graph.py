@@ -634,8 +634,7 @@ REFERENCE = os.path.join(os.path.dirname(__file__), "..", "scenarios", "networks
 
 @pytest.fixture(scope="module")
 def reference() -> HospitalModel:
-    if not os.path.exists(REFERENCE):
-        pytest.skip("scenarios/networks/ch-reference.yaml is not there")
+    assert os.path.exists(REFERENCE), "scenarios/networks/ch-reference.yaml is missing"
     from simulator.model.documents import load_document
 
     loaded = load_document(REFERENCE)

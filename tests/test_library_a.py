@@ -11,7 +11,6 @@ with different clinical consequences.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from dataclasses import dataclass
 
 import pytest
@@ -26,8 +25,6 @@ from simulator.model.documents import load_document
 from simulator.model.policy import PolicyBody
 from tests.conftest import SCENARIOS
 
-HAS_ENGINE = importlib.util.find_spec("simulator.engine.headless") is not None
-needs_engine = pytest.mark.skipif(not HAS_ENGINE, reason="the engine (simulator.engine.headless) is not importable")
 
 STATE_PREDICATES = (ServiceIs, FunctionIs, AssetIs, ClinicalThreshold, StageIs, Detected, FactIs, ClockIs)
 
@@ -255,7 +252,6 @@ def _impact(ex) -> tuple[float, float, float, float]:
     )
 
 
-@needs_engine
 @pytest.mark.parametrize("name", sorted(CASES))
 @pytest.mark.parametrize("seed", [0, 1])
 def test_passive_and_textbook_cells_differ_in_clinical_impact(name, seed):
@@ -266,7 +262,6 @@ def test_passive_and_textbook_cells_differ_in_clinical_impact(name, seed):
     assert len(passive.fired) >= 12 and len(textbook.fired) >= 8
 
 
-@needs_engine
 def test_phishing_story_encrypts_then_a_passive_cell_loses_phones_and_email():
     ex = _play("phishing-long-dwell", 0, "passive")
     assert ex.facts["encryption"] == 40 * 60
@@ -278,7 +273,6 @@ def test_phishing_story_encrypts_then_a_passive_cell_loses_phones_and_email():
     assert ex.clocks["cert-sante"].state() == "missed"
 
 
-@needs_engine
 def test_phishing_early_containment_can_stop_the_detonation():
     """On seeds where an alert is noticed before Friday 01:00, textbook containment keeps
     the attacker away from the detonation; a passive cell is encrypted all the same."""
@@ -295,7 +289,6 @@ def test_phishing_early_containment_can_stop_the_detonation():
         assert textbook.kpis()["patients_waiting"] < passive.kpis()["patients_waiting"], seed
 
 
-@needs_engine
 def test_lab_outage_stops_transfusion_and_a_takeover_brings_the_lis_back():
     passive = _play("third-party-lab-outage", 0, "passive")
     k = passive.kpis()
@@ -315,7 +308,6 @@ def test_lab_outage_stops_transfusion_and_a_takeover_brings_the_lis_back():
     assert ex.kpis()["patients_waiting"] < k["patients_waiting"]
 
 
-@needs_engine
 def test_data_theft_cutting_the_internet_saves_the_ehr_at_a_price():
     # a seed where the SOC sees the 17:30 upload (most do: 0.85 chance plus the SIEM's)
     seed = next(s for s in range(10) if _play("data-theft-extortion", s, "passive").facts.get("detection", 1e9) <= 60)

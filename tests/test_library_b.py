@@ -8,7 +8,6 @@ once the engine is there, play differently under a passive and a textbook cell.
 
 from __future__ import annotations
 
-import importlib
 import re
 from pathlib import Path
 from typing import Any, Iterator
@@ -55,14 +54,6 @@ STATE_PREDICATES = (ServiceIs, FunctionIs, AssetIs, ClinicalThreshold, StageIs, 
 CLINICAL_KPIS = ("patients_diverted", "procedures_cancelled", "patients_transferred", "patients_avoided", "patients_waiting")
 
 
-def _engine_importable() -> bool:
-    try:
-        importlib.import_module("simulator.engine.headless")
-    except ImportError:
-        return False
-    return True
-
-
 def _scenario(name: str):
     return load_document(SCENARIOS / name, expect="scenario").model.scenario
 
@@ -105,7 +96,6 @@ def test_validate_command_exits_zero(run_cli, name):
     assert code == 0, out + err
 
 
-@pytest.mark.skipif(not _engine_importable(), reason="lint plays seeded runs: needs simulator.engine.headless")
 @pytest.mark.parametrize("name", sorted(LIBRARY))
 def test_lint_is_clean_even_strict(run_cli, name):
     code, out, err = run_cli("lint", "--strict", SCENARIOS / name)
@@ -267,9 +257,6 @@ def test_ddos_is_expressed_as_network_denial_of_service():
 
 # ------------------------------------------------------------------ played by the engine
 
-HAS_ENGINE = _engine_importable()
-
-
 def _clinical(name: str, seed: int, policy: str) -> tuple[float, ...]:
     from simulator.engine.headless import run_headless
 
@@ -277,7 +264,6 @@ def _clinical(name: str, seed: int, policy: str) -> tuple[float, ...]:
     return tuple(kpis[k] for k in CLINICAL_KPIS)
 
 
-@pytest.mark.skipif(not HAS_ENGINE, reason="simulator.engine.headless is not importable yet")
 @pytest.mark.parametrize("name", sorted(LIBRARY))
 @pytest.mark.parametrize("seed", [1, 7])
 def test_passive_and_textbook_cells_get_different_clinical_outcomes(name, seed):
@@ -288,7 +274,6 @@ def test_passive_and_textbook_cells_get_different_clinical_outcomes(name, seed):
     assert passive[0] + passive[4] >= textbook[0] + textbook[4]
 
 
-@pytest.mark.skipif(not HAS_ENGINE, reason="simulator.engine.headless is not importable yet")
 def test_ght_passive_cell_lets_the_hospitals_be_encrypted():
     from simulator.engine.headless import run_headless
 

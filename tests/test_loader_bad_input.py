@@ -204,16 +204,17 @@ def test_control_characters(tmp_path, run_cli, char):
 @pytest.mark.parametrize(
     "payload",
     [
-        "!!python/object/apply:os.system ['echo pwned > /tmp/cyberdrill-pwned']",
+        "!!python/object/apply:os.system ['echo pwned > {marker}']",
         "!!python/object:__main__.X {}",
         "!!python/name:os.system",
         "!custom thing",
     ],
 )
 def test_tags_rejected_never_constructed(tmp_path, run_cli, payload):
-    p = write(tmp_path, VALID.replace('  beds: 40', f"  beds: {payload}"))
+    marker = tmp_path / "pwned"  # the test's own folder, not a fixed name in the shared temporary folder
+    p = write(tmp_path, VALID.replace('  beds: 40', "  beds: " + payload.replace("{marker}", str(marker))))
     assert_cli_rejects(run_cli, p, "is not allowed", line=4)
-    assert not Path("/tmp/cyberdrill-pwned").exists()
+    assert not marker.exists()
 
 
 def test_alias_bomb(tmp_path, run_cli):

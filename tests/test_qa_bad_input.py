@@ -90,17 +90,17 @@ def test_play_log_in_missing_folder(tmp_path):
     assert not (tmp_path / "nodir").exists()
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root writes into read-only folders")
 def test_play_log_in_read_only_folder(tmp_path):
+    """Runs as root too (how CI runs): root ignores permission bits, so the folder is then a
+    read-only bind mount in a private mount namespace (tests/small_disk.py)."""
+    from tests.small_disk import run_in_read_only_folder
+
     locked = tmp_path / "locked"
     locked.mkdir()
-    locked.chmod(0o555)
-    try:
-        result = play(str(SCENARIO), "--log", str(locked / "x.jsonl"), "--journal-dir", str(tmp_path / "j"), cwd=tmp_path)
-        assert_one_error(result.returncode, result.stderr, "not writable")
-        assert list(locked.iterdir()) == []
-    finally:
-        locked.chmod(0o755)
+    argv = [sys.executable, "-m", "simulator", "play", str(SCENARIO), "--log", str(locked / "x.jsonl"), "--journal-dir", str(tmp_path / "j")]
+    result = run_in_read_only_folder(argv, locked, cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT)), stdin=subprocess.DEVNULL)
+    assert_one_error(result.returncode, result.stderr, "not writable")
+    assert list(locked.iterdir()) == []
 
 
 @pytest.mark.parametrize(
