@@ -41,9 +41,12 @@ def refuse_constant(name):
 
 
 def parse(raw):
-    """One JSON value from a line's bytes (newline excluded); ValueError if it is not exactly that."""
+    """One JSON value from a line's bytes (newline excluded), nothing around it; ValueError if not."""
+    text = raw.decode("utf-8")
+    if text[:1] in " \t\r\n" or text[-1:] in " \t\r\n":  # never written; json.loads would allow it
+        raise ValueError("whitespace around the JSON value")
     try:
-        return json.loads(raw.decode("utf-8"), parse_constant=refuse_constant)
+        return json.loads(text, parse_constant=refuse_constant)
     except RecursionError:
         raise ValueError("nested too deeply") from None
 
