@@ -3,7 +3,7 @@
     python .ci/check_dist.py DIST_FOLDER
 
 The wheel must carry every shipped scenario, network, variant, policy and schema (as package
-resources under `simulator/`), the i18n catalogues, the UI's stylesheet and the licence;
+resources under `simulator/`), the i18n catalogues, the UI's stylesheet, the room's web pages and scripts, and the licence;
 the sdist must also carry the docs and tests. Prints a short inventory; exit 1 on a gap.
 """
 
@@ -22,7 +22,7 @@ def shipped_in_checkout() -> set[str]:
     out = set()
     for pattern in ("scenarios/*.yaml", "scenarios/*/*.yaml", "schemas/*.json"):
         out |= {f"simulator/{p.relative_to(ROOT).as_posix()}" for p in ROOT.glob(pattern)}
-    for pattern in ("data/**/*.yaml", "data/*.json", "i18n/*.json", "tui/*.tcss"):
+    for pattern in ("data/**/*.yaml", "data/*.json", "i18n/*.json", "tui/*.tcss", "room/templates/*.html", "room/static/*.js"):
         out |= {p.relative_to(ROOT).as_posix() for p in (ROOT / "simulator").glob(pattern)}
     return out
 

@@ -33,6 +33,7 @@ MAX_BROWSERS = 48
 """Browser seats served at once (each is a process of its own, ~60 MB)."""
 MAX_FRAME = 64 * 1024
 TEMPLATES = Path(__file__).with_name("templates")
+STATIC = Path(__file__).with_name("static")  # our own scripts (the page's CSP allows no inline script)
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
@@ -84,6 +85,7 @@ class WebSeats:
         app.router.add_get("/s/{code}", self.seat_page)
         app.router.add_get("/s/{code}/{lang}/ws", self.seat_ws)
         app.router.add_static("/static", _static_folder(), follow_symlinks=False)
+        app.router.add_static("/room-static", STATIC, follow_symlinks=False)
         app.on_response_prepare.append(self._headers)
 
     async def _headers(self, request: web.Request, response: web.StreamResponse) -> None:

@@ -82,7 +82,7 @@ def test_a_cell_acknowledges_only_its_own_messages_and_the_host_serves_no_file(t
             refused = await it.cmd("ack", key=others[0])
             assert not refused["accepted"] and refused["reason"]
             async with aiohttp.ClientSession() as http:
-                for path in ("/static/../../../../etc/passwd", "/static/%2e%2e/%2e%2e/etc/passwd", "/etc/passwd", "/api/../etc/passwd"):
+                for path in ("/static/../../../../etc/passwd", "/room-static/../../../../etc/passwd", "/room-static/%2e%2e/%2e%2e/etc/passwd", "/static/%2e%2e/%2e%2e/etc/passwd", "/etc/passwd", "/api/../etc/passwd"):
                     async with http.get(host.url + path) as response:
                         body = await response.text()
                         assert response.status in (403, 404) and "root:" not in body, path

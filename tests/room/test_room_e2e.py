@@ -188,3 +188,27 @@ def test_a_browser_seat_answers_a_decision_and_the_terminal_seats_show_it(host, 
     assert (decide["decision"], decide["option"], decide["seat"], decide["name"]) == ("cut-internet", "cut", "cell:direction", "Dr Martin")
     result = verify_journal(log)
     assert result.kind == "truncated" and not result.sealed  # intact, not closed: the host still runs
+
+
+def test_a_seat_link_takes_the_keyboard_without_a_click(host):
+    """Following a seat's link and typing one's name at once joins: the page focuses the
+    terminal as soon as the UI draws (no click needed, as a person would expect)."""
+    from playwright.sync_api import sync_playwright
+
+    url, codes, log = host
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        try:
+            page.goto(f"{url}/s/{codes['cell:it']}")
+            page.wait_for_selector("body.-first-byte", timeout=60_000)
+            page.wait_for_function("document.activeElement && document.activeElement.classList.contains('xterm-helper-textarea')", timeout=10_000)
+            page.wait_for_timeout(1500)  # the join dialog is drawn over the first bytes
+            page.keyboard.type("Iris l'Informaticienne")
+            page.keyboard.press("Enter")
+            wait(lambda: joined(log, "cell:it", "Iris l'Informaticienne"), 60, "the linked seat to join")
+        finally:
+            browser.close()
+    assert not errors, errors
