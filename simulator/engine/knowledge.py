@@ -14,7 +14,9 @@ actions. The rules, documented in docs/room.md:
 - ground-truth events (attacker stages, raw alerts) never reach the cell; an attacker's
   change that happened before awareness never appears in the cell's log either (the cell
   learns the state, not when it happened); the exfiltration fact is ground truth (the
-  cell learns of a leak through injects: a claim, the press).
+  cell learns of a leak through injects: a claim, the press);
+- the cell comes into session at T+0: what happened before (the weekend's shift changes
+  while the attacker dwelt) reaches it as the state it finds, not as lines in its log.
 
 Pure functions of the exercise's state: nothing here changes the engine.
 """
@@ -91,6 +93,8 @@ def cell_knows(record: Mapping, aware: bool, actions: Mapping) -> bool:
     to (injects, notes, ratings) is decided by the seat that reads it.
     """
     if record.get("truth"):
+        return False
+    if record.get("t", 0.0) < 0.0:
         return False
     kind = record.get("kind")
     if kind == "asset-changed":

@@ -91,3 +91,18 @@ def test_a_note_with_apostrophes_reads_as_typed_in_the_log(tmp_path):
         assert not any("'\"'\"'" in line for line in lines)
     finally:
         session.close()
+
+
+def test_the_cells_log_starts_at_t0_the_facilitator_sees_what_came_before(tmp_path):
+    """The flagship's attacker dwells over the weekend: the shift changes of the days before
+    T+0 are not lines of a cell's log (it finds the state), only of the facilitator's."""
+    session, _codes = open_room(FLAGSHIP, tmp_path / "room.jsonl", seed=2)
+    try:
+        before = [line for line in session.view("facilitator", "fr").feed if line.t < 0]
+        assert any(line.kind == "staff" for line in before), "the flagship journals shifts before T+0"
+        for seat in ("cell:it", "cell:direction", "evaluator", "room"):
+            assert not [line.text for line in session.view(seat, "fr").feed if line.t < 0], seat
+        assert session.note("cell:it", "Ivan", "Astreinte prévenue")
+        assert any("Astreinte prévenue" in line.text for line in session.view("cell:it", "fr").feed)
+    finally:
+        session.close()
