@@ -222,6 +222,7 @@ class ClinicalFlow:
         self.diversion_minutes = 0.0  # ticks when ambulances were diverted (ordered, or automatic when the ED overflowed)
         self.series_t: list[float] = []
         self.on_diverted = None  # region hook: (t, dt, diverted, avoided) of the emergency functions
+        self.record_series = True  # hourly series per function (run --json); batch runs go without
         self.aid_requests: list[tuple[float, str, str]] = []  # (time, function, by) for the engine's events
 
     # ---------------------------------------------------------------- capacity now
@@ -248,23 +249,36 @@ class ClinicalFlow:
     def factor_of(self, fl: FunctionFlow, level: int, t: float) -> float:
         """Share of normal capacity the IT leaves now (paper procedures included), before staffing,
         waits on other functions, re-entry work and lent capacity."""
-        t = self._on_tick(t)
+        return self._factor_at_tick(fl, level, self._on_tick(t))
+
+    def _factor_at_tick(self, fl: FunctionFlow, level: int, t: float) -> float:
+        """factor_of with `t` already on its tick (`_on_tick`), paper_efficiency inlined (the tick's hot path).
+
+        Down without paper procedures: staff improvise on their own after `spontaneous_after`, at a
+        fraction of the paper capacity, until the department formalises its downtime procedures
+        without being told (`spontaneous_formal_hours`)."""
         paper = fl.paper_at is not None and fl.paper_at <= t
         if level == 0:
             f = 1.0
-        elif level == DEGRADED:
-            if paper:
-                p = fl.paper_factor * self.paper_efficiency(fl, t)
-                f = p if p > fl.soft_loss else fl.soft_loss
+        elif level == DEGRADED and not paper:
+            f = fl.soft_loss
+        elif paper or (fl.down_since is not None and t - fl.down_since >= self._spont_after):
+            since = fl.paper_since
+            if since is None or t <= since:
+                e = fl.e0
             else:
-                f = fl.soft_loss
-        elif paper:
-            f = fl.paper_factor * self.paper_efficiency(fl, t)
-        elif fl.down_since is not None and t - fl.down_since >= self._spont_after:
-            # staff improvise on their own, at a fraction of the paper capacity, until the
-            # department formalises its downtime procedures without being told (`spontaneous_formal_hours`)
-            share = 1.0 if t - fl.down_since >= self._spont_formal else self._spont_factor
-            f = fl.paper_factor * share * self.paper_efficiency(fl, t)
+                tau = t - since
+                e = fl.e0 + (1.0 - fl.e0) * (1.0 - math.exp(-tau / fl.learn)) if fl.learn > 0 else 1.0
+                if tau > self._onset:
+                    wear = 1.0 - self._fatigue * (tau - self._onset)
+                    e *= wear if wear > self._floor else self._floor
+            if paper:
+                f = fl.paper_factor * e
+                if level == DEGRADED and f <= fl.soft_loss:
+                    f = fl.soft_loss
+            else:
+                share = 1.0 if t - fl.down_since >= self._spont_formal else self._spont_factor
+                f = fl.paper_factor * share * e
         else:
             f = 0.0
         if self.emergency_boost and fl.divertable and f < 1.0:
@@ -319,10 +333,13 @@ class ClinicalFlow:
         auto_hours, auto_share, bonus = self._auto_hours, self._auto_share, self._bonus
         spont_after, day_cv, ration_hours = self._spont_after, self._day_cv, self._ration_hours
         queue_cap, reentry_share, boost = self._queue_cap, self._reentry_share, self.emergency_boost
-        factor_of, wait_factor = self.factor_of, self._wait_factor
+        factor_of = self._factor_at_tick
+        t_tick = self._on_tick(t)  # what factor_of reads (t itself when ticks fall on multiples of dt)
+        series = self.record_series
         dt_h = dt / 60.0
         ed_div = ed_avoid = 0.0
-        self.series_t.append(t)
+        if series:
+            self.series_t.append(t)
         get = levels.get
         for _fid, fl in self._items:
             level = get(fl.id, 0)
@@ -360,10 +377,15 @@ class ClinicalFlow:
                 demand = float(round(x)) if x > 0 else 0.0
             fl.demand += demand
             # ---- capacity
-            f = 1.0 if (level == 0 and not boost) else factor_of(fl, level, t)
+            f = 1.0 if (level == 0 and not boost) else factor_of(fl, level, t_tick)
             waits = fl.waits
             if waits:
-                f *= wait_factor(fl)
+                slow = 0.0
+                for other, share, max_h in waits:
+                    x = other.extra_hours
+                    slow += share * (x if x < max_h else max_h)
+                if slow > 0.0:
+                    f *= fl.base_hours / (fl.base_hours + slow)
             care = 1.0
             backlog = fl.backlog
             if backlog > 0.0 and level == 0:
@@ -473,10 +495,11 @@ class ClinicalFlow:
                 else:
                     fl.low_since = None
             # ---- series and weekly sums
-            fl.s_capacity.append(f_total)
-            fl.s_waiting.append(waiting)
-            fl.s_turnaround.append(ta)
-            fl.s_treated.append(treated)
+            if series:
+                fl.s_capacity.append(f_total)
+                fl.s_waiting.append(waiting)
+                fl.s_turnaround.append(ta)
+                fl.s_treated.append(treated)
             weeks = fl.weeks
             while len(weeks) <= wk:
                 weeks.append([0.0, 0.0, 0.0, 0.0])

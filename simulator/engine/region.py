@@ -22,6 +22,7 @@ Patients the hospital sends away go somewhere. Each clinical tick:
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -87,6 +88,14 @@ class NeighbourState:
     saturated_since: float | None = None
     peak_waiting: float = 0.0
     time_critical: int = 0
+    per_minute: float = 0.0  # its own demand per minute on an average hour
+    cap: float = 0.0  # per hour
+    cap_surge: float = 0.0  # per hour, once the ARS coordinates
+
+    def __post_init__(self) -> None:
+        self.per_minute = self.spec.ed_arrivals_per_day / 1440.0
+        self.cap = self.spec.ed_capacity_per_hour
+        self.cap_surge = self.spec.ed_capacity_per_hour * (1.0 + self.spec.surge)
 
 
 class RegionFlow:
@@ -117,6 +126,8 @@ class RegionFlow:
         self.tc_log: list[tuple[float, str, str, float]] = []  # (t, pathway, where, extra minutes) for the delayed
         flow.on_diverted = self.tick
         self._ticks = 0
+        self._limits: dict[str, float | None] | None = None
+        self._limits_dt = 0.0
 
     # ---------------------------------------------------------------- the ARS
 
@@ -173,17 +184,19 @@ class RegionFlow:
         # each neighbour works through its own demand and what it received
         saturated_any = False
         for n in neighbours:
-            w = n.weights[k % len(n.weights)] if n.weights else 1.0
-            own = n.spec.ed_arrivals_per_day / 1440.0 * w * dt
+            weights = n.weights
+            own = n.per_minute * (weights[k % len(weights)] if weights else 1.0) * dt
             n.own += own
-            n.waiting += own
-            cap = self._capacity(n, surge) * dt / 60.0
-            done = n.waiting if n.waiting < cap else cap
-            n.waiting -= done
+            hourly = n.cap_surge if surge else n.cap
+            cap = hourly * dt / 60.0
+            waiting = n.waiting + own
+            done = waiting if waiting < cap else cap
+            waiting -= done
+            n.waiting = waiting
             n.treated += done
-            if n.waiting > n.peak_waiting:
-                n.peak_waiting = n.waiting
-            if self._saturated(n, surge):
+            if waiting > n.peak_waiting:
+                n.peak_waiting = waiting
+            if waiting > hourly * n.refuse_minutes / 60.0:
                 saturated_any = True
                 n.saturated_minutes += dt
                 if n.saturated_since is None:
@@ -200,10 +213,10 @@ class RegionFlow:
         self._time_critical(t, dt, surge)
 
     def _capacity(self, n: NeighbourState, surge: bool) -> float:
-        return n.spec.ed_capacity_per_hour * ((1.0 + n.spec.surge) if surge else 1.0)
+        return n.cap_surge if surge else n.cap
 
     def _saturated(self, n: NeighbourState, surge: bool) -> bool:
-        return n.waiting > self._capacity(n, surge) * n.refuse_minutes / 60.0
+        return n.waiting > (n.cap_surge if surge else n.cap) * n.refuse_minutes / 60.0
 
     def _bring_back(self, x: float) -> None:
         """Every neighbour refused: the ambulances come to this hospital after all."""
@@ -232,8 +245,22 @@ class RegionFlow:
     def _time_critical(self, t: float, dt: float, surge: bool) -> None:
         flow = self.ex.clinical
         rng = self.rng
+        limits = self._limits
+        if limits is None or self._limits_dt != dt:
+            means = {name: tc.per_day * dt / 1440.0 for name, tc in self.pathways.items()}
+            # poisson()'s small-mean branch with exp(-mean) computed once; other means go through poisson()
+            limits = self._limits = {name: math.exp(-m) if 0.0 < m < 30.0 else None for name, m in means.items()}
+            self._limits_dt = dt
         for name, tc in self.pathways.items():
-            n_patients = int(poisson(rng, tc.per_day * dt / 1440.0))
+            limit = limits[name]
+            if limit is None:
+                n_patients = int(poisson(rng, tc.per_day * dt / 1440.0))
+            else:
+                n_patients = 0
+                p = rng.random()
+                while p > limit:
+                    n_patients += 1
+                    p *= rng.random()
             if not n_patients:
                 continue
             row = self.tc[name]
