@@ -13,12 +13,28 @@ if TYPE_CHECKING:
 _LEVEL = {"up": 0, "degraded": 1, "down": 2}
 
 
+def _is_timed_leaf(x: Any) -> bool:
+    return isinstance(x, (c.TimeAfter, c.ClinicalThreshold)) or bool(getattr(x, "for_", None))
+
+
+_TIMED_LEAVES: dict[int, tuple[Any, tuple]] = {}  # id(cond) -> (cond, its timed predicates): shared by runs
+
+
+def _timed_leaves(cond: Any) -> tuple:
+    """The predicates of `cond` whose truth can change with time alone, without an engine event."""
+    hit = _TIMED_LEAVES.get(id(cond))
+    if hit is not None and hit[0] is cond:
+        return hit[1]
+    leaves = tuple(x for _p, x in c.walk(cond) if _is_timed_leaf(x))
+    if len(_TIMED_LEAVES) > 4096:
+        _TIMED_LEAVES.clear()
+    _TIMED_LEAVES[id(cond)] = (cond, leaves)
+    return leaves
+
+
 def _timed(cond: Any) -> bool:
     """Whether a condition's truth can change with time alone, without an engine event."""
-    for _path, x in c.walk(cond):
-        if isinstance(x, (c.TimeAfter, c.ClinicalThreshold)) or getattr(x, "for_", None):
-            return True
-    return False
+    return bool(_timed_leaves(cond))
 
 
 def _state_match(level: int, wanted: str) -> bool:
@@ -109,7 +125,6 @@ class Evaluator:
         self._since: dict[int, tuple[Any, float]] = {}
         self._targets: dict[int, tuple[Any, str | None]] = {}
         self._cache: dict[int, list] = {}
-        self._leaves: dict[int, tuple] = {}
         self._table = {
             c.AllOf: self._all,
             c.AnyOf: self._any,
@@ -178,19 +193,14 @@ class Evaluator:
 
     def wake_after(self, cond: Any) -> float:
         """Earliest sim time at which `cond` could change with no engine event (inf: only events change it)."""
+        inf = float("inf")
+        leaves = _timed_leaves(cond)
+        if not leaves:
+            return inf
         ex = self.ex
         now = ex.now
-        inf = float("inf")
         best = inf
-        key = id(cond)
-        entry = self._leaves.get(key)
-        if entry is None or entry[0] is not cond:
-            leaves = tuple(
-                x for _p, x in c.walk(cond)
-                if isinstance(x, (c.TimeAfter, c.ClinicalThreshold)) or getattr(x, "for_", None)
-            )
-            entry = self._leaves[key] = (cond, leaves)
-        for x in entry[1]:
+        for x in leaves:
             t = inf
             if isinstance(x, c.TimeAfter):
                 t = x.time if x.time > now else inf
