@@ -222,7 +222,7 @@ class ClinicalFlow:
         self.diversion_minutes = 0.0  # ticks when ambulances were diverted (ordered, or automatic when the ED overflowed)
         self.series_t: list[float] = []
         self.on_diverted = None  # region hook: (t, dt, diverted, avoided) of the emergency functions
-        self.record_series = True  # hourly series per function (run --json); batch runs go without
+        self.record_series = True  # hourly series per function and the engine's KPI rows (run --json); batch runs go without
         self.aid_requests: list[tuple[float, str, str]] = []  # (time, function, by) for the engine's events
 
     # ---------------------------------------------------------------- capacity now
@@ -341,6 +341,7 @@ class ClinicalFlow:
         if series:
             self.series_t.append(t)
         get = levels.get
+        exp = math.exp
         for _fid, fl in self._items:
             level = get(fl.id, 0)
             # ---- state clocks
@@ -365,12 +366,13 @@ class ClinicalFlow:
             if mean <= 0.0:
                 demand = 0.0
             elif mean < 30.0:  # poisson(), inlined: the hottest line of a run
-                limit = math.exp(-mean)
+                limit = exp(-mean)
                 n = 0
-                p = rng.random()
+                rnd = rng.random
+                p = rnd()
                 while p > limit:
                     n += 1
-                    p *= rng.random()
+                    p *= rnd()
                 demand = float(n)
             else:
                 x = mean + math.sqrt(mean) * rng.gauss(0.0, 1.0)

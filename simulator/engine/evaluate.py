@@ -148,15 +148,14 @@ class Evaluator:
     def __call__(self, cond: Any) -> bool:
         """Truth of `cond` now. Subtrees that do not depend on the passing of time are cached
         until the next engine event (every state change emits one), so periodic checks are cheap."""
-        key = id(cond)
-        entry = self._cache.get(key)
+        entry = self._cache.get(id(cond))
         if entry is None or entry[0] is not cond:
-            entry = self._cache[key] = [cond, _timed(cond), -1, False]
+            entry = self._cache[id(cond)] = [cond, _timed(cond), -1, False, self._table[type(cond)]]
         if entry[1]:
-            return self._table[type(cond)](cond)
+            return entry[4](cond)
         version = self.ex.version
         if entry[2] != version:
-            entry[3] = self._table[type(cond)](cond)
+            entry[3] = entry[4](cond)
             entry[2] = version
         return entry[3]
 
@@ -224,10 +223,16 @@ class Evaluator:
 
     # -- combinators
     def _all(self, cond: c.AllOf) -> bool:
-        return all(self(x) for x in cond.all)
+        for x in cond.all:  # all(...) without a generator: the watcher's most frequent call
+            if not self(x):
+                return False
+        return True
 
     def _any(self, cond: c.AnyOf) -> bool:
-        return any(self(x) for x in cond.any)
+        for x in cond.any:
+            if self(x):
+                return True
+        return False
 
     def _not(self, cond: c.NotOf) -> bool:
         return not self(cond.not_)

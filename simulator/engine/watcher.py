@@ -97,13 +97,13 @@ class Watcher:
 
     def notice(self, event: Any) -> None:
         """An event was emitted: mark the conditions that may have changed with it."""
-        kind = event.kind
-        found = self.by_kind.get(kind)
+        found = self.by_kind.get(event.kind)
         if found is not None:
             keyed, anykey = found
             if anykey:
                 self._mark_all(anykey)
             if keyed:
+                kind = event.kind
                 field = KEY_FIELD.get(kind)
                 if field is not None:
                     key = getattr(event, field)
