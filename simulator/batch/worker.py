@@ -59,7 +59,7 @@ def install(plan: Plan) -> None:
 def play(plan: Plan, network, seed: int) -> dict[str, Any]:
     """One run of the plan's scenario on `network`; the JSON dict of its RunResult, without the series."""
     ex = Exercise(plan.scenario, network, seed, policy=plan.policy, overrides_applied=True)
-    ex.clinical.record_series = False  # result lines keep no series: do not build them
+    ex.clinical.record_series = False  # result lines keep no series (hourly KPI rows included): do not build them
     counts = CommandCounts()
     ex.subscribe(counts)
     reached = run_exercise(ex, plan.until_value)

@@ -91,6 +91,24 @@ def _built(network: NetworkBody, scenario: ScenarioBody, overrides_applied: bool
     return net, model, index
 
 
+_CATALOGUES: dict[tuple[int, int], tuple] = {}
+
+
+def _catalogue(scenario: ScenarioBody, base: ActionCatalogue, jurisdiction) -> tuple[ActionCatalogue, dict[int, tuple]]:
+    """The scenario's catalogue (jurisdiction's wording, scenario's overrides) and the commands
+    parsed against it, shared by runs of the same inputs (catalogues and commands are immutable)."""
+    key = (id(scenario), id(base))
+    hit = _CATALOGUES.get(key)
+    if hit is not None and hit[0] is scenario and hit[1] is base:
+        return hit[2], hit[3]
+    catalogue = merged(jurisdiction.catalogue(base), scenario.actions)
+    if len(_CATALOGUES) >= 8:
+        _CATALOGUES.pop(next(iter(_CATALOGUES)))
+    parsed: dict[int, tuple] = {}  # id(index) -> (index, {command text: command})
+    _CATALOGUES[key] = (scenario, base, catalogue, parsed)
+    return catalogue, parsed
+
+
 def _queues(source: str) -> bool:
     """Whether a command from `source` may wait for busy technicians. A policy, a decision's or
     an inject's effect, or the IT department's own plan is work the IT team gets through; a
@@ -136,7 +154,13 @@ class Exercise:
         self.asset_order = order  # read-only, shared by the runs on this model
         base = catalogue or default_catalogue()
         self.jurisdiction = of_scenario(scenario)  # authorities, clocks and currency of where the hospital is
-        self.catalogue = merged(self.jurisdiction.catalogue(base), scenario.actions)
+        self.catalogue, parsed = _catalogue(scenario, base, self.jurisdiction)
+        per_index = parsed.get(id(self.index))
+        if per_index is None or per_index[0] is not self.index:
+            if len(parsed) >= 8:
+                parsed.clear()
+            per_index = parsed[id(self.index)] = (self.index, {})
+        self._parsed: dict[str, Command] = per_index[1]  # command text -> command, for this catalogue and index
         self.actions = self.catalogue.actions
         self.params: dict[str, float] = {**base.engine, **scenario.engine}
         self.calendar = Calendar(scenario.start)
@@ -149,7 +173,6 @@ class Exercise:
         self._subscribers: list[Callable[[ev.Event], None]] = []
         self.version = 0
         self._advancing = False  # inside advance(): the watcher runs after each step, not per command
-        self._parsed: dict[str, Command] = {}  # command text -> command (the catalogue and index are fixed per run)
         self.recent: collections.deque = collections.deque(maxlen=60)
         self.inbox: list[InboxItem] = []
         self.level_since: dict[str, float] = {}
@@ -344,7 +367,7 @@ class Exercise:
     def submit(self, command: Command | str, source: str = "cell") -> Result:
         """Apply a command at the current sim time: accepted, or refused with a reason (never raises)."""
         if isinstance(command, str):
-            parsed = self._parsed.get(command)  # policies and plans repeat the same texts
+            parsed = self._parsed.get(command)  # policies and plans repeat the same texts, run after run
             if parsed is None:
                 try:
                     parsed = parse_command(command, self.index, self.catalogue)
@@ -1078,7 +1101,8 @@ class Exercise:
         while True:
             now = env.now
             if now >= next_sample - 1e-9:
-                self.series.append(self.kpi_sample())
+                if flow.record_series:  # batch runs keep no series (simulator/batch/worker.py)
+                    self.series.append(self.kpi_sample())
                 next_sample += every
             flow.tick(now, dt, level)  # read-only: the functions' levels as the state keeps them
             if flow.divert_lifted:
