@@ -110,6 +110,7 @@ class HospitalSnapshot:
 
 
 _STATUS_FIELDS = frozenset({"count", "suspicious", "compromised", "encrypted", "isolated", "offline", "restoring"})
+_NO_CHANGES: Changes = MappingProxyType({})
 
 
 class HospitalState:
@@ -205,7 +206,7 @@ class HospitalState:
             get("offline", old.offline),
             get("restoring", old.restoring),
         )
-        if len(changes) > 6 or any(k not in _STATUS_FIELDS for k in changes):
+        if not changes.keys() <= _STATUS_FIELDS:
             new = replace(old, **changes)  # let dataclasses name an unknown field
         if not (0 <= new.encrypted <= new.count and 0 <= new.compromised <= new.count):
             raise ValueError(f"machine counts of '{asset_id}' must be between 0 and {new.count}")
@@ -232,7 +233,9 @@ class HospitalState:
         """At least `machines` machines of the asset compromised (None: all of them)."""
         st = self.status(asset_id)
         target = st.count if machines is None else min(st.count, machines)
-        return self.update(asset_id, compromised=max(st.compromised, target))
+        if st.compromised >= target:
+            return _NO_CHANGES  # already held (lateral movement reaches footholds again): nothing to update
+        return self.update(asset_id, compromised=target)
 
     def encrypt(self, asset_id: str, machines: int | None = None) -> Changes:
         """At least `machines` machines of the asset encrypted (None: all of them)."""
