@@ -373,6 +373,8 @@ class Exercise:
                     parsed = parse_command(command, self.index, self.catalogue)
                 except CommandSyntaxError as exc:
                     return self._refuse(command, source, str(exc), exc.code, exc.params)
+                if len(self._parsed) >= 4096:  # shared by the runs of a process: texts typed in a room add up
+                    self._parsed.clear()
                 self._parsed[command] = parsed
             command = parsed
         text = command.text()
