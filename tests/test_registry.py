@@ -183,6 +183,37 @@ def test_opening_a_new_registry_at_once_migrates_it_once(tmp_path):
         assert reg.version == LATEST
 
 
+def test_a_registry_migrated_between_the_reads_of_its_header_is_not_something_else(tmp_path, monkeypatch):
+    """Regression (the test above failed now and then, 2 openers of 8): the opener read the
+    application id before another opener's migration committed and the schema version and tables
+    after it, and called the registry 'an SQLite database of something else'. Here the other
+    opener runs, on its own connection, right after the first statement that reads the header."""
+    db = tmp_path / "race.sqlite3"
+    real_connect = sqlite3.connect
+    state = {"victim": None, "after_header": False, "done": False}
+
+    class Interleaved(sqlite3.Connection):
+        def execute(self, sql, *args):
+            if self is state["victim"] and state["after_header"] and not state["done"]:
+                state["done"] = True
+                Registry.open(db).close()  # another command's whole migration, committed
+            cursor = super().execute(sql, *args)
+            if self is state["victim"] and "application_id" in sql:
+                state["after_header"] = True
+            return cursor
+
+    def connect(*args, **kwargs):
+        if state["victim"] is None:
+            conn = real_connect(*args, factory=Interleaved, **kwargs)
+            state["victim"] = conn
+            return conn
+        return real_connect(*args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    with Registry.open(db) as reg:
+        assert state["done"] and reg.version == LATEST
+
+
 def test_migrations_bring_an_old_database_up_to_date(tmp_path):
     db = tmp_path / "v1.sqlite3"
     conn = sqlite3.connect(db)

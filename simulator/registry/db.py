@@ -147,9 +147,12 @@ class Registry:
             conn = sqlite3.connect(p, isolation_level=None, timeout=10)
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = FULL")
-            app = conn.execute("PRAGMA application_id").fetchone()[0]
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            # one statement, one snapshot: read apart, another opener's migration could commit
+            # between them (no application id yet, but tables) and look like another database
+            app, version, tables = conn.execute(
+                "SELECT (SELECT application_id FROM pragma_application_id),"
+                " (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)"
+            ).fetchone()
         except sqlite3.DatabaseError as exc:
             raise _bad(p, f"not a CyberDrill registry (SQLite says: {exc})") from None
         if app != APPLICATION_ID and (tables or version):
