@@ -96,3 +96,25 @@ def test_every_json_output_carries_a_format_version(run_cli, tmp_path):
     for name, (code, out, err) in outputs.items():
         assert code in (0, 1), f"{name}: {err}"
         assert json.loads(out)["format_version"] == 1, name
+
+
+def test_python_m_simulator_exits_130_after_a_ctrl_c_raised_in_exec_built_code(tmp_path):
+    """Regression (the batch Ctrl+C test failed now and then under load, exit -2): a Ctrl+C that
+    lands while Python builds a namedtuple or a dataclass (code run by exec or eval) is handled,
+    yet under `python -m` CPython then killed the process by SIGINT instead of exiting 130, unlike
+    the `cyberdrill` script. Here the interrupt is raised in exec'd code where the command runs."""
+    (tmp_path / "sitecustomize.py").write_text(
+        "import simulator.cli\n"
+        "def interrupted(*args, **kwargs):\n"
+        "    exec('raise KeyboardInterrupt')\n"
+        "simulator.cli.cli.main = interrupted\n",
+        encoding="utf-8",
+    )
+    import os
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(root)])}
+    proc = subprocess.run([sys.executable, "-m", "simulator", "--version"], cwd=root, env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 130, (proc.returncode, proc.stderr)
+    assert proc.stderr.strip() == "interrupted"
