@@ -140,6 +140,12 @@ def test_losing_the_scheduler_mid_batch_is_one_line_and_exit_2(tmp_path):
     out = tmp_path / "runs.jsonl"
     batch = None
     try:
+        # the cluster is up before the batch starts (on a loaded machine the worker takes a while
+        # to register, and that wait is not what this test is about)
+        from distributed import Client
+
+        with Client(address, timeout=120) as client:
+            client.wait_for_workers(1, timeout=120)
         cmd = [sys.executable, "-m", "simulator", "batch", str(MINI), "--runs", "100000", "--until", "12h",
                "--executor", "dask", "--scheduler", address, "--timeout", "60", "--out", str(out)]
         batch = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
