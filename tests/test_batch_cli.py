@@ -189,16 +189,7 @@ def _ctrl_c(cmd: list[str], ready, must_run: bool = True) -> tuple[int, bytes]:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    return interrupted_code(proc.returncode), stderr
-
-
-def interrupted_code(returncode: int) -> int:
-    """The shell's code for the exit: 130 either way. Run as `python -m simulator` (as here),
-    CPython 3.11 ends the process by re-raising SIGINT on itself (the parent sees -2) when the
-    KeyboardInterrupt went through a string exec() (dataclasses builds methods that way, so a
-    Ctrl+C while the batch modules import), although main() caught it and asked for 130; the
-    `cyberdrill` script exits 130. A shell shows 130 for both: the same Ctrl+C exit."""
-    return 128 + signal.SIGINT if returncode == -signal.SIGINT else returncode
+    return proc.returncode, stderr
 
 
 @pytest.mark.parametrize(("executor", "workers"), [("local", "1"), ("local", "2"), ("dask", "2")])
