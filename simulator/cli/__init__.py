@@ -103,8 +103,11 @@ def _load_commands() -> None:
 def main(argv: list[str] | None = None) -> None:
     # Not click's standalone mode: it turns Ctrl+C into "Aborted!" and exit 1, where a
     # terminal user (and a script) expects 130, the shell's code for an interrupted command.
+    from simulator.cli.interrupt import watch
+
     try:
-        code = cli.main(args=argv, prog_name="cyberdrill", standalone_mode=False)
+        with watch():
+            code = cli.main(args=argv, prog_name="cyberdrill", standalone_mode=False)
     except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("interrupted", err=True)
         sys.exit(130)

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from simulator.cli import cli
+from simulator.cli.interrupt import interrupted
 from simulator.cli.output import EXIT_FAILED, fail, given_path, print_json, shipped_or_path, refuse_overwriting_inputs, same_file, usage_error, write_atomic, write_or_fail
 from simulator.model.diagnostics import InputError
 
@@ -74,6 +75,9 @@ def batch(scenario, runs, seed_start, policy, until, workers, executor, schedule
     except OSError as exc:
         usage_error(scenario, f"cannot read: {exc.strerror or exc}")
     except KeyboardInterrupt:
+        click.echo("interrupted before the batch started: nothing written", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    if interrupted():  # a Ctrl+C that a library swallowed while the plan was built
         click.echo("interrupted before the batch started: nothing written", err=True)
         sys.exit(EXIT_INTERRUPTED)
     refuse_overwriting_inputs(out, plan.files, "--out")

@@ -10,6 +10,7 @@ from typing import Callable, Iterable, NoReturn, TypeVar
 
 import click
 
+from simulator.cli.interrupt import stop_if_interrupted
 from simulator.fileio import write_atomic  # noqa: F401  (re-exported for the commands)
 from simulator.model.diagnostics import Diagnostic, InputError
 
@@ -26,7 +27,9 @@ def print_diagnostics(diags: Iterable[Diagnostic]) -> None:
 
 
 def fail(diags: list[Diagnostic] | InputError, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    """Print compiler-style errors and exit (2 for bad input)."""
+    """Print compiler-style errors and exit (2 for bad input); after a Ctrl+C that a library
+    swallowed, the errors are the interruption's, not the input's: stop as interrupted."""
+    stop_if_interrupted()
     if isinstance(diags, InputError):
         diags = diags.diagnostics
     print_diagnostics(diags)
