@@ -46,7 +46,7 @@ TARGET_RUNS = 150.0
 TARGET_CRISIS_US = 20.0
 TARGET_REPLAY = 1.2
 CRISIS_PROCESSES = ("run", "_staffed_job")  # the attacker's stages, jobs holding technicians
-CRISIS_CALLBACKS = ("Exercise.at", "Exercise._finish_job_at")  # injects, decisions, rules, clocks, deadlines, unstaffed jobs
+CRISIS_CALLBACKS = ("Exercise.at", "TechnicianJobs._finish_job_at")  # injects, decisions, rules, clocks, deadlines, unstaffed jobs
 
 
 def runs_per_cpu_second(plan, network, runs: int, repeat: int) -> tuple[float, float, int]:

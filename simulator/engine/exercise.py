@@ -15,7 +15,6 @@ event for event.
 from __future__ import annotations
 
 import collections
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import simpy
@@ -27,8 +26,10 @@ from simulator.engine.clinical import ClinicalFlow
 from simulator.engine.commands import Act, Command, Decide, Extend, FireInject, NextModule, NoteCmd, Rate, parse_command
 from simulator.engine.detection import Detection
 from simulator.engine.evaluate import Evaluator
-from simulator.engine.records import ActionRecord, ClockState, InboxItem, Job, PendingDecision, RuleState
-from simulator.engine.response import Refused, Response, Unit
+from simulator.engine.jobs import TechnicianJobs
+from simulator.engine.scripted import ScriptedFlow
+from simulator.engine.records import ActionRecord, ClockState, InboxItem, Job, PendingDecision, Result, RuleState
+from simulator.engine.response import Refused, Response
 from simulator.engine.rng import Streams
 from simulator.engine.outcomes import clinical_kpis
 from simulator.engine.watcher import Watcher
@@ -38,12 +39,11 @@ from simulator.model.attack import technique as attack_technique
 from simulator.model.actions import ActionCatalogue, default_catalogue, merged
 from simulator.model.jurisdiction import of_scenario
 from simulator.model.command_text import CommandSyntaxError
-from simulator.model.duration import format_offset
 from simulator.model.network import AssetKind, NetworkBody
 from simulator.model.overrides import apply_overrides
 from simulator.model.policy import PolicyBody
 from simulator.model.scenario import ScenarioBody
-from simulator.model.targets import NetworkIndex, Target, resolve_target
+from simulator.model.targets import NetworkIndex
 
 RATING_ORDER = {"P": 0, "S": 1, "M": 2, "U": 3}
 _INF = float("inf")
@@ -52,25 +52,6 @@ INTRUSION_EFFECTS = frozenset({
     "initial-access", "discovery", "credentials", "privilege", "persistence", "lateral", "evasion", "collection",
     "exfiltration", "encryption", "backup-destruction", "destruction",
 })
-
-
-@dataclass(frozen=True)
-class Result:
-    """What `submit` answers: accepted (with a detail) or refused (with the reason).
-
-    A refusal also carries its `code` and `params` (simulator/engine/refusals.py): the
-    `reason` is the English sentence the journal keeps, `refusal_text(code, params, lang,
-    namer)` the one a person reads in their language."""
-
-    accepted: bool
-    command: str
-    reason: str = ""
-    detail: str = ""
-    code: str = ""
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def __bool__(self) -> bool:
-        return self.accepted
 
 
 _BUILT: dict[tuple[int, int, bool], tuple] = {}
@@ -109,13 +90,6 @@ def _catalogue(scenario: ScenarioBody, base: ActionCatalogue, jurisdiction) -> t
     return catalogue, parsed
 
 
-def _queues(source: str) -> bool:
-    """Whether a command from `source` may wait for busy technicians. A policy, a decision's or
-    an inject's effect, or the IT department's own plan is work the IT team gets through; a
-    command typed in the crisis room while everyone is busy is refused with the reason."""
-    return source.startswith(("policy", "decision:", "inject:", "it-plan"))
-
-
 def _outage_technique(tid: str) -> bool:
     """A way in that is itself an outage (a network flood: T1498): no one is inside."""
     t = attack_technique(tid)
@@ -132,7 +106,7 @@ class SimEnv(simpy.Environment):
         self._now = t
 
 
-class Exercise:
+class Exercise(TechnicianJobs, ScriptedFlow):
     def __init__(
         self,
         scenario: ScenarioBody,
@@ -464,188 +438,6 @@ class Exercise:
         older version gave to text it now reads: simulator/journal/commands.py)."""
         return self._refuse(text, source, reason, code, params)
 
-    def _act(self, cmd: Act, source: str) -> Result:
-        spec, target, units, need = self._plan_act(cmd, source)
-        record = ActionRecord(self.now, cmd.action, target.text(), source)
-        self.actions_taken.setdefault(cmd.action, []).append(record)
-        remaining = [len(units)]
-        for unit in units:
-            self._start_job(cmd, need if self.staff is not None else 0, target, unit, record, remaining, source)
-        detail = "; ".join(u.detail for u in units if u.detail and cmd.action in ("restore", "rebuild"))
-        return Result(True, cmd.text(), detail=detail)
-
-    def _plan_act(self, cmd: Act, source: str, dry: str | None = None) -> tuple[Any, Target, list[Unit], int]:
-        """Every check of an action and its units of work, or Refused. `dry` ("mean" or
-        "upper") plans without drawing from any random stream nor changing anything: the
-        durations are the distributions' mean or upper bound (estimates, would_refuse)."""
-        spec = self.actions.get(cmd.action)
-        if spec is None:
-            raise Refused("unknown-action", f"unknown action '{cmd.action}'", action=cmd.action)
-        try:
-            target = resolve_target(cmd.action, spec, cmd.target or None, self.index)
-        except ValueError as exc:
-            raise Refused(getattr(exc, "code", "bad-target"), str(exc), **getattr(exc, "params", {})) from None
-        if target.kind == "token":
-            raise Refused("placeholder", "placeholders (@...) are only for policies")
-        if spec.target == "function-count" and cmd.count < 1:
-            raise Refused("count-needed", f"{cmd.action}: give a number of patients", action=cmd.action)
-        for j in self.jobs:
-            if j.finished_at is None and j.action == cmd.action and j.target == target.text() and not j.asset:
-                if not (cmd.action == "eradicate" and j.source.startswith("it-plan") and not source.startswith("it-plan")):
-                    raise Refused("in-progress", f"'{cmd.text()}' is already in progress", action=cmd.action, target=target.text())
-        response = self.response
-        if dry is None:
-            response.source = source
-            units = response.plan(cmd.action, target, cmd.count)
-        else:
-            saved = response.source
-            response.source, response.dry = source, dry
-            try:
-                units = response.plan(cmd.action, target, cmd.count)
-            finally:
-                response.source, response.dry = saved, None
-        need = 0 if units and units[0].detail == "takeover" else spec.staff  # taking over keeps the same people on it
-        if need and self.staff is not None and need > self.staff.on_duty and not self._more_staff_coming():
-            raise Refused(
-                "staff-short",
-                f"staff busy: '{cmd.action}' needs {need} technician(s), {self.staff.on_duty} on duty"
-                + ("" if "crisis-declared" in self.facts else " (declare the crisis to recall staff)"),
-                action=cmd.action, needed=need, on_duty=self.staff.on_duty,
-                **({} if "crisis-declared" in self.facts else {"hint": "declare-crisis"}),
-            )
-        if need and self.staff is not None and not _queues(source) and not self._more_staff_coming():
-            free = self.staff.free()
-            if free < need:
-                raise self._staff_busy(cmd.action, need, free)
-        return spec, target, units, need
-
-    def _start_job(self, cmd: Act, staff: int, target: Target, unit: Unit, record: ActionRecord, remaining: list, source: str) -> None:
-        job = Job(
-            self._next_job, cmd.action, target.text(), staff, source, self.now, unit.minutes, asset=unit.asset, record=record,
-            supported=unit.supported, backup=unit.backup,
-        )
-        self._next_job += 1
-        self.jobs.append(job)
-        self.response.take_stream(unit)
-
-        def finish() -> None:
-            outcome = self.response.finish(cmd.action, target, unit, cmd.count)
-            job.finished_at = self.now
-            job.outcome = outcome
-            remaining[0] -= 1
-            if remaining[0] == 0 and unit.detail != "takeover":
-                record.done_at = self.now  # a takeover is done when the job it took over is
-                for linked in job.linked:
-                    if linked.record is not None:
-                        linked.record.done_at = self.now
-            self.emit(ev.JobFinished(self.now, job.id, job.action, unit.asset or job.target, outcome))
-            self.recovery.poke()
-
-        if staff == 0:
-            job.started_at = self.now
-            job.process = finish
-            self.response.start(cmd.action, target, unit)
-            if unit.minutes <= 0:
-                finish()
-            else:
-                self.emit(ev.JobStarted(self.now, job.id, job.action, unit.asset or job.target, 0, self.now + job.duration))
-                self._finish_job_at(job)
-            return
-        job.process = self.env.process(self._staffed_job(job, cmd, target, unit, finish))
-
-    def _finish_job_at(self, job: Job) -> None:
-        """An unstaffed job ends at its (possibly moved) end; an earlier schedule is void."""
-        gen = job.gen
-        finish = job.process
-        self.at(job.started_at + job.duration, lambda: finish() if job.gen == gen and job.finished_at is None else None)
-
-    def speed_up_investigation(self) -> None:
-        """Outside support has arrived: a running investigation's remaining work goes faster."""
-        for job in self.jobs:
-            if job.action == "eradicate" and job.finished_at is None and not job.supported and job.record is not None:
-                factor = self.response.investigation_factor(job)
-                job.supported = True
-                self._move_end(job, factor)
-
-    def steer_investigation(self) -> None:
-        """The cell takes over the IT department's own investigation: it loses its slowness."""
-        for job in self.jobs:
-            if job.action == "eradicate" and job.finished_at is None and job.source.startswith("it-plan") and not job.steered:
-                factor = self.response.steer_factor(job)
-                job.steered = True
-                self._move_end(job, factor)
-                takeover = self.jobs[-1]
-                if takeover is not job:
-                    takeover.steered = takeover.supported = True  # a mirror: it moves with the job it took over
-                    job.linked.append(takeover)
-                    self._sync_linked(job)
-
-    def _move_end(self, job: Job, factor: float) -> None:
-        """The rest of a job's work goes `factor` times as long; its end moves accordingly."""
-        if factor == 1.0:
-            return
-        if job.started_at is None:
-            job.duration *= factor
-            return
-        left = job.started_at + job.duration - self.now
-        job.duration = self.now - job.started_at + max(0.0, left) * factor
-        job.gen += 1
-        if isinstance(job.process, simpy.events.Process):
-            if job.process.is_alive:
-                job.process.interrupt("moved")
-        elif job.process is not None:
-            self._finish_job_at(job)
-        self._sync_linked(job)
-
-    def _sync_linked(self, job: Job) -> None:
-        if job.started_at is None:
-            return
-        for t in job.linked:
-            if t.finished_at is None and t.started_at is not None:
-                t.duration = job.started_at + job.duration - t.started_at
-                t.gen += 1
-                self._finish_job_at(t)
-
-    def _staffed_job(self, job: Job, cmd: Act, target: Target, unit: Unit, finish: Callable[[], None]):
-        assert self.staff is not None
-        res = self.staff.resource
-        reqs = [res.request(priority=0) for _ in range(job.staff)]
-        yield self.env.all_of(reqs)
-        job.started_at = self.now
-        self.response.start(cmd.action, target, unit)
-        self.emit(ev.JobStarted(self.now, job.id, job.action, unit.asset or job.target, job.staff, self.now + job.duration))
-        while True:
-            left = job.started_at + job.duration - self.env.now
-            if left <= 0:
-                break
-            try:
-                yield self.env.timeout(left)
-            except simpy.Interrupt:
-                continue  # its end moved (support arrived): wait for the new one
-        for r in reqs:
-            res.release(r)
-        finish()
-
-    def _staff_busy(self, action: str, needed: int, free: int) -> Refused:
-        assert self.staff is not None
-        ends = [j.started_at + j.duration for j in self.jobs if j.staff and j.finished_at is None and j.started_at is not None]
-        when = f"; the first frees up at {format_offset(min(ends))}" if ends else ""
-        plan = any(j.finished_at is None and j.source.startswith("it-plan") for j in self.jobs)
-        message = (
-            f"staff busy: '{action}' needs {needed} technician(s), {free} of the {self.staff.on_duty} on duty free{when}"
-            + (" (try again then, request support, or change the IT department's order with 'prioritise')" if plan else " (try again then, or request support)")
-        )
-        hint = "prioritise" if plan else "support"
-        if ends:
-            return Refused("staff-busy-until", message, action=action, needed=needed, free=free, on_duty=self.staff.on_duty, frees_at=min(ends), hint=hint)
-        return Refused("staff-busy", message, action=action, needed=needed, free=free, on_duty=self.staff.on_duty, hint=hint)
-
-    def _more_staff_coming(self) -> bool:
-        """Recall ordered but not yet in, or outside support on its way: jobs may queue for them."""
-        assert self.staff is not None
-        recall_pending = "crisis-declared" in self.facts and not self.staff.recalled
-        return recall_pending or bool(self.support_requested - self.support_arrived)
-
     def _rate(self, cmd: Rate) -> Result:
         self._check_rate(cmd)
         self.ratings[(cmd.objective, cmd.task)] = cmd.rating
@@ -663,201 +455,9 @@ class Exercise:
                 raise Refused("unknown-task", f"objective '{cmd.objective}' has no task '{cmd.task}'", objective=cmd.objective, task=cmd.task)
         raise Refused("unknown-objective", f"unknown objective '{cmd.objective}'", objective=cmd.objective)
 
-    # ================================================================ decisions and injects
-
-    def present_decision(self, did: str) -> None:
-        if self.ended or did in self.pending or did in self.decisions_made:
-            return
-        d = self.decisions[did]
-        pd = PendingDecision(did, self.now, self.now + d.deadline, tuple(d.to), d.pause_clock)
-        self.pending[did] = pd
-        self.inbox.append(InboxItem(self.now, "decision", did, "decision", "", tuple(d.to), "", d.prompt.get(self.lang)))
-        self.emit(ev.DecisionPresented(self.now, did, pd.deadline))
-        self.at(pd.deadline, lambda: self._deadline(did))
-        option = self._policy_option(d)
-        if option is not None:
-            self.at(self.now + self.policy.decision_delay, lambda: self._policy_decide(did, option))
-
-    def _policy_option(self, d) -> str | None:
-        """The option the headless policy picks at once: listed in its `decisions`, else the recommended one if it follows them."""
-        if self.policy is None:
-            return None
-        if d.id in self.policy.decisions:
-            return self.policy.decisions[d.id]
-        return d.recommended if self.policy.follow_recommended else None
-
-    def _policy_decide(self, did: str, option: str) -> None:
-        if did in self.pending:
-            self.submit(Decide(did, option), source="policy")
-
-    def _deadline(self, did: str) -> None:
-        pd = self.pending.get(did)
-        if pd is not None and self.now >= pd.deadline - 1e-9:  # not an extended one's former deadline
-            from simulator.engine.consistency import CONSISTENT, consistent_option
-
-            option = consistent_option(self, did)  # the default would contradict what the cell did
-            self._settle(did, option or self.decisions[did].default, CONSISTENT if option else "default")
-
-    def _extend(self, did: str, minutes: float, source: str) -> Result:
-        self._check_extend(did, minutes)
-        pd = self.pending[did]
-        pd.deadline = max(pd.deadline, self.now) + minutes
-        self.emit(ev.DecisionExtended(self.now, did, pd.deadline, source))
-        self.at(pd.deadline, lambda: self._deadline(did))
-        return Result(True, Extend(did, minutes).text())
-
-    def _check_extend(self, did: str, minutes: float) -> None:
-        if did not in self.pending:
-            if did in self.decisions:
-                raise Refused("decision-not-open", f"decision '{did}' is not open", decision=did)
-            raise Refused("unknown-decision", f"unknown decision '{did}'", decision=did)
-        if not 0 < minutes <= 24 * 60:
-            raise Refused("extend-range", "give between 1m and 24h more")
-
-    def _decide(self, did: str, option: str, source: str) -> Result:
-        self._check_decide(did, option)
-        self._settle(did, option, source)
-        return Result(True, f"decide {did} {option}")
-
-    def _check_decide(self, did: str, option: str) -> None:
-        if did not in self.decisions:
-            raise Refused("unknown-decision", f"unknown decision '{did}'", decision=did)
-        if did in self.decisions_made:
-            taken = self.decisions_made[did][0]
-            raise Refused("decision-taken", f"decision '{did}' was already taken ({taken})", decision=did, option=taken)
-        if did not in self.pending:
-            raise Refused("decision-not-presented", f"decision '{did}' has not been put to the cell yet", decision=did)
-        options = [o.id for o in self.decisions[did].options]
-        if option not in options:
-            raise Refused(
-                "unknown-option", f"decision '{did}' has no option '{option}' (options: {', '.join(options)})",
-                decision=did, option=option, options=options,
-            )
-
-    def _settle(self, did: str, option: str, by: str) -> None:
-        self.pending.pop(did, None)
-        self.decisions_made[did] = (option, self.now, by)
-        self.emit(ev.DecisionMade(self.now, did, option, by))
-        opt = next(o for o in self.decisions[did].options if o.id == option)
-        effects = opt.effects
-        if by == "consistent":  # the cell did it: its actions are not run again nor for it
-            from simulator.engine.consistency import consistent_effects
-
-            effects = consistent_effects(effects)
-        self._effects(effects, f"decision:{did}")
-
-    def _effects(self, effects, source: str) -> None:
-        for eff in effects:
-            if eff.action is not None:
-                self.submit(Act(eff.action, eff.target or "", eff.count or 0), source=source)
-            elif eff.flag is not None:
-                self.flags[eff.flag] = eff.value
-                self.emit(ev.FlagSet(self.now, eff.flag, eff.value))
-            elif eff.inject is not None and eff.inject not in self.fired:
-                self.fire_inject(eff.inject, source)
-            elif eff.fact is not None:
-                self.told(eff.fact, source)
-
-    def fire_inject(self, iid: str, trigger: str) -> None:
-        if iid in self.fired or (self.ended and trigger in ("time", "after")):
-            return
-        inj = self.injects[iid]
-        self.fired[iid] = self.now
-        sender = ""
-        if inj.from_ is not None:
-            persona = next((p for p in self.scenario.personas if p.id == inj.from_), None)
-            sender = persona.name.get(self.lang) if persona else inj.from_
-        self.inbox.append(
-            InboxItem(
-                self.now, "inject", iid, inj.channel, sender, tuple(inj.to),
-                inj.title.get(self.lang) if inj.title else "", inj.text.get(self.lang), inj.noise, inj.contingency,
-            )
-        )
-        self.emit(ev.InjectFired(self.now, iid, inj.channel, inj.from_ or "", tuple(inj.to), trigger))
-        self._effects(inj.effects, f"inject:{iid}")
-        if self.programme.followers:
-            self.programme.fired(iid)
-
     @property
     def lang(self) -> str:
         return self.scenario.languages[0]
-
-    # ================================================================ policy rules
-
-    def _run_rule(self, rule) -> None:
-        for text in rule.do:
-            for expanded in self._expand(text):
-                self.submit(expanded, source=f"policy:{rule.id}")
-
-    def _expand(self, text: str) -> list[str]:
-        if "@" not in text:
-            return [text]
-        if "@containable-zone" in text:
-            # the zone of the first detection, unless isolating it would stop what care needs most
-            # (the recovery services): exfiltration seen on the EHR database is contained by cutting
-            # the internet and resetting credentials, not by switching the server VLAN off (CHU Rennes)
-            a = self.first_detected_asset
-            if a is None:
-                return []
-            zone = self.model.asset_zone[a]
-            members = set(self.model.zone_assets[zone])
-            if any(members & self.model.hard_asset_dependencies(s) for s in self.recovery_services if s in self.model.services):
-                return []
-            return [text.replace("zone:@containable-zone", "@containable-zone").replace("@containable-zone", "zone:" + zone)]
-        if "@detected-zone" in text or "@detected-asset" in text:
-            a = self.first_detected_asset
-            if a is None:
-                return []
-            text = text.replace("zone:@detected-zone", "@detected-zone").replace("asset:@detected-asset", "@detected-asset")
-            text = text.replace("@detected-zone", "zone:" + self.model.asset_zone[a]).replace("@detected-asset", "asset:" + a)
-            return [text]
-        if "@encrypted" in text:
-            busy = {j.asset for j in self.jobs if j.finished_at is None and j.asset}
-            assets = [
-                a for a in self.model.assets
-                if (self.state.status(a).encrypted or a in self.destroyed_backups) and a not in busy
-            ]
-            assets.sort(key=lambda a: (self.model.assets[a].tier, self.asset_order[a]))
-            return [text.replace("asset:@encrypted", "@encrypted").replace("@encrypted", "asset:" + a) for a in assets]
-        if "@isolated" in text:
-            zones = sorted(self.state.isolated_zones, key=list(self.model.zones).index)
-            members = {a for z in zones for a in self.model.zone_assets[z]}
-            loose = [a for a in self.model.assets if a not in members and self.state.status(a).isolated]
-            targets = [f"zone:{z}" for z in zones] + [f"asset:{a}" for a in loose]
-            return [text.replace("zone:@isolated", "@isolated").replace("asset:@isolated", "@isolated").replace("@isolated", t) for t in targets]
-        if "@offline" in text:
-            remote = set(self.remote_assets)  # remote access comes back with enable-remote-access
-            status = self.state.status  # encrypted ones come back through restore or rebuild
-            # what the scenario's world took away (a provider shutting its middleware down) is not the hospital's to restart
-            world = {r.target[6:] for r in self.actions_taken.get("take-offline", ()) if r.source.startswith("inject:")}
-            targets = [a for a in self.model.assets if a not in remote and a not in world and status(a).offline and not status(a).encrypted]
-            return [text.replace("asset:@offline", "@offline").replace("@offline", "asset:" + a) for a in targets]
-        if "@stopped" in text:
-            targets = [a for a in self.model.assets if a in self.stopped_by_attacker and self.state.status(a).offline]
-            return [text.replace("asset:@stopped", "@stopped").replace("@stopped", "asset:" + a) for a in targets]
-        if "@aid-functions" in text:
-            # functions down that other establishments can help and nobody asked yet
-            flows = self.clinical.flows
-            return [
-                text.replace("function:@aid-functions", "@aid-functions").replace("@aid-functions", "function:" + f)
-                for f in self.model.functions
-                if flows[f].aid_share > 0 and flows[f].aid_from is None and self.state._level.get(f, 0) == DOWN
-            ]
-        if "@recovered-functions" in text:
-            # paper procedures of the functions whose IT is back; the others keep theirs
-            flows = self.clinical.flows
-            return [
-                text.replace("function:@recovered-functions", "@recovered-functions").replace("@recovered-functions", "function:" + f)
-                for f in self.model.functions
-                if flows[f].paper_at is not None and self.state._level.get(f, 0) == 0
-            ]
-        if "@down-functions" in text:
-            return [
-                text.replace("function:@down-functions", "@down-functions").replace("@down-functions", "function:" + f)
-                for f in self.model.functions
-                if self.state._level.get(f, 0) == DOWN
-            ]
-        return [text]
 
     # ================================================================ state changes (called by processes and actions)
 

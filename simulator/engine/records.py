@@ -1,8 +1,29 @@
-"""Small mutable records the engine keeps about what happened (actions, jobs, clocks, decisions)."""
+"""Small records the engine keeps about what happened (actions, jobs, clocks, decisions), and
+the answer to a command."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Result:
+    """What `submit` answers: accepted (with a detail) or refused (with the reason).
+
+    A refusal also carries its `code` and `params` (simulator/engine/refusals.py): the
+    `reason` is the English sentence the journal keeps, `refusal_text(code, params, lang,
+    namer)` the one a person reads in their language."""
+
+    accepted: bool
+    command: str
+    reason: str = ""
+    detail: str = ""
+    code: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return self.accepted
 
 
 @dataclass
