@@ -18,12 +18,14 @@ class ClockBar(Static):
     def __init__(self, **kwargs) -> None:
         super().__init__("", markup=False, **kwargs)
         self._last: object = None
+        self._shown: tuple | None = None  # (situation, lang, role) last drawn: redrawn at a new width
 
     def show(self, sit: Situation, lang: str, role: str) -> bool:
         key = (
             int(sit.t), sit.running, sit.speed, sit.held_by_decision, sit.ended, sit.next_event_in is None, sit.unread, lang,
             role, sit.night, sit.weekend, sit.seat_label, sit.held_by, sit.conditional_pending, self.size.width, sit.module.id if sit.module else "",
         )
+        self._shown = (sit, lang, role)
         if key == self._last:
             return False
         self._last = key
@@ -31,7 +33,11 @@ class ClockBar(Static):
         return True
 
     def on_resize(self, event) -> None:
+        """A paused exercise sends no new situation: the line is fitted to the new width now
+        (a browser seat's first size arrives after the first draw)."""
         self._last = None
+        if self._shown is not None:
+            self.show(*self._shown)
 
     def line(self, sit: Situation, lang: str, role: str, width: int = 0) -> Text:
         """The whole line, or (when it would not fit) a compact one that keeps the clock's
