@@ -36,6 +36,8 @@ from simulator.tui.widgets.truth import TruthPanel
 
 TICK_SECONDS = 0.25
 NARROW_WIDTH = 120
+ONE_COLUMN_WIDTH = 60
+"""Under this many columns (a phone in a browser) the board is one column of full-width panels."""
 NARROW_KEYS = {
     "players": frozenset({"exercise.pause", "exercise.step", "exercise.act", "exercise.decide", "exercise.note"}),
     "facilitator": frozenset({"exercise.pause", "exercise.step", "exercise.fire", "exercise.extend", "exercise.note"}),
@@ -142,6 +144,7 @@ class ExerciseScreen(Screen):
         self.session.listen(None)
 
     def on_resize(self, event) -> None:
+        self.set_class(self.size.width < ONE_COLUMN_WIDTH, "-one-column")
         narrow = self.size.width < NARROW_WIDTH
         if narrow != self.has_class("-narrow"):
             self.set_class(narrow, "-narrow")
