@@ -29,6 +29,10 @@ def test_a_resize_refits_the_top_line_of_a_paused_exercise(journal_dir, fake_clo
             narrow = str(bar.render()).rstrip()
             assert narrow.endswith(label), narrow  # the compact line keeps the seat, whole
             assert len(narrow) <= bar.size.width
+            await pilot.resize_terminal(40, 40)  # a phone: the seat's name before the hospital's clock
+            await pilot.pause()
+            phone = str(bar.render()).rstrip()
+            assert phone.endswith(label) and "T+0m" in phone and "sam." not in phone, phone
             await pilot.resize_terminal(160, 40)
             await pilot.pause()
             assert str(bar.render()) == wide

@@ -46,19 +46,22 @@ class ClockBar(Static):
         if not width or full.cell_len <= width - 2:
             return full
         short = self._line(sit, lang, role, compact=True)
+        if short.cell_len > width - 2:  # a phone: the hospital's clock goes before the seat's name
+            short = self._line(sit, lang, role, compact=True, wall=False)
         if short.cell_len > width - 2:
             short.truncate(width - 3, overflow="ellipsis")
         return short
 
-    def _line(self, sit: Situation, lang: str, role: str, compact: bool) -> Text:
+    def _line(self, sit: Situation, lang: str, role: str, compact: bool, wall: bool = True) -> Text:
         out = Text()
         out.append(f" {offset(sit.t)} ", style="bold reverse")
-        day = tr("day." + str(sit.wall.weekday()), lang)
-        out.append(f" {day} {sit.wall:%H:%M} " if compact else f" {day} {sit.wall:%d/%m %H:%M} ", style="bold")
-        if sit.night:
-            out.append("☾" if compact else "☾ " + tr("clock.night", lang) + " ", style=f"bold {SKY}")
-        if sit.weekend:
-            out.append("◧" if compact else "◧ " + tr("clock.weekend", lang) + " ", style=f"bold {ORANGE}")
+        if wall:
+            day = tr("day." + str(sit.wall.weekday()), lang)
+            out.append(f" {day} {sit.wall:%H:%M} " if compact else f" {day} {sit.wall:%d/%m %H:%M} ", style="bold")
+            if sit.night:
+                out.append("☾" if compact else "☾ " + tr("clock.night", lang) + " ", style=f"bold {SKY}")
+            if sit.weekend:
+                out.append("◧" if compact else "◧ " + tr("clock.weekend", lang) + " ", style=f"bold {ORANGE}")
         sep = "│" if compact else " │ "
         out.append(sep if compact else "│ ")
         if sit.ended:
