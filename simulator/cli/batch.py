@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from simulator.cli import cli
-from simulator.cli.interrupt import interrupted
+from simulator.cli.interrupt import stop_if_interrupted
 from simulator.cli.output import EXIT_FAILED, fail, given_path, print_json, shipped_or_path, refuse_overwriting_inputs, same_file, usage_error, write_atomic, write_or_fail
 from simulator.model.diagnostics import InputError
 
@@ -70,14 +70,12 @@ def batch(scenario, runs, seed_start, policy, until, workers, executor, schedule
 
     try:
         plan = build_plan(scenario, policy=policy, until=until, variant_path=variant)
+        stop_if_interrupted()  # a Ctrl+C that a library swallowed while the plan was built
     except InputError as exc:
         fail(exc)
     except OSError as exc:
         usage_error(scenario, f"cannot read: {exc.strerror or exc}")
     except KeyboardInterrupt:
-        click.echo("interrupted before the batch started: nothing written", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    if interrupted():  # a Ctrl+C that a library swallowed while the plan was built
         click.echo("interrupted before the batch started: nothing written", err=True)
         sys.exit(EXIT_INTERRUPTED)
     refuse_overwriting_inputs(out, plan.files, "--out")

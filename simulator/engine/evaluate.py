@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from simulator.engine.shared import SharedByIdentity
 from simulator.model import conditions as c
 from simulator.model.targets import resolve_target
 
@@ -17,18 +18,14 @@ def _is_timed_leaf(x: Any) -> bool:
     return isinstance(x, (c.TimeAfter, c.ClinicalThreshold)) or bool(getattr(x, "for_", None))
 
 
-_TIMED_LEAVES: dict[int, tuple[Any, tuple]] = {}  # id(cond) -> (cond, its timed predicates): shared by runs
+_TIMED_LEAVES = SharedByIdentity(4096)  # cond -> its timed predicates
 
 
 def _timed_leaves(cond: Any) -> tuple:
     """The predicates of `cond` whose truth can change with time alone, without an engine event."""
-    hit = _TIMED_LEAVES.get(id(cond))
-    if hit is not None and hit[0] is cond:
-        return hit[1]
-    leaves = tuple(x for _p, x in c.walk(cond) if _is_timed_leaf(x))
-    if len(_TIMED_LEAVES) > 4096:
-        _TIMED_LEAVES.clear()
-    _TIMED_LEAVES[id(cond)] = (cond, leaves)
+    leaves = _TIMED_LEAVES.get(cond)
+    if leaves is None:
+        leaves = _TIMED_LEAVES.put(tuple(x for _p, x in c.walk(cond) if _is_timed_leaf(x)), cond)
     return leaves
 
 
@@ -90,25 +87,21 @@ def _keys_of(x: Any) -> tuple[tuple[str, Any], ...]:
     return (("*", _ANY),)
 
 
-_KEYS: dict[int, tuple[Any, tuple]] = {}  # id(cond) -> (cond, keys): conditions are immutable, shared by runs
+_KEYS = SharedByIdentity(4096)  # cond -> its (event kind, key) pairs
 
 
 def event_keys(cond: Any) -> tuple[tuple[str, Any], ...]:
     """Every (event kind, key) pair that may change `cond` (every predicate of its tree)."""
-    hit = _KEYS.get(id(cond))
-    if hit is not None and hit[0] is cond:
-        return hit[1]
+    hit = _KEYS.get(cond)
+    if hit is not None:
+        return hit
     keys: set[tuple[str, Any]] = set()
     for _path, x in c.walk(cond):
         keys.update(_keys_of(x))
-    out = tuple(sorted(keys, key=lambda k: (k[0], "" if k[1] is None else str(k[1]))))
-    if len(_KEYS) > 4096:
-        _KEYS.clear()
-    _KEYS[id(cond)] = (cond, out)
-    return out
+    return _KEYS.put(tuple(sorted(keys, key=lambda k: (k[0], "" if k[1] is None else str(k[1])))), cond)
 
 
-_GATES: dict[int, tuple[Any, tuple]] = {}  # id(cond) -> (cond, ((leaf, how), ...)), how: fact | test | time
+_GATES = SharedByIdentity(4096)  # cond -> ((leaf, how), ...), how: fact | test | time
 
 
 def event_kinds(cond: Any) -> tuple[str, ...]:
@@ -168,8 +161,8 @@ class Evaluator:
         Only the leading children of an `all` count, up to the first one that records since when
         it holds (`for` on a clinical or asset predicate): `_all` stops at the first false child,
         so checking these gates first skips exactly the evaluations `_all` would have skipped."""
-        hit = _GATES.get(id(cond))
-        if hit is None or hit[0] is not cond:
+        shape = _GATES.get(cond)
+        if shape is None:
             tops = cond.all if isinstance(cond, c.AllOf) else [cond]
             shape = []
             for leaf in tops:
@@ -181,13 +174,11 @@ class Evaluator:
                     shape.append((leaf, "test"))
                 elif isinstance(leaf, c.TimeAfter):
                     shape.append((float(leaf.time), "time"))
-            if len(_GATES) > 4096:
-                _GATES.clear()
-            hit = _GATES[id(cond)] = (cond, tuple(shape))
+            shape = _GATES.put(tuple(shape), cond)
         facts = self.ex.facts.__contains__
         table = self._table
         return tuple(
-            (leaf, facts if how == "fact" else None if how == "time" else table[type(leaf)]) for leaf, how in hit[1]
+            (leaf, facts if how == "fact" else None if how == "time" else table[type(leaf)]) for leaf, how in shape
         )
 
     def wake_after(self, cond: Any) -> float:

@@ -28,6 +28,7 @@ from simulator.engine.detection import Detection
 from simulator.engine.evaluate import Evaluator
 from simulator.engine.jobs import TechnicianJobs
 from simulator.engine.scripted import ScriptedFlow
+from simulator.engine.shared import SharedByIdentity
 from simulator.engine.records import ActionRecord, ClockState, InboxItem, Job, PendingDecision, Result, RuleState
 from simulator.engine.response import Refused, Response
 from simulator.engine.rng import Streams
@@ -54,40 +55,30 @@ INTRUSION_EFFECTS = frozenset({
 })
 
 
-_BUILT: dict[tuple[int, int, bool], tuple] = {}
+_BUILT = SharedByIdentity(8)  # (network, scenario, overrides applied) -> (net, model, index)
 
 
 def _built(network: NetworkBody, scenario: ScenarioBody, overrides_applied: bool) -> tuple[NetworkBody, HospitalModel, NetworkIndex]:
     """The overridden network, its graph and id index, shared by runs of the same inputs (all immutable)."""
-    key = (id(network), id(scenario), overrides_applied)
-    hit = _BUILT.get(key)
-    if hit is not None and hit[0] is network and hit[1] is scenario:
-        return hit[2], hit[3], hit[4]
+    hit = _BUILT.get(network, scenario, overrides_applied)
+    if hit is not None:
+        return hit
     net = network if overrides_applied else apply_overrides(network, scenario.overrides)
-    model = HospitalModel.build(net)
-    index = NetworkIndex(net)
-    if len(_BUILT) >= 8:
-        _BUILT.pop(next(iter(_BUILT)))
-    _BUILT[key] = (network, scenario, net, model, index)
-    return net, model, index
+    return _BUILT.put((net, HospitalModel.build(net), NetworkIndex(net)), network, scenario, overrides_applied)
 
 
-_CATALOGUES: dict[tuple[int, int], tuple] = {}
+_CATALOGUES = SharedByIdentity(8)  # (scenario, base catalogue) -> (catalogue, commands parsed per index)
 
 
-def _catalogue(scenario: ScenarioBody, base: ActionCatalogue, jurisdiction) -> tuple[ActionCatalogue, dict[int, tuple]]:
+def _catalogue(scenario: ScenarioBody, base: ActionCatalogue, jurisdiction) -> tuple[ActionCatalogue, SharedByIdentity]:
     """The scenario's catalogue (jurisdiction's wording, scenario's overrides) and the commands
-    parsed against it, shared by runs of the same inputs (catalogues and commands are immutable)."""
-    key = (id(scenario), id(base))
-    hit = _CATALOGUES.get(key)
-    if hit is not None and hit[0] is scenario and hit[1] is base:
-        return hit[2], hit[3]
+    parsed against it, per network index, shared by runs of the same inputs (catalogues and
+    commands are immutable)."""
+    hit = _CATALOGUES.get(scenario, base)
+    if hit is not None:
+        return hit
     catalogue = merged(jurisdiction.catalogue(base), scenario.actions)
-    if len(_CATALOGUES) >= 8:
-        _CATALOGUES.pop(next(iter(_CATALOGUES)))
-    parsed: dict[int, tuple] = {}  # id(index) -> (index, {command text: command})
-    _CATALOGUES[key] = (scenario, base, catalogue, parsed)
-    return catalogue, parsed
+    return _CATALOGUES.put((catalogue, SharedByIdentity(8)), scenario, base)
 
 
 def _outage_technique(tid: str) -> bool:
@@ -129,12 +120,10 @@ class Exercise(TechnicianJobs, ScriptedFlow):
         base = catalogue or default_catalogue()
         self.jurisdiction = of_scenario(scenario)  # authorities, clocks and currency of where the hospital is
         self.catalogue, parsed = _catalogue(scenario, base, self.jurisdiction)
-        per_index = parsed.get(id(self.index))
-        if per_index is None or per_index[0] is not self.index:
-            if len(parsed) >= 8:
-                parsed.clear()
-            per_index = parsed[id(self.index)] = (self.index, {})
-        self._parsed: dict[str, Command] = per_index[1]  # command text -> command, for this catalogue and index
+        per_index = parsed.get(self.index)
+        if per_index is None:
+            per_index = parsed.put({}, self.index)
+        self._parsed: dict[str, Command] = per_index  # command text -> command, for this catalogue and index
         self.actions = self.catalogue.actions
         self.params: dict[str, float] = {**base.engine, **scenario.engine}
         self.calendar = Calendar(scenario.start)
