@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.i18n import t as tr
 from simulator.model.attack import technique
 from simulator.model.base import LocalizedText
 from simulator.model.scenario import ScenarioBody
@@ -23,24 +24,6 @@ LAYER_VERSION = "4.5"
 NAVIGATOR_VERSION = "5.1.0"
 DOMAIN = "enterprise-attack"
 GRADIENT = ("#fff3b0", "#e09f3e", "#9e2a2b")  # pale to dark: early steps to late ones
-TEXT = {
-    "fr": {
-        "description": "Techniques ATT&CK de l'attaque du scénario « {title} », notées par étape (1 = accès initial).",
-        "no-threat": "Exercice de discussion : le scénario « {title} » ne simule aucune attaque.",
-        "step": "Étape {n} : {stage}",
-        "stage": "étape", "effect": "effet", "when": "quand", "scenario": "scénario",
-        "right-after": "juste après {stage}", "after": "après {stage}", "not-before": "pas avant {time}",
-    },
-    "en": {
-        "description": "ATT&CK techniques of the attack in scenario “{title}”, scored by step (1 = initial access).",
-        "no-threat": "Discussion-only exercise: scenario “{title}” simulates no attack.",
-        "step": "Step {n}: {stage}",
-        "stage": "stage", "effect": "effect", "when": "when", "scenario": "scenario",
-        "right-after": "right after {stage}", "after": "after {stage}", "not-before": "not before {time}",
-    },
-}
-
-
 def _hex(rgb: tuple[float, float, float]) -> str:
     return "#" + "".join(f"{round(c):02x}" for c in rgb)
 
@@ -64,19 +47,21 @@ def colour(score: float, low: float, high: float) -> str:
 def build_layer(sc: ScenarioBody, lang: str = "en") -> dict[str, Any]:
     from simulator.model.duration import format_offset
 
-    t = TEXT[lang]
+    def t(key: str, **fields: object) -> str:
+        return tr("attack.layer." + key, lang, **fields)
+
     title = sc.title.get(lang)
     layer: dict[str, Any] = {
         "name": f"CyberDrill — {title}"[:200],
         "versions": {"navigator": NAVIGATOR_VERSION, "layer": LAYER_VERSION},  # no "attack": the shipped table names no release
         "domain": DOMAIN,
-        "description": t["description"].format(title=title) if sc.threat is not None else t["no-threat"].format(title=title),
+        "description": t("description", title=title) if sc.threat is not None else t("no-threat", title=title),
         "sorting": 3,  # by score, descending: the attack's order reads down each tactic
         "layout": {"layout": "side", "showID": True, "showName": True, "expandedSubtechniques": "annotated"},
         "hideDisabled": False,
         "techniques": [],
         "legendItems": [],
-        "metadata": [{"name": t["scenario"], "value": sc.id}],
+        "metadata": [{"name": t("scenario"), "value": sc.id}],
         "showTacticRowBackground": False,
         "selectTechniquesAcrossTactics": True,
         "selectSubtechniquesWithParent": False,
@@ -93,11 +78,11 @@ def build_layer(sc: ScenarioBody, lang: str = "en") -> dict[str, Any]:
         tech = technique(st.technique)
         effect = st.effect or (tech.effect if tech else "none")
         if st.after is not None:
-            when = t["after"].format(stage=st.after.stage)
+            when = t("after", stage=st.after.stage)
         else:
-            when = t["right-after"].format(stage=previous)
+            when = t("right-after", stage=previous)
         if st.at is not None:
-            when += ", " + t["not-before"].format(time=format_offset(st.at))
+            when += ", " + t("not-before", time=format_offset(st.at))
         label = st.id + (f" — {_text(st.name, lang)}" if st.name is not None else "")
         steps.append((st.id, label, st.technique, effect, when))
         previous = st.id
@@ -106,7 +91,7 @@ def build_layer(sc: ScenarioBody, lang: str = "en") -> dict[str, Any]:
     layer["gradient"] = {"colors": list(GRADIENT), "minValue": low, "maxValue": high}
     by_id: dict[str, dict[str, Any]] = {}
     for k, (sid, label, tid, effect, when) in enumerate(steps, start=1):
-        layer["legendItems"].append({"label": t["step"].format(n=k, stage=label), "color": colour(k, low, high)})
+        layer["legendItems"].append({"label": t("step", n=k, stage=label), "color": colour(k, low, high)})
         tech = technique(tid)
         entry = by_id.get(tid)
         if entry is None:
@@ -117,11 +102,11 @@ def build_layer(sc: ScenarioBody, lang: str = "en") -> dict[str, Any]:
             layer["techniques"].append(entry)
         else:
             entry["metadata"].append({"divider": True})
-        entry["comment"] = (entry["comment"] + " / " if entry["comment"] else "") + t["step"].format(n=k, stage=label)
+        entry["comment"] = (entry["comment"] + " / " if entry["comment"] else "") + t("step", n=k, stage=label)
         entry["metadata"] += [
-            {"name": t["stage"], "value": f"{k}. {sid}"},
-            {"name": t["effect"], "value": effect},
-            {"name": t["when"], "value": when},
+            {"name": t("stage"), "value": f"{k}. {sid}"},
+            {"name": t("effect"), "value": effect},
+            {"name": t("when"), "value": when},
         ]
     return layer
 
